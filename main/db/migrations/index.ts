@@ -1,0 +1,21 @@
+import type Database from 'better-sqlite3';
+import { m001PeopleAndMethods } from './001_people_and_methods';
+import { m002AuditAndSettings } from './002_audit_and_settings';
+import { m003OathTokenInventory } from './003_oath_token_inventory';
+import { m004PassesAndOperators } from './004_passes_and_operators';
+import { m005VerificationAndOutbox } from './005_verification_and_outbox';
+
+/** One numbered, forward-only schema step (Signal-Desktop style). */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  up(db: Database.Database): void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  m001PeopleAndMethods,
+  m002AuditAndSettings,
+  m003OathTokenInventory,
+  m004PassesAndOperators,
+  m005VerificationAndOutbox,
+];

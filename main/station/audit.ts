@@ -1,0 +1,210 @@
+import type { Db } from '../db/connection';
+import type { StationKeyring } from './secrets';
+import type { Actor, PersonId } from './types';
+
+export const AUDIT_ACTIONS = [
+  'station.initialized',
+  'person.created',
+  'person.updated',
+  'roster.imported',
+  'method.registered',
+  'method.deleted',
+  'method.defaultChanged',
+  'method.used',
+  'policy.updated',
+  'questions.updated',
+  'oath.imported',
+  'pass.issued',
+  'pass.used',
+  'pass.revoked',
+  'operator.created',
+  'operator.updated',
+  'operator.signedIn',
+  'operator.signInFailed',
+  'operator.keyRegistered',
+  'person.signedIn',
+  'person.signInFailed',
+  'settings.changed',
+  'registry.backedUp',
+  'registry.exported',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export type AuditDetails = Readonly<Record<string, string | number | boolean | null>>;
+
+export interface AuditEntry {
+  readonly seq: number;
+  readonly at: string;
+  readonly stationId: string;
+  readonly actor: Actor;
+  readonly action: AuditAction;
+  readonly personId: PersonId | null;
+  readonly details: AuditDetails;
+}
+
+export interface AuditVerification {
+  readonly ok: boolean;
+  readonly rows: number;
+  /** First sequence number where the chain breaks (edited, inserted or deleted row). */
+  readonly brokenAtSeq?: number;
+  readonly problem?: 'edited' | 'missing' | 'truncated' | 'head';
+}
+
+/** Field names that must never reach the log (SPEC §7: nothing secret is ever logged). */
+const FORBIDDEN_DETAIL = /pin|secret|answer|pass(?!port)|password|code|otp|token$/i;
+
+interface AuditRow {
+  seq: number;
+  at: string;
+  station_id: string;
+  actor_kind: Actor['kind'];
+  actor_id: string;
+  actor_label: string;
+  action: AuditAction;
+  person_id: number | null;
+  details: string;
+  prev_hash: Buffer;
+  hash: Buffer;
+}
+
+const GENESIS = Buffer.alloc(32);
+const HEAD_KEY = 'audit.head';
+
+/**
+ * Append-only, HMAC-chained audit log (SPEC §5 "a tamper-evident audit log of every change").
+ * Each row's hash covers its content and the previous row's hash under a key derived from the
+ * station key, so editing, inserting or deleting a row is found by `verify()` and can't be
+ * papered over without the station key. The head (last seq + hash, itself MACed) is kept in
+ * station_settings in the same transaction, so cutting rows off the end is found too.
+ */
+export class AuditLog {
+  private readonly insert;
+  private readonly last;
+  private readonly setHead;
+
+  constructor(
+    private readonly db: Db,
+    private readonly keys: StationKeyring,
+    private readonly stationId: string,
+    private readonly clock: () => Date,
+    private readonly actor: () => Actor,
+  ) {
+    this.insert = db.prepare(
+      `INSERT INTO audit_log (seq, at, station_id, actor_kind, actor_id, actor_label, action,
+         person_id, details, prev_hash, hash)
+       VALUES (@seq, @at, @station_id, @actor_kind, @actor_id, @actor_label, @action,
+         @person_id, @details, @prev_hash, @hash)`,
+    );
+    this.last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
+    this.setHead = db.prepare(
+      `INSERT INTO station_settings (key, value) VALUES ('${HEAD_KEY}', ?)
+       ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+    );
+  }
+
+  /** Appends one entry; call inside the transaction that makes the change it records. */
+  append(action: AuditAction, personId: PersonId | null, details: AuditDetails = {}): number {
+    for (const key of Object.keys(details)) {
+      if (FORBIDDEN_DETAIL.test(key)) throw new Error(`audit detail "${key}" looks secret`);
+    }
+    const actor = this.actor();
+    const prev = this.last.get() as { seq: number; hash: Buffer } | undefined;
+    const row = {
+      seq: (prev?.seq ?? 0) + 1,
+      at: this.clock().toISOString(),
+      station_id: this.stationId,
+      actor_kind: actor.kind,
+      actor_id: actor.id,
+      actor_label: actor.label,
+      action,
+      person_id: personId,
+      details: JSON.stringify(details),
+      prev_hash: prev?.hash ?? GENESIS,
+    };
+    const hash = this.rowHash(row);
+    this.insert.run({ ...row, hash });
+    this.setHead.run(this.headValue(row.seq, hash));
+    return row.seq;
+  }
+
+  list(opts: { personId?: PersonId; limit?: number; beforeSeq?: number } = {}): AuditEntry[] {
+    const limit = Math.min(Math.max(opts.limit ?? 100, 1), 10_000);
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM audit_log
+         WHERE (@person IS NULL OR person_id = @person) AND (@before IS NULL OR seq < @before)
+         ORDER BY seq DESC LIMIT @limit`,
+      )
+      .all({ person: opts.personId ?? null, before: opts.beforeSeq ?? null, limit }) as AuditRow[];
+    return rows.map(toEntry);
+  }
+
+  /** Every entry, oldest first (for export). */
+  *all(): Generator<AuditEntry> {
+    for (const row of this.db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate()) {
+      yield toEntry(row as AuditRow);
+    }
+  }
+
+  verify(): AuditVerification {
+    let expectedSeq = 1;
+    let prevHash = GENESIS;
+    let rows = 0;
+    for (const raw of this.db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate()) {
+      const row = raw as AuditRow;
+      if (row.seq !== expectedSeq)
+        return { ok: false, rows, brokenAtSeq: expectedSeq, problem: 'missing' };
+      if (!Buffer.from(row.prev_hash).equals(prevHash)) {
+        return { ok: false, rows, brokenAtSeq: row.seq, problem: 'missing' };
+      }
+      if (!this.rowHash(row).equals(Buffer.from(row.hash))) {
+        return { ok: false, rows, brokenAtSeq: row.seq, problem: 'edited' };
+      }
+      prevHash = Buffer.from(row.hash);
+      expectedSeq += 1;
+      rows += 1;
+    }
+    const head = this.db
+      .prepare(`SELECT value FROM station_settings WHERE key = '${HEAD_KEY}'`)
+      .get() as { value: string } | undefined;
+    if (rows === 0 && head === undefined) return { ok: true, rows };
+    if (head === undefined || head.value !== this.headValue(rows, prevHash)) {
+      return { ok: false, rows, brokenAtSeq: rows + 1, problem: rows === 0 ? 'truncated' : 'head' };
+    }
+    return { ok: true, rows };
+  }
+
+  private rowHash(row: Omit<AuditRow, 'hash'>): Buffer {
+    const payload = JSON.stringify([
+      row.seq,
+      row.at,
+      row.station_id,
+      row.actor_kind,
+      row.actor_id,
+      row.actor_label,
+      row.action,
+      row.person_id,
+      row.details,
+    ]);
+    return this.keys.auditMac(
+      Buffer.concat([Buffer.from(row.prev_hash), Buffer.from(payload, 'utf8')]),
+    );
+  }
+
+  private headValue(seq: number, hash: Buffer): string {
+    const mac = this.keys.auditMac(Buffer.from(`head:${seq}:${hash.toString('hex')}`));
+    return `${seq}:${hash.toString('hex')}:${mac.toString('hex')}`;
+  }
+}
+
+function toEntry(row: AuditRow): AuditEntry {
+  return {
+    seq: row.seq,
+    at: row.at,
+    stationId: row.station_id,
+    actor: { kind: row.actor_kind, id: row.actor_id, label: row.actor_label },
+    action: row.action,
+    personId: row.person_id,
+    details: JSON.parse(row.details) as AuditDetails,
+  };
+}

@@ -1,0 +1,259 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { Secret } from 'otpauth';
+import { encodeCanonical } from '../../native/cbor';
+import type { StationContext } from './context';
+import type { MethodRegistry } from './methods/registry';
+import { slowHash } from './secrets';
+import type { PersonId } from './types';
+
+/**
+ * Demo data for "Demo Organization" (rp id demo.keystation.local): a handful of people with a
+ * few methods each, one with nothing registered, and the seed's SSPR error cases. The demo pass,
+ * operator password and token secrets below are public on purpose: they exist only in demo
+ * stations, for staff training and end-to-end tests.
+ */
+export const DEMO_ACCESS_PASS = {
+  upn: 'lars.nilsson@demo.keystation.local',
+  pass: 'DemoPass-2468',
+};
+export const DEMO_OPERATOR = {
+  username: 'demo.operator',
+  password: 'demo-operator-2468',
+  displayName: 'Demo Operator',
+};
+export const DEMO_OATH_TOKENS = [
+  {
+    upn: 'lars.nilsson@demo.keystation.local',
+    serial: 'DEMO-0001',
+    secretBase32: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP',
+    period: 30,
+    manufacturer: 'Demo Tokens',
+    model: 'OTP-6 Mini',
+  },
+  {
+    upn: 'maria.garcia@demo.keystation.local',
+    serial: 'DEMO-0002',
+    secretBase32: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ',
+    period: 60,
+    manufacturer: 'Demo Tokens',
+    model: 'OTP-6 Mini',
+  },
+] as const;
+
+/** YubiKey 5 series AAGUID; a plausible model for the demo list. */
+const DEMO_KEY_AAGUID = 'cb69481e-8ff7-4039-93ec-0a2729a154a8';
+
+interface DemoPerson {
+  upn: string;
+  displayName: string;
+  department: string;
+  mobile?: string;
+  ssprEnabled?: boolean;
+  passwordManagedExternally?: boolean;
+  status?: 'active' | 'disabled';
+  methods: (
+    'securityKey' | 'authenticatorApp' | 'phoneSms' | 'phoneCall' | 'email' | 'securityQuestions'
+  )[];
+}
+
+const DOMAIN = 'demo.keystation.local';
+
+export const DEMO_PEOPLE: readonly DemoPerson[] = [
+  {
+    upn: `anna.svensson@${DOMAIN}`,
+    displayName: 'Anna Svensson',
+    department: 'IT',
+    mobile: '+46701234567',
+    methods: ['securityKey', 'authenticatorApp', 'phoneSms'],
+  },
+  {
+    upn: `erik.johansson@${DOMAIN}`,
+    displayName: 'Erik Johansson',
+    department: 'Sales',
+    mobile: '+46702345678',
+    methods: ['authenticatorApp', 'phoneCall', 'email'],
+  },
+  {
+    upn: `fatima.ali@${DOMAIN}`,
+    displayName: 'Fatima Ali',
+    department: 'HR',
+    mobile: '+46703456789',
+    methods: ['phoneSms', 'securityQuestions'],
+  },
+  {
+    upn: `lars.nilsson@${DOMAIN}`,
+    displayName: 'Lars Nilsson',
+    department: 'Finance',
+    mobile: '+46704567890',
+    methods: [],
+  },
+  {
+    upn: `maria.garcia@${DOMAIN}`,
+    displayName: 'María García',
+    department: 'Research',
+    methods: ['securityKey', 'email'],
+  },
+  {
+    upn: `sara.lindqvist@${DOMAIN}`,
+    displayName: 'Sara Lindqvist',
+    department: 'Legal',
+    passwordManagedExternally: true,
+    methods: ['authenticatorApp'],
+  },
+  {
+    upn: `oskar.ek@${DOMAIN}`,
+    displayName: 'Oskar Ek',
+    department: 'Facilities',
+    ssprEnabled: false,
+    methods: ['phoneSms'],
+  },
+  {
+    upn: `john.smith@${DOMAIN}`,
+    displayName: 'John Smith',
+    department: 'Support',
+    status: 'disabled',
+    methods: [],
+  },
+];
+
+function demoCoseKey(): Buffer {
+  const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const jwk = publicKey.export({ format: 'jwk' });
+  const cose = new Map<number, number | Uint8Array>([
+    [1, 2], // kty EC2
+    [3, -7], // alg ES256
+    [-1, 1], // crv P-256
+    [-2, Buffer.from(String(jwk.x), 'base64url')],
+    [-3, Buffer.from(String(jwk.y), 'base64url')],
+  ]);
+  return Buffer.from(encodeCanonical(cose));
+}
+
+/** Runs inside openStation's first-open transaction. */
+export function seedDemo(ctx: StationContext, methods: MethodRegistry): void {
+  const now = ctx.clock().toISOString();
+  const insertPerson = ctx.db.prepare(
+    `INSERT INTO people (upn, display_name, department, email, mobile, status, sspr_enabled,
+       password_managed_externally, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const ids = new Map<string, PersonId>();
+  for (const p of DEMO_PEOPLE) {
+    const info = insertPerson.run(
+      p.upn,
+      p.displayName,
+      p.department,
+      p.upn,
+      p.mobile ?? '',
+      'active',
+      p.ssprEnabled === false ? 0 : 1,
+      p.passwordManagedExternally ? 1 : 0,
+      now,
+      now,
+    );
+    const id = Number(info.lastInsertRowid);
+    ids.set(p.upn, id);
+    ctx.audit.append('person.created', id, { upn: p.upn, source: 'demo' });
+    for (const kind of p.methods) {
+      if (kind === 'securityKey') {
+        const methodId = methods.insert(
+          id,
+          { kind, label: 'YubiKey (demo)', detail: 'YubiKey 5 Series', data: {} },
+          { source: 'demo' },
+        );
+        ctx.db
+          .prepare(
+            `INSERT INTO security_key_credentials (method_id, credential_id, public_key, aaguid,
+               model_name, sign_count, transports, attestation_format, rp_id, user_handle)
+             VALUES (?, ?, ?, ?, ?, 0, '["usb"]', 'none', ?, ?)`,
+          )
+          .run(
+            methodId,
+            randomBytes(32),
+            demoCoseKey(),
+            DEMO_KEY_AAGUID,
+            'YubiKey 5 Series',
+            ctx.policy().securityKey.rpId,
+            randomBytes(16),
+          );
+      } else if (kind === 'authenticatorApp') {
+        methods.insert(
+          id,
+          {
+            kind,
+            label: 'Authenticator app',
+            detail: '',
+            sealedSecret: ctx.keys.seal(
+              Buffer.from(new Secret({ size: 20 }).base32, 'ascii'),
+              'totp',
+            ),
+            data: { period: 30, digits: 6, algorithm: 'SHA1' },
+          },
+          { source: 'demo' },
+        );
+      } else if (kind === 'phoneSms' || kind === 'phoneCall') {
+        methods.insert(
+          id,
+          { kind, label: '', detail: p.mobile ?? '+46700000000' },
+          { source: 'demo' },
+        );
+      } else if (kind === 'email') {
+        methods.insert(
+          id,
+          { kind, label: '', detail: p.upn.replace(`@${DOMAIN}`, '@example.com') },
+          { source: 'demo' },
+        );
+      } else {
+        const questionIds = ['q.firstSchool', 'q.firstPet', 'q.firstJob'];
+        const methodId = methods.insert(
+          id,
+          { kind, label: '', detail: String(questionIds.length) },
+          { source: 'demo' },
+        );
+        for (const q of questionIds) {
+          ctx.db
+            .prepare(
+              'INSERT INTO security_answers (method_id, question_id, answer_hash) VALUES (?, ?, ?)',
+            )
+            .run(methodId, q, slowHash(`demo answer ${q}`));
+        }
+      }
+    }
+  }
+  for (const t of DEMO_OATH_TOKENS) {
+    ctx.db
+      .prepare(
+        `INSERT INTO oath_tokens (serial, upn, secret, period, digits, manufacturer, model, imported_at)
+         VALUES (?, ?, ?, ?, 6, ?, ?, ?)`,
+      )
+      .run(
+        t.serial,
+        t.upn,
+        ctx.keys.seal(Buffer.from(t.secretBase32, 'ascii'), 'oath'),
+        t.period,
+        t.manufacturer,
+        t.model,
+        now,
+      );
+  }
+  const lars = ids.get(DEMO_ACCESS_PASS.upn);
+  if (lars !== undefined) {
+    ctx.db
+      .prepare(
+        `INSERT INTO access_passes (person_id, pass_hash, one_time, issued_at, expires_at, issued_by)
+         VALUES (?, ?, 0, ?, ?, 'demo')`,
+      )
+      .run(
+        lars,
+        slowHash(DEMO_ACCESS_PASS.pass),
+        now,
+        new Date(ctx.clock().getTime() + 30 * 86_400_000).toISOString(),
+      );
+  }
+  ctx.db
+    .prepare(
+      `INSERT INTO operators (username, display_name, role, password_hash, created_at)
+       VALUES (?, ?, 'admin', ?, ?)`,
+    )
+    .run(DEMO_OPERATOR.username, DEMO_OPERATOR.displayName, slowHash(DEMO_OPERATOR.password), now);
+}

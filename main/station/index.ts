@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { integrityOk, openDatabase, type Db } from '../db/connection';
+import { AuditLog } from './audit';
+import type { StationContext, StationMode } from './context';
+import { seedDemo } from './demoSeed';
+import { MethodRegistry } from './methods/registry';
+import { PeopleService } from './people';
+import { DEMO_POLICY, type Policy } from './policy';
+import { PolicyService, readPolicy, writePolicy } from './policyService';
+import { DEFAULT_QUESTIONS, QuestionBank, seedQuestions } from './questionBank';
+import {
+  FileKeySealer,
+  StationKeyring,
+  loadOrCreateStationKey,
+  type SecretSealer,
+} from './secrets';
+import { Session } from './session';
+import { StationSettings } from './settings';
+
+export { StationError, STATION_ERROR_CODES, ROW_ERROR_CODES, isStationError } from './errors';
+export type { StationErrorCode, RowErrorCode, RowError } from './errors';
+export type { StationMode } from './context';
+export type { Policy, PolicyInput, PinPolicy } from './policy';
+export * from './types';
+export type { RegistrationStatus, SsprReadiness } from './methods/registry';
+export type { AuditEntry, AuditVerification, AuditAction } from './audit';
+export type { SecurityQuestion } from './questionBank';
+export { FileKeySealer, type SecretSealer } from './secrets';
+export { DEMO_ACCESS_PASS, DEMO_OPERATOR, DEMO_OATH_TOKENS, DEMO_PEOPLE } from './demoSeed';
+export { DEMO_POLICY, DEMO_RP_ID } from './policy';
+
+export const REGISTRY_FILE = 'registry.sqlite';
+export const KEY_FILE = 'station.key';
+
+export interface OpenStationOptions {
+  /** Directory holding registry.sqlite (and station.key for the default file sealer). */
+  readonly dataDir: string;
+  /** On first open, fill the registry with the demo organization. */
+  readonly demo?: boolean;
+  /** 'production' refuses the virtual key; defaults to 'demo' when `demo` is set. */
+  readonly mode?: StationMode;
+  readonly clock?: () => Date;
+  /** Seals the station key; defaults to a 0600 key file in dataDir. */
+  readonly secretSealer?: SecretSealer;
+}
+
+export interface Station {
+  readonly stationId: string;
+  readonly mode: StationMode;
+  readonly dataDir: string;
+  readonly session: Session;
+  readonly people: PeopleService;
+  readonly methods: MethodRegistry;
+  readonly policy: PolicyService;
+  readonly questions: QuestionBank;
+  readonly settings: StationSettings;
+  readonly audit: AuditLog;
+  /** PRAGMA integrity_check == ok. */
+  checkIntegrity(): boolean;
+  close(): void;
+  /** Internal: services built on the same context (enrollments, import/export). */
+  readonly context: StationContext;
+}
+
+const STATION_ID_KEY = 'station.id';
+
+export function openStation(opts: OpenStationOptions): Station {
+  mkdirSync(opts.dataDir, { recursive: true });
+  const clock = opts.clock ?? (() => new Date());
+  const mode: StationMode = opts.mode ?? (opts.demo ? 'demo' : 'production');
+  const db: Db = openDatabase({ path: join(opts.dataDir, REGISTRY_FILE) });
+  try {
+    const sealer = opts.secretSealer ?? new FileKeySealer(join(opts.dataDir, KEY_FILE));
+    const session = new Session();
+    let fresh = false;
+    const { keys, stationId } = db
+      .transaction(() => {
+        const stationKey = loadOrCreateStationKey(
+          () =>
+            db.prepare('SELECT sealed, sealer FROM station_key WHERE id = 1').get() as
+              { sealed: Buffer; sealer: string } | undefined,
+          (sealed, name) => {
+            fresh = true;
+            db.prepare(
+              'INSERT INTO station_key (id, sealed, sealer, created_at) VALUES (1, ?, ?, ?)',
+            ).run(sealed, name, clock().toISOString());
+          },
+          sealer,
+        );
+        let id = (
+          db.prepare('SELECT value FROM station_settings WHERE key = ?').get(STATION_ID_KEY) as
+            { value: string } | undefined
+        )?.value;
+        if (!id) {
+          id = randomUUID();
+          db.prepare('INSERT INTO station_settings (key, value) VALUES (?, ?)').run(
+            STATION_ID_KEY,
+            id,
+          );
+        }
+        return { keys: new StationKeyring(stationKey), stationId: id };
+      })
+      .immediate();
+
+    const audit = new AuditLog(db, keys, stationId, clock, () => session.actor);
+    const baseCtx = { db, keys, audit, session, clock, mode, stationId };
+    if (fresh || readPolicy(db) === undefined) {
+      db.transaction(() => {
+        if (readPolicy(db) === undefined) writePolicy(db, DEMO_POLICY, clock().toISOString());
+        seedQuestions(baseCtx, DEFAULT_QUESTIONS);
+        audit.append('station.initialized', null, { mode });
+      })();
+    }
+    const policy = new PolicyService(baseCtx);
+    const context: StationContext = { ...baseCtx, policy: (): Policy => policy.get() };
+    const methods = new MethodRegistry(context);
+    const people = new PeopleService(context);
+    if (opts.demo && people.count() === 0) {
+      db.transaction(() => seedDemo(context, methods))();
+    }
+    return {
+      stationId,
+      mode,
+      dataDir: opts.dataDir,
+      session,
+      people,
+      methods,
+      policy,
+      questions: new QuestionBank(context),
+      settings: new StationSettings(context),
+      audit,
+      context,
+      checkIntegrity: () => integrityOk(db),
+      close: () => db.close(),
+    };
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}

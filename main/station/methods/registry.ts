@@ -1,0 +1,370 @@
+import type { StationContext } from '../context';
+import { StationError } from '../errors';
+import { maskEmail, maskPhone } from '../mask';
+import { isAllowed } from '../policy';
+import {
+  MAX_TOTP_METHODS,
+  METHOD_KINDS,
+  MFA_KINDS_BY_STRENGTH,
+  TOTP_KINDS,
+  isMfaKind,
+  type MethodId,
+  type MethodKind,
+  type MethodSummary,
+  type PersonId,
+} from '../types';
+import { VIRTUAL_KEY_AAGUID } from '../../../native/virtual-key/identity';
+
+export interface MethodRow {
+  id: number;
+  person_id: number;
+  kind: MethodKind;
+  label: string;
+  detail: string;
+  secret: Buffer | null;
+  data: string;
+  is_default: number;
+  created_at: string;
+  last_used_at: string | null;
+  key_aaguid?: string | null;
+  key_model?: string | null;
+}
+
+/** What an enrollment service hands over when a method is verified and may be stored. */
+export interface NewMethod {
+  readonly kind: MethodKind;
+  readonly label: string;
+  readonly detail: string;
+  /** Already sealed with the station keyring (never plaintext). */
+  readonly sealedSecret?: Buffer;
+  readonly data?: Readonly<Record<string, string | number | boolean>>;
+}
+
+/** What the registration wizard still needs (SPEC §2, §3.2). */
+export interface RegistrationStatus {
+  readonly complete: boolean;
+  readonly requiredCount: number;
+  /** Distinct allowed kinds the person has. */
+  readonly registeredKinds: MethodKind[];
+  /** Mandatory kinds (policy.registration.requiredKinds) still missing. */
+  readonly missingRequiredKinds: MethodKind[];
+  /** How many more methods of any allowed kind are needed after the mandatory ones. */
+  readonly additionalNeeded: number;
+  /** Registration needs at least one method usable for sign-in (MFA). */
+  readonly needsMfaMethod: boolean;
+  /** Wizard pages in order: the mandatory kinds, then a suggested kind per extra method. */
+  readonly nextSteps: MethodKind[];
+  /** Kinds the person may add now ("+ Add method", "I want to set up a different method"). */
+  readonly offerable: MethodKind[];
+}
+
+/** Password-reset readiness with the seed's three error cases (seed 004). */
+export interface SsprReadiness {
+  readonly ready: boolean;
+  readonly reason?: 'sspr.passwordNotManaged' | 'sspr.notEnabled' | 'sspr.notRegistered';
+  readonly registered: number;
+  readonly required: number;
+}
+
+const LIST_SQL = `SELECT m.*, k.aaguid AS key_aaguid, k.model_name AS key_model
+  FROM methods m LEFT JOIN security_key_credentials k ON k.method_id = m.id
+  WHERE m.person_id = ? ORDER BY m.created_at, m.id`;
+
+function strengthRank(kind: MethodKind): number {
+  const i = (MFA_KINDS_BY_STRENGTH as readonly MethodKind[]).indexOf(kind);
+  return i === -1 ? 99 : i;
+}
+
+/**
+ * The person's methods and the seed rules on them: the five-apps-or-tokens limit, one default
+ * among MFA-capable methods with the fallback order, permanent audited delete, and what the
+ * registration wizard and password reset still need.
+ */
+export class MethodRegistry {
+  constructor(private readonly ctx: StationContext) {}
+
+  private rows(personId: PersonId): MethodRow[] {
+    return this.ctx.db.prepare(LIST_SQL).all(personId) as MethodRow[];
+  }
+
+  private assertPerson(personId: PersonId): void {
+    const p = this.ctx.db.prepare('SELECT status FROM people WHERE id = ?').get(personId) as
+      { status: string } | undefined;
+    if (!p) throw new StationError('person.notFound');
+    this.ctx.session.assertMayActOn(personId);
+  }
+
+  /** The security info list (SPEC §3.1). Phone numbers and emails masked unless `reveal`. */
+  list(personId: PersonId, opts: { reveal?: boolean } = {}): MethodSummary[] {
+    this.assertPerson(personId);
+    return this.rows(personId).map((r) => toSummary(r, opts.reveal === true));
+  }
+
+  get(personId: PersonId, methodId: MethodId): MethodSummary {
+    const row = this.row(personId, methodId);
+    return toSummary(row, false);
+  }
+
+  private row(personId: PersonId, methodId: MethodId): MethodRow {
+    this.assertPerson(personId);
+    const row = this.rows(personId).find((r) => r.id === methodId);
+    if (!row) throw new StationError('method.notFound');
+    return row;
+  }
+
+  defaultMethod(personId: PersonId): MethodSummary | null {
+    return this.list(personId).find((m) => m.isDefault) ?? null;
+  }
+
+  /** Methods that may become the default: MFA-capable only (email and questions never). */
+  defaultCandidates(personId: PersonId): MethodSummary[] {
+    return this.list(personId).filter((m) => m.usableForMfa);
+  }
+
+  /** "Default sign-in method: … Change" (seeds 001, 002). */
+  setDefault(personId: PersonId, methodId: MethodId): MethodSummary {
+    return this.ctx.db.transaction(() => {
+      const row = this.row(personId, methodId);
+      if (!isMfaKind(row.kind))
+        throw new StationError('method.cannotBeDefault', { kind: row.kind });
+      if (row.is_default === 1) return toSummary(row, false);
+      this.ctx.db
+        .prepare('UPDATE methods SET is_default = 0 WHERE person_id = ? AND is_default = 1')
+        .run(personId);
+      this.ctx.db.prepare('UPDATE methods SET is_default = 1 WHERE id = ?').run(methodId);
+      this.ctx.audit.append('method.defaultChanged', personId, { methodId, kind: row.kind });
+      return toSummary({ ...row, is_default: 1 }, false);
+    })();
+  }
+
+  /**
+   * Delete is permanent (the seeds: "det går inte att ångra") and audited. If the default is
+   * deleted, the most secure remaining MFA method becomes the default.
+   */
+  remove(personId: PersonId, methodId: MethodId): { newDefault: MethodSummary | null } {
+    return this.ctx.db.transaction(() => {
+      const row = this.row(personId, methodId);
+      if (row.kind === 'hardwareToken') {
+        // The token goes back to the inventory unactivated; its secret stays with the token.
+        this.ctx.db
+          .prepare(
+            'UPDATE oath_tokens SET method_id = NULL, activated_at = NULL WHERE method_id = ?',
+          )
+          .run(methodId);
+      }
+      this.ctx.db.prepare('DELETE FROM methods WHERE id = ?').run(methodId);
+      let newDefault: MethodSummary | null = null;
+      if (row.is_default === 1) {
+        const next = this.pickFallbackDefault(personId);
+        if (next) {
+          this.ctx.db.prepare('UPDATE methods SET is_default = 1 WHERE id = ?').run(next.id);
+          newDefault = toSummary({ ...next, is_default: 1 }, false);
+        }
+      }
+      this.ctx.audit.append('method.deleted', personId, {
+        methodId,
+        kind: row.kind,
+        wasDefault: row.is_default === 1,
+        newDefaultMethodId: newDefault?.id ?? null,
+      });
+      return { newDefault };
+    })();
+  }
+
+  /** Fallback order when the default goes: security key, app, token, SMS, call; oldest first. */
+  private pickFallbackDefault(personId: PersonId): MethodRow | undefined {
+    return this.rows(personId)
+      .filter((r) => isMfaKind(r.kind))
+      .sort((a, b) => strengthRank(a.kind) - strengthRank(b.kind) || a.id - b.id)[0];
+  }
+
+  /** Apps and hardware tokens together (seed 001: at most five). */
+  totpCount(personId: PersonId): number {
+    const row = this.ctx.db
+      .prepare(
+        `SELECT count(*) AS n FROM methods WHERE person_id = ? AND kind IN (${TOTP_KINDS.map(() => '?').join(',')})`,
+      )
+      .get(personId, ...TOTP_KINDS) as { n: number };
+    return row.n;
+  }
+
+  /**
+   * Checks a kind may be added now; enrollment services call this at begin… (fail early, before
+   * a person scans a QR code) and again inside the storing transaction.
+   */
+  assertCanAdd(personId: PersonId, kind: MethodKind): void {
+    this.assertPerson(personId);
+    const person = this.ctx.db.prepare('SELECT status FROM people WHERE id = ?').get(personId) as {
+      status: string;
+    };
+    if (person.status !== 'active') throw new StationError('person.disabled');
+    if (!isAllowed(this.ctx.policy(), kind)) throw new StationError('method.notAllowed', { kind });
+    if (
+      (TOTP_KINDS as readonly MethodKind[]).includes(kind) &&
+      this.totpCount(personId) >= MAX_TOTP_METHODS
+    ) {
+      throw new StationError('method.limitReached', { limit: MAX_TOTP_METHODS });
+    }
+  }
+
+  /**
+   * Stores a verified method. Must run inside the enrollment's single transaction: the rule
+   * checks, the insert, the default flag and the audit row commit together or not at all.
+   */
+  insert(
+    personId: PersonId,
+    m: NewMethod,
+    auditDetails: Record<string, string | number | boolean> = {},
+  ): MethodId {
+    if (!this.ctx.db.inTransaction) throw new Error('MethodRegistry.insert needs a transaction');
+    this.assertCanAdd(personId, m.kind);
+    const hasDefault = this.ctx.db
+      .prepare('SELECT 1 FROM methods WHERE person_id = ? AND is_default = 1')
+      .get(personId);
+    // The first MFA-capable method becomes the default (seed 000: the app "som standard").
+    const makeDefault = !hasDefault && isMfaKind(m.kind);
+    const info = this.ctx.db
+      .prepare(
+        `INSERT INTO methods (person_id, kind, label, detail, secret, data, is_default, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        personId,
+        m.kind,
+        m.label,
+        m.detail,
+        m.sealedSecret ?? null,
+        JSON.stringify(m.data ?? {}),
+        makeDefault ? 1 : 0,
+        this.ctx.clock().toISOString(),
+      );
+    const id = Number(info.lastInsertRowid);
+    this.ctx.audit.append('method.registered', personId, {
+      methodId: id,
+      kind: m.kind,
+      isDefault: makeDefault,
+      ...auditDetails,
+    });
+    return id;
+  }
+
+  markUsed(methodId: MethodId): void {
+    this.ctx.db
+      .prepare('UPDATE methods SET last_used_at = ? WHERE id = ?')
+      .run(this.ctx.clock().toISOString(), methodId);
+  }
+
+  registrationStatus(personId: PersonId): RegistrationStatus {
+    this.assertPerson(personId);
+    const policy = this.ctx.policy();
+    const allowed = policy.allowedMethods;
+    const rows = this.rows(personId).filter((r) => allowed.includes(r.kind));
+    const registeredKinds = METHOD_KINDS.filter((k) => rows.some((r) => r.kind === k));
+    const missingRequiredKinds = policy.registration.requiredKinds.filter(
+      (k) => !registeredKinds.includes(k),
+    );
+    const requiredCount = policy.registration.requiredCount;
+    const additionalNeeded = Math.max(
+      0,
+      requiredCount - registeredKinds.length - missingRequiredKinds.length,
+    );
+    const mfaAllowed = allowed.some(isMfaKind);
+    const needsMfaMethod = mfaAllowed && !registeredKinds.some(isMfaKind);
+    const totpFull = this.totpCount(personId) >= MAX_TOTP_METHODS;
+    const offerable = METHOD_KINDS.filter((k) => {
+      if (!allowed.includes(k)) return false;
+      if ((TOTP_KINDS as readonly MethodKind[]).includes(k) && totpFull) return false;
+      // Apps, tokens and keys can be added several times; one phone, email, question set each.
+      return (
+        k === 'securityKey' ||
+        k === 'authenticatorApp' ||
+        k === 'hardwareToken' ||
+        !registeredKinds.includes(k)
+      );
+    });
+    const nextSteps: MethodKind[] = [...missingRequiredKinds];
+    const suggestions = [...MFA_KINDS_BY_STRENGTH, 'email', 'securityQuestions']
+      .filter((k) => k !== 'hardwareToken') // tokens need an inventory entry; not a default suggestion
+      .filter((k): k is MethodKind => offerable.includes(k as MethodKind))
+      .filter((k) => !registeredKinds.includes(k) && !nextSteps.includes(k));
+    let extra = additionalNeeded;
+    if (needsMfaMethod && !nextSteps.some(isMfaKind)) {
+      const mfa = suggestions.find(isMfaKind);
+      if (mfa) {
+        nextSteps.push(mfa);
+        extra = Math.max(0, extra - 1);
+      }
+    }
+    for (const k of suggestions) {
+      if (extra <= 0) break;
+      if (nextSteps.includes(k)) continue;
+      nextSteps.push(k);
+      extra -= 1;
+    }
+    return {
+      complete: missingRequiredKinds.length === 0 && additionalNeeded === 0 && !needsMfaMethod,
+      requiredCount,
+      registeredKinds,
+      missingRequiredKinds,
+      additionalNeeded,
+      needsMfaMethod,
+      nextSteps,
+      offerable,
+    };
+  }
+
+  ssprReadiness(personId: PersonId): SsprReadiness {
+    this.assertPerson(personId);
+    const policy = this.ctx.policy();
+    const person = this.ctx.db
+      .prepare('SELECT sspr_enabled, password_managed_externally FROM people WHERE id = ?')
+      .get(personId) as { sspr_enabled: number; password_managed_externally: number };
+    const required = policy.sspr.requiredMethods;
+    const kinds = new Set(
+      this.rows(personId)
+        .filter((r) => policy.allowedMethods.includes(r.kind))
+        .map((r) => r.kind),
+    );
+    const registered = kinds.size;
+    if (person.password_managed_externally === 1) {
+      return { ready: false, reason: 'sspr.passwordNotManaged', registered, required };
+    }
+    if (!policy.sspr.enabled || person.sspr_enabled !== 1) {
+      return { ready: false, reason: 'sspr.notEnabled', registered, required };
+    }
+    if (registered < required)
+      return { ready: false, reason: 'sspr.notRegistered', registered, required };
+    return { ready: true, registered, required };
+  }
+}
+
+export function toSummary(r: MethodRow, reveal: boolean): MethodSummary {
+  const data = JSON.parse(r.data) as Record<string, string | number | boolean>;
+  let detail = r.detail;
+  if (r.kind === 'phoneSms' || r.kind === 'phoneCall')
+    detail = reveal ? r.detail : maskPhone(r.detail);
+  if (r.kind === 'email') detail = reveal ? r.detail : maskEmail(r.detail);
+  const base = {
+    id: r.id,
+    kind: r.kind,
+    label: r.label,
+    detail,
+    isDefault: r.is_default === 1,
+    usableForMfa: isMfaKind(r.kind),
+    createdAt: r.created_at,
+    lastUsedAt: r.last_used_at,
+  };
+  if (r.kind === 'securityKey') {
+    const aaguid = r.key_aaguid ?? String(data.aaguid ?? '');
+    return {
+      ...base,
+      securityKey: {
+        name: r.label,
+        model: r.key_model ?? String(data.model ?? ''),
+        aaguid,
+        isVirtual: aaguid === VIRTUAL_KEY_AAGUID,
+      },
+    };
+  }
+  return base;
+}

@@ -1,0 +1,174 @@
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+  scryptSync,
+  timingSafeEqual,
+} from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/**
+ * Seals the station key (SPEC §5 "secret material encrypted at rest"). The desktop app seals
+ * with Electron's safeStorage (main/electron), browser mode and tests with a 0600 key file.
+ * Implementations must be deterministic in what they accept: unseal(seal(x)) === x.
+ */
+export interface SecretSealer {
+  /** Stored next to the sealed key, so a station can tell which sealer it needs. */
+  readonly name: string;
+  seal(plain: Buffer): Buffer;
+  unseal(sealed: Buffer): Buffer;
+}
+
+const GCM_IV = 12;
+const GCM_TAG = 16;
+const BOX_VERSION = 1;
+
+function gcmSeal(key: Buffer, plain: Buffer, aad: string): Buffer {
+  const iv = randomBytes(GCM_IV);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(aad, 'utf8'));
+  const ct = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return Buffer.concat([Buffer.from([BOX_VERSION]), iv, cipher.getAuthTag(), ct]);
+}
+
+function gcmOpen(key: Buffer, sealed: Buffer, aad: string): Buffer {
+  if (sealed.length < 1 + GCM_IV + GCM_TAG || sealed[0] !== BOX_VERSION) {
+    throw new Error('sealed value has an unknown format');
+  }
+  const iv = sealed.subarray(1, 1 + GCM_IV);
+  const tag = sealed.subarray(1 + GCM_IV, 1 + GCM_IV + GCM_TAG);
+  const decipher = createDecipheriv('aes-256-gcm', key, iv);
+  decipher.setAAD(Buffer.from(aad, 'utf8'));
+  decipher.setAuthTag(tag);
+  return Buffer.concat([decipher.update(sealed.subarray(1 + GCM_IV + GCM_TAG)), decipher.final()]);
+}
+
+/**
+ * A wrapping key in a file only the station's user can read (mode 0600). Used in browser mode
+ * and tests; keep the file outside the registry's directory in real deployments so a copied
+ * registry alone reveals nothing.
+ */
+export class FileKeySealer implements SecretSealer {
+  readonly name = 'file';
+  private readonly key: Buffer;
+
+  constructor(readonly keyFilePath: string) {
+    if (existsSync(keyFilePath)) {
+      const key = readFileSync(keyFilePath);
+      if (key.length !== 32) throw new Error('station key file is not 32 bytes');
+      this.key = key;
+    } else {
+      mkdirSync(dirname(keyFilePath), { recursive: true });
+      this.key = randomBytes(32);
+      writeFileSync(keyFilePath, this.key, { mode: 0o600, flag: 'wx' });
+    }
+    chmodSync(keyFilePath, 0o600);
+  }
+
+  seal(plain: Buffer): Buffer {
+    return gcmSeal(this.key, plain, 'keystation/station-key');
+  }
+
+  unseal(sealed: Buffer): Buffer {
+    return gcmOpen(this.key, sealed, 'keystation/station-key');
+  }
+}
+
+/**
+ * Keys derived from the 32-byte station key with HKDF, one per purpose, so the audit chain key
+ * can never decrypt a TOTP secret and vice versa.
+ */
+export class StationKeyring {
+  private readonly secretsKey: Buffer;
+  private readonly auditKey: Buffer;
+  private readonly codesKey: Buffer;
+
+  constructor(stationKey: Buffer) {
+    if (stationKey.length !== 32) throw new Error('station key must be 32 bytes');
+    const derive = (info: string): Buffer =>
+      Buffer.from(hkdfSync('sha256', stationKey, Buffer.alloc(0), info, 32));
+    this.secretsKey = derive('keystation secrets v1');
+    this.auditKey = derive('keystation audit v1');
+    this.codesKey = derive('keystation codes v1');
+  }
+
+  /** AES-256-GCM; `context` is bound as AAD (e.g. "totp") so sealed values can't be swapped. */
+  seal(plain: Buffer, context: string): Buffer {
+    return gcmSeal(this.secretsKey, plain, context);
+  }
+
+  open(sealed: Buffer, context: string): Buffer {
+    return gcmOpen(this.secretsKey, sealed, context);
+  }
+
+  auditMac(data: Buffer): Buffer {
+    return createHmac('sha256', this.auditKey).update(data).digest();
+  }
+
+  /** Keyed hash of a short one-time code: without the station key a 6-digit code can't be brute-forced from the file. */
+  codeMac(scope: string, code: string): Buffer {
+    return createHmac('sha256', this.codesKey).update(`${scope}\u0000${code}`).digest();
+  }
+}
+
+/** Loads the station key from the registry, creating and sealing a fresh one on first open. */
+export function loadOrCreateStationKey(
+  read: () => { sealed: Buffer; sealer: string } | undefined,
+  write: (sealed: Buffer, sealer: string) => void,
+  sealer: SecretSealer,
+): Buffer {
+  const existing = read();
+  if (existing) {
+    if (existing.sealer !== sealer.name) {
+      throw new Error(`station key was sealed by "${existing.sealer}", not "${sealer.name}"`);
+    }
+    return sealer.unseal(existing.sealed);
+  }
+  const key = randomBytes(32);
+  write(sealer.seal(key), sealer.name);
+  return key;
+}
+
+// scrypt parameters: ~50 ms per hash on a desk PC; enough to make offline guessing of answers,
+// passes and passwords expensive, cheap enough for an interactive station.
+const SCRYPT_N = 1 << 14;
+const SCRYPT_R = 8;
+const SCRYPT_P = 1;
+const SCRYPT_LEN = 32;
+
+/** Salted slow hash, self-describing: `scrypt$N$r$p$salt$hash` (base64url). */
+export function slowHash(secret: string): string {
+  const salt = randomBytes(16);
+  const hash = scryptSync(secret.normalize('NFC'), salt, SCRYPT_LEN, {
+    N: SCRYPT_N,
+    r: SCRYPT_R,
+    p: SCRYPT_P,
+  });
+  return `scrypt$${SCRYPT_N}$${SCRYPT_R}$${SCRYPT_P}$${salt.toString('base64url')}$${hash.toString('base64url')}`;
+}
+
+export function slowHashMatches(secret: string, stored: string): boolean {
+  const parts = stored.split('$');
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
+  const [, n, r, p, saltText, hashText] = parts;
+  const expected = Buffer.from(hashText, 'base64url');
+  const actual = scryptSync(
+    secret.normalize('NFC'),
+    Buffer.from(saltText, 'base64url'),
+    expected.length,
+    {
+      N: Number(n),
+      r: Number(r),
+      p: Number(p),
+      maxmem: 256 * Number(n) * Number(r) + 1024 * 1024,
+    },
+  );
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+export function equalBytes(a: Buffer, b: Buffer): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}

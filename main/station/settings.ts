@@ -1,0 +1,41 @@
+import type { StationContext } from './context';
+
+/**
+ * Station settings that belong to the registry (station name, gateway URL, …). Window, language
+ * and station mode live in electron-store (SPEC §5), not here. Keys starting with "audit." are
+ * internal.
+ */
+export const SETTING_KEYS = ['station.name', 'gateway.url', 'gateway.kind'] as const;
+export type SettingKey = (typeof SETTING_KEYS)[number];
+
+export class StationSettings {
+  constructor(private readonly ctx: StationContext) {}
+
+  get(key: SettingKey): string | undefined {
+    const row = this.ctx.db.prepare('SELECT value FROM station_settings WHERE key = ?').get(key) as
+      { value: string } | undefined;
+    return row?.value;
+  }
+
+  all(): Partial<Record<SettingKey, string>> {
+    const out: Partial<Record<SettingKey, string>> = {};
+    for (const k of SETTING_KEYS) {
+      const v = this.get(k);
+      if (v !== undefined) out[k] = v;
+    }
+    return out;
+  }
+
+  set(key: SettingKey, value: string): void {
+    this.ctx.session.assertAdmin();
+    this.ctx.db.transaction(() => {
+      this.ctx.db
+        .prepare(
+          `INSERT INTO station_settings (key, value) VALUES (?, ?)
+           ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+        )
+        .run(key, value);
+      this.ctx.audit.append('settings.changed', null, { key });
+    })();
+  }
+}
