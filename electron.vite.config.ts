@@ -14,6 +14,9 @@ export default defineConfig({
   },
   preload: {
     build: {
+      // The preload runs sandboxed, where require() reaches only 'electron' and a few Node
+      // shims: zod (the contract's schemas) must be bundled in.
+      externalizeDeps: false,
       outDir: 'out/preload',
       rollupOptions: {
         input: { index: resolve(__dirname, 'preload/index.ts') },

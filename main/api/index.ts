@@ -1,0 +1,59 @@
+/**
+ * The composition root shared by both hosts: opens the station, builds one handler per
+ * contract entry (main/api/<domain>.ts) and the dispatcher in front of them.
+ *
+ * Adding a domain: write preload/contract/<domain>.ts, add it to `contract` in
+ * preload/contract.ts, write main/api/<domain>.ts returning DomainHandlers<'<domain>'>, add it
+ * to `createHandlers` below. tsc fails until every entry has a handler.
+ */
+import { openStation, type Station } from '../station';
+import { createDispatch, type ContractHandlers, type DispatchLog } from './dispatch';
+import { StationEventBus } from './events';
+import { peopleHandlers } from './people';
+import { securityInfoHandlers } from './security-info';
+import { settingsHandlers } from './settings-handlers';
+import type { SettingsStore } from './settings';
+import { stationHandlers } from './station';
+import type { StationHost, StationHostOptions } from './station-host';
+
+export interface HandlerDeps {
+  station: Station;
+  settings: SettingsStore;
+  bus: StationEventBus;
+  version: string;
+  host: 'electron' | 'browser';
+}
+
+export function createHandlers(deps: HandlerDeps): ContractHandlers {
+  return {
+    station: stationHandlers(deps.station, { version: deps.version, host: deps.host }),
+    settings: settingsHandlers(deps.settings),
+    people: peopleHandlers(deps.station),
+    securityInfo: securityInfoHandlers(deps.station),
+  };
+}
+
+export async function openStationHost(
+  options: StationHostOptions,
+  log?: DispatchLog,
+): Promise<StationHost> {
+  const station = openStation({
+    dataDir: options.dataDir,
+    demo: options.demo,
+    mode: options.demo ? 'demo' : 'production',
+  });
+  const bus = new StationEventBus();
+  const handlers = createHandlers({
+    station,
+    settings: options.settings,
+    bus,
+    version: options.version,
+    host: options.host,
+  });
+  return {
+    dispatch: createDispatch(handlers, log),
+    bus,
+    settings: options.settings,
+    close: () => station.close(),
+  };
+}

@@ -1,0 +1,125 @@
+/**
+ * `npm run serve -- --port <port> --data-dir <dir> [--demo] [--host <addr>] [--allow-remote]
+ *                   [--stop-after <seconds>]`
+ * Starts the station in browser mode and prints one line with the full URL (token included)
+ * once it is ready. Runs until SIGINT/SIGTERM (or --stop-after, which tests use so a server
+ * they start always stops by itself).
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { openStationHost } from '../api';
+import { defaultDataDir } from './data-dir';
+import { startBrowserHost, type RunningBrowserHost } from './server';
+import { createFileSettingsStore } from './settings-store';
+
+export interface ServeArgs {
+  port: number;
+  host: string;
+  dataDir: string;
+  demo: boolean;
+  allowRemote: boolean;
+  stopAfterSeconds: number | null;
+}
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ServeArgs {
+  const args: ServeArgs = {
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: defaultDataDir(env),
+    demo: false,
+    allowRemote: false,
+    stopAfterSeconds: null,
+  };
+  for (let i = 0; i < argv.length; i += 1) {
+    const flag = argv[i];
+    const value = (): string => {
+      const v = argv[i + 1];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+      i += 1;
+      return v;
+    };
+    switch (flag) {
+      case '--port': {
+        const port = Number(value());
+        if (!Number.isInteger(port) || port < 0 || port > 65535)
+          throw new UsageError('--port must be 0–65535');
+        args.port = port;
+        break;
+      }
+      case '--host':
+        args.host = value();
+        break;
+      case '--data-dir':
+        args.dataDir = resolve(value());
+        break;
+      case '--demo':
+        args.demo = true;
+        break;
+      case '--allow-remote':
+        args.allowRemote = true;
+        break;
+      case '--stop-after': {
+        const s = Number(value());
+        if (!Number.isFinite(s) || s <= 0)
+          throw new UsageError('--stop-after must be a positive number of seconds');
+        args.stopAfterSeconds = s;
+        break;
+      }
+      case '--open':
+      case '--no-open':
+        break; // handled by scripts/start.mjs
+      default:
+        throw new UsageError(`Unknown option ${flag}`);
+    }
+  }
+  return args;
+}
+
+export interface ServeResult {
+  running: RunningBrowserHost;
+  stop(): Promise<void>;
+}
+
+export async function serve(
+  args: ServeArgs,
+  rendererDir: string,
+  version: string,
+): Promise<ServeResult> {
+  mkdirSync(args.dataDir, { recursive: true });
+  const settings = createFileSettingsStore(args.dataDir);
+  if (args.demo) settings.update({ stationMode: 'demo' });
+  const station = await openStationHost({
+    dataDir: args.dataDir,
+    demo: settings.get().stationMode === 'demo',
+    settings,
+    host: 'browser',
+    version,
+  });
+  let running: RunningBrowserHost;
+  try {
+    running = await startBrowserHost({
+      host: args.host,
+      port: args.port,
+      allowRemote: args.allowRemote,
+      rendererDir,
+      station,
+    });
+  } catch (e) {
+    await station.close();
+    throw e;
+  }
+  let stopped = false;
+  return {
+    running,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await running.close();
+      await station.close();
+    },
+  };
+}

@@ -1,0 +1,240 @@
+/**
+ * Browser mode: the built renderer over HTTP and the contract over a WebSocket, on loopback
+ * only (unless --allow-remote), so the real UI runs in Chromium against the real main-process
+ * code. Every HTTP request and WebSocket needs the per-launch token: the printed URL carries
+ * it once (`/?token=…`), the host answers with an HttpOnly SameSite=Strict cookie and a
+ * redirect that drops it from the address bar; later loads and the WebSocket send the cookie.
+ *
+ * Wire protocol (JSON text frames):
+ *   renderer → host  { "id": 1, "call": "ks:people.search", "args": { … } }
+ *   host → renderer  { "id": 1, "result": { "ok": true, "value": … } }
+ *   host → renderer  { "event": "key.inserted", "payload": { … } }
+ */
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket, type RawData } from 'ws';
+import type { Result } from '../../preload/contract';
+import { securityHeaders } from '../api/content-security-policy';
+import type { EventSink } from '../api/events';
+import { mimeTypeOf, resolveRendererFile } from '../api/renderer-files';
+import type { StationHost } from '../api/station-host';
+import {
+  allowedHostHeaders,
+  formatHost,
+  hostAllowed,
+  isLoopbackHost,
+  newAccessToken,
+  originAllowed,
+  readCookie,
+  sessionCookieName,
+  tokensEqual,
+  type AccessPolicy,
+} from './access';
+
+export const WS_PATH = '/api';
+const MAX_MESSAGE_BYTES = 256 * 1024;
+const MAX_IN_FLIGHT = 16;
+
+export interface BrowserHostOptions {
+  host?: string;
+  /** 0 picks a free port. */
+  port: number;
+  allowRemote?: boolean;
+  rendererDir: string;
+  station: Pick<StationHost, 'dispatch' | 'bus'>;
+  /** Fixed token for tests; a fresh random one otherwise. */
+  token?: string;
+}
+
+export interface RunningBrowserHost {
+  /** The full URL to open, token included. */
+  url: string;
+  origin: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+export class RemoteBindRefused extends Error {
+  override readonly name = 'RemoteBindRefused';
+}
+
+export async function startBrowserHost(options: BrowserHostOptions): Promise<RunningBrowserHost> {
+  const bindHost = options.host ?? '127.0.0.1';
+  if (!isLoopbackHost(bindHost) && !options.allowRemote) {
+    throw new RemoteBindRefused(
+      `Refusing to listen on ${bindHost}: browser mode listens on loopback only unless --allow-remote is given.`,
+    );
+  }
+  const token = options.token ?? newAccessToken();
+  const policy: AccessPolicy = { token, port: 0, hosts: new Set() };
+
+  const server = createServer((req, res) => {
+    handleHttp(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 15_000;
+
+  async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const hostHeader = req.headers.host;
+    if (!hostAllowed(policy, hostHeader)) return plain(res, 403, 'Forbidden host');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'Method not allowed');
+    const url = new URL(req.url ?? '/', `http://${hostHeader}`);
+    const cookieName = sessionCookieName(policy.port);
+    const queryToken = url.searchParams.get('token');
+    if (queryToken !== null) {
+      if (!tokensEqual(token, queryToken)) return plain(res, 403, 'Wrong access token');
+      url.searchParams.delete('token');
+      res.writeHead(303, {
+        Location: url.pathname + (url.search === '?' ? '' : url.search),
+        'Set-Cookie': `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        'Cache-Control': 'no-store',
+        'Referrer-Policy': 'no-referrer',
+      });
+      res.end();
+      return;
+    }
+    if (!tokensEqual(token, readCookie(req.headers.cookie, cookieName))) {
+      return plain(
+        res,
+        401,
+        'Keystation: open the address the station printed when it started (it carries the access token).',
+      );
+    }
+    const file = resolveRendererFile(options.rendererDir, url.pathname);
+    if (!file) return plain(res, 404, 'Not found');
+    let body: Buffer;
+    try {
+      body = await readFile(file);
+    } catch {
+      return plain(res, 404, 'Not found');
+    }
+    res.writeHead(200, {
+      'Content-Type': mimeTypeOf(file),
+      'Content-Length': body.length,
+      ...securityHeaders({ connect: [`ws://${hostHeader}`] }),
+    });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const hostHeader = req.headers.host;
+    const url = new URL(req.url ?? '/', 'http://placeholder');
+    const given =
+      url.searchParams.get('token') ??
+      readCookie(req.headers.cookie, sessionCookieName(policy.port));
+    const refusal =
+      url.pathname !== WS_PATH
+        ? '404 Not Found'
+        : !hostAllowed(policy, hostHeader) || !originAllowed(policy, req.headers.origin, hostHeader)
+          ? '403 Forbidden'
+          : !tokensEqual(token, given)
+            ? '401 Unauthorized'
+            : null;
+    if (refusal) {
+      socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws));
+  });
+
+  function serveSocket(ws: WebSocket): void {
+    let inFlight = 0;
+    const send = (message: unknown) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+    };
+    const sink: EventSink = (name, payload) => send({ event: name, payload });
+    const detach = options.station.bus.attach(sink);
+    ws.on('close', detach);
+    ws.on('error', detach);
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      const request = parseRequest(data, isBinary);
+      if (!request.ok) {
+        send({ id: request.id, result: request.result });
+        return;
+      }
+      if (inFlight >= MAX_IN_FLIGHT) {
+        send({ id: request.id, result: fail('validation', 'tooManyCalls') });
+        return;
+      }
+      inFlight += 1;
+      options.station
+        .dispatch(request.call, request.args, { host: 'browser', emit: sink })
+        .catch((): Result<unknown> => fail('internal', 'unexpected'))
+        .then((result) => send({ id: request.id, result }))
+        .finally(() => {
+          inFlight -= 1;
+        });
+    });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, bindHost, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  policy.port = port;
+  policy.hosts =
+    options.allowRemote && !isLoopbackHost(bindHost) ? 'any' : allowedHostHeaders(bindHost, port);
+  const origin = `http://${formatHost(bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bindHost)}:${port}`;
+
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    port,
+    token,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of wss.clients) client.terminate();
+        wss.close();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function plain(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end(text);
+}
+
+function fail(kind: 'validation' | 'internal', code: string): Result<never> {
+  return { ok: false, error: { kind, code } };
+}
+
+type ParsedRequest =
+  | { ok: true; id: number; call: string; args: unknown }
+  | { ok: false; id: number | null; result: Result<never> };
+
+function parseRequest(data: RawData, isBinary: boolean): ParsedRequest {
+  if (isBinary) return { ok: false, id: null, result: fail('validation', 'malformedMessage') };
+  let message: unknown;
+  try {
+    message = JSON.parse(data.toString());
+  } catch {
+    return { ok: false, id: null, result: fail('validation', 'malformedMessage') };
+  }
+  if (typeof message !== 'object' || message === null) {
+    return { ok: false, id: null, result: fail('validation', 'malformedMessage') };
+  }
+  const { id, call, args } = message as { id?: unknown; call?: unknown; args?: unknown };
+  const validId = typeof id === 'number' && Number.isSafeInteger(id) ? id : null;
+  if (validId === null || typeof call !== 'string') {
+    return { ok: false, id: validId, result: fail('validation', 'malformedMessage') };
+  }
+  return { ok: true, id: validId, call, args };
+}

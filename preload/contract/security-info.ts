@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { call } from './define';
+import { personIdSchema, type PersonSummary } from './people';
+
+/** SPEC §1, the method table. */
+export const methodKinds = [
+  'securityKey',
+  'authenticatorApp',
+  'hardwareToken',
+  'phoneSms',
+  'phoneCall',
+  'email',
+  'securityQuestions',
+] as const;
+export type MethodKind = (typeof methodKinds)[number];
+
+export interface MethodSummary {
+  id: string;
+  kind: MethodKind;
+  /** Short name from the registry (key name, token model…); the UI names the kind itself. */
+  label: string;
+  /** The detail column: masked phone / email, token serial, key model… never a secret. */
+  detail: string;
+  isDefault: boolean;
+  usableForMfa: boolean;
+  /** ISO 8601. */
+  createdAt: string;
+  lastUsedAt: string | null;
+  /** Security keys only. */
+  securityKey?: { name: string; model: string; isVirtual: boolean };
+}
+
+/** Whether the registered methods meet the organization's policy (SPEC §2, §3.1). */
+export interface RegistrationStatus {
+  complete: boolean;
+  /** Kinds the policy requires that the person does not have yet (e.g. a security key). */
+  missingKinds: MethodKind[];
+  /** How many more methods of any allowed kind the policy still requires. */
+  additionalNeeded: number;
+  /** The person has no method usable for sign-in (MFA) yet. */
+  needsMfaMethod: boolean;
+}
+
+export interface SecurityInfo {
+  person: PersonSummary;
+  methods: MethodSummary[];
+  /** The default sign-in method (SPEC §1); null when the person has none yet. */
+  defaultMethodId: string | null;
+  registration: RegistrationStatus;
+  /** Kinds "+ Add method" may offer now: allowed by policy and not at a limit (SPEC §1). */
+  offerableKinds: MethodKind[];
+}
+
+export const securityInfoCalls = {
+  /** The "Security info" page of one person (SPEC §3.1). */
+  get: call(z.object({ personId: personIdSchema }).strict()).returns<SecurityInfo>(),
+};

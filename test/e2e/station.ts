@@ -1,0 +1,90 @@
+/**
+ * Starts a real station in browser mode (scripts/serve.mjs) on a free port with a fresh temp
+ * data dir, and stops it afterwards. `--stop-after` makes it stop by itself even if the test
+ * runner dies.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test as base } from '@playwright/test';
+
+export interface RunningStation {
+  /** The printed URL, token included. */
+  url: string;
+  origin: string;
+  dataDir: string;
+  output(): string;
+}
+
+export async function startStation(
+  extraArgs: string[] = ['--demo'],
+): Promise<RunningStation & { stop(): Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ks-e2e-'));
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      'scripts/serve.mjs',
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      '--stop-after',
+      '300',
+      ...extraArgs,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } },
+  );
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`station did not start:\n${output}`)), 45_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const m = /Keystation is ready at (http:\/\/\S+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`station exited (${code}) before it was ready:\n${output}`));
+    });
+  });
+  return {
+    url,
+    origin: new URL(url).origin,
+    dataDir,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const test = base.extend<{ station: RunningStation }>({
+  // eslint-disable-next-line no-empty-pattern
+  station: async ({}, use) => {
+    const station = await startStation();
+    try {
+      await use(station);
+    } finally {
+      await station.stop();
+    }
+  },
+});
+
+export { expect } from '@playwright/test';
+
+/** Screenshots for people to look at: test/artifacts/<name>.png. */
+export function artifact(name: string): string {
+  return join('test', 'artifacts', `${name}.png`);
+}
