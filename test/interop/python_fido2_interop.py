@@ -1,0 +1,217 @@
+"""Interop check of the Keystation virtual key with python-fido2 0.9.1 (an independent client).
+
+usage: python3 python_fido2_interop.py setup|reset <udp-port> <root-ca.pem>
+
+`setup` (fresh key): PING/WINK, getInfo, set a PIN (protocol 2), PIN retry semantics, make a
+discoverable credential (attestation verified by python-fido2's packed verifier against the
+virtual key's root), a non-discoverable one, assertions verified by Fido2Server, hmac-secret,
+credential management (metadata, enumerate, update, delete) with both PIN protocols.
+`reset` (right after a restart = power-up): authenticatorReset and its effects.
+Prints one JSON object on the last line; exits non-zero on the first failure.
+"""
+import base64
+import json
+import sys
+
+from cryptography import x509
+from cryptography.hazmat.backends import default_backend
+from fido2.client import ClientError, Fido2Client
+from fido2.ctap import CtapError
+from fido2.ctap2 import ClientPin, Ctap2, CredentialManagement
+from fido2.ctap2.extensions import CredProtectExtension
+from fido2.ctap2.pin import PinProtocolV1, PinProtocolV2
+from fido2.server import AttestationVerifier, Fido2Server
+from fido2.webauthn import PublicKeyCredentialRpEntity
+
+from udp_hid import open_udp_device
+
+AAGUID = "a8d6d8f25b9c4e3a9c714b657973744e"
+ORIGIN = "https://example.com"
+RP = PublicKeyCredentialRpEntity("example.com", "Example RP")
+PIN = "4711-kz"
+results = {}
+
+
+def check(cond, what):
+    if not cond:
+        raise AssertionError(what)
+    results.setdefault("checks", []).append(what)
+
+
+def expect_ctap(code, fn, what):
+    try:
+        fn()
+    except CtapError as e:
+        check(e.code == code, "%s -> %s (got %s)" % (what, code.name, e.code))
+        return
+    except ClientError as e:
+        cause = getattr(e, "cause", None)
+        if isinstance(cause, CtapError):
+            check(cause.code == code, "%s -> %s (got %s)" % (what, code.name, cause.code))
+            return
+        raise
+    raise AssertionError("%s: expected %s, got success" % (what, code.name))
+
+
+class RootVerifier(AttestationVerifier):
+    def __init__(self, root_der):
+        super().__init__()
+        self.root_der = root_der
+
+    def ca_lookup(self, attestation_result, auth_data):
+        return [self.root_der]
+
+
+def b64(b):
+    return base64.urlsafe_b64encode(bytes(b)).decode().rstrip("=")
+
+
+def setup(port, root_der):
+    dev = open_udp_device(port)
+    check(dev.ping(b"keystation") == b"keystation", "CTAPHID PING echoes")
+    dev.wink()
+    ctap = Ctap2(dev)  # strict_cbor=True: every reply must be canonical CBOR
+    info = ctap.info
+    check(info.aaguid.hex() == AAGUID, "getInfo aaguid is the virtual key's")
+    check("FIDO_2_1" in info.versions and "FIDO_2_0" in info.versions, "getInfo versions")
+    check(info.options.get("clientPin") is False, "clientPin false before a PIN is set")
+    check(info.pin_uv_protocols == [2, 1], "pinUvAuthProtocols [2, 1]")
+    results["info"] = {"versions": info.versions, "options": info.options, "maxMsgSize": info.max_msg_size}
+
+    pin2 = ClientPin(ctap, PinProtocolV2())
+    pin2.set_pin(PIN)
+    check(ctap.get_info().options.get("clientPin") is True, "clientPin true after setPIN")
+    check(pin2.get_pin_retries()[0] == 8, "8 retries after setPIN")
+    ga = ClientPin.PERMISSION.GET_ASSERTION
+    expect_ctap(CtapError.ERR.MISSING_PARAMETER, lambda: pin2.get_pin_token(PIN), "0x09 without permissions")
+    check(pin2.get_pin_retries()[0] == 8, "a request missing permissions costs no retry")
+    expect_ctap(CtapError.ERR.PIN_INVALID, lambda: pin2.get_pin_token("wrong-pin", ga, "example.com"), "wrong PIN")
+    check(pin2.get_pin_retries()[0] == 7, "retries decremented to 7")
+    pin2.get_pin_token(PIN, ga, "example.com")
+    check(pin2.get_pin_retries()[0] == 8, "correct PIN restores 8 retries")
+
+    server = Fido2Server(RP, attestation="direct", verify_attestation=RootVerifier(root_der))
+    client = Fido2Client(dev, ORIGIN)
+
+    # Discoverable credential, PIN-verified, hmac-secret.
+    user = {"id": b"user-0001", "name": "anna@example.com", "displayName": "Anna Andersson"}
+    opts, state = server.register_begin(user, resident_key=True, user_verification="required")
+    opts["publicKey"].extensions = {"hmacCreateSecret": True, "credentialProtectionPolicy": CredProtectExtension.POLICY.OPTIONAL_WITH_LIST}
+    reg = client.make_credential(opts["publicKey"], pin=PIN)
+    auth_data = server.register_complete(state, reg.client_data, reg.attestation_object)
+    check(reg.attestation_object.fmt == "packed", "attestation format packed")
+    check(auth_data.credential_data.aaguid.hex() == AAGUID, "attested AAGUID")
+    check(auth_data.is_user_verified(), "UV flag set with PIN token")
+    check(reg.extension_results.get("hmacCreateSecret") is True, "hmac-secret created")
+    results["registration"] = {
+        "attestationObject": b64(bytes(reg.attestation_object)),
+        "clientDataJSON": b64(bytes(reg.client_data)),
+        "challenge": state["challenge"],
+    }
+    rk_cred = auth_data.credential_data
+
+    # A non-discoverable credential through the client (PIN), then raw CTAP2 without a PIN:
+    # python-fido2's client insists on the PIN once one is set, the key does not
+    # (makeCredUvNotRqd) — except for discoverable credentials (PUAT_REQUIRED).
+    opts2, state2 = server.register_begin({"id": b"user-0002", "name": "bo@example.com"}, user_verification="discouraged")
+    reg2 = client.make_credential(opts2["publicKey"], pin=PIN)
+    nonrk_cred = server.register_complete(state2, reg2.client_data, reg2.attestation_object).credential_data
+    cdh = bytes(32)
+    raw = ctap.make_credential(cdh, {"id": "example.com"}, {"id": b"user-0003"}, [{"type": "public-key", "alg": -8}])
+    check(raw.fmt == "packed" and not raw.auth_data.is_user_verified(), "raw makeCredential without PIN (makeCredUvNotRqd), EdDSA")
+    raw_cred = raw.auth_data.credential_data
+    check(raw_cred.public_key[3] == -8, "EdDSA chosen from pubKeyCredParams")
+    expect_ctap(
+        CtapError.ERR.PIN_REQUIRED,  # 0x36, PUAT_REQUIRED in CTAP 2.1
+        lambda: ctap.make_credential(cdh, {"id": "example.com"}, {"id": b"u4"}, [{"type": "public-key", "alg": -7}], options={"rk": True}),
+        "discoverable makeCredential without PIN",
+    )
+    expect_ctap(
+        CtapError.ERR.UNSUPPORTED_ALGORITHM,
+        lambda: ctap.make_credential(cdh, {"id": "example.com"}, {"id": b"u4"}, [{"type": "public-key", "alg": -257}]),
+        "RS256 only",
+    )
+
+    # excludeList → CREDENTIAL_EXCLUDED (after the touch)
+    opts3, _ = server.register_begin({"id": b"user-0002", "name": "bo"}, credentials=[nonrk_cred])
+    expect_ctap(CtapError.ERR.CREDENTIAL_EXCLUDED, lambda: client.make_credential(opts3["publicKey"], pin=PIN), "excludeList")
+
+    # Assertion with allowList through the client, verified by the server.
+    req, st = server.authenticate_begin([rk_cred, nonrk_cred], user_verification="discouraged")
+    sel = client.get_assertion(req["publicKey"], pin=PIN)
+    resp = sel.get_response(0)
+    server.authenticate_complete(st, [rk_cred, nonrk_cred], resp.credential_id, resp.client_data, resp.authenticator_data, resp.signature)
+    check(True, "allowList assertion verified by Fido2Server")
+    count1 = resp.authenticator_data.counter
+
+    # Raw getAssertion without PIN on the EdDSA credential: UP only, signature verifies.
+    a = ctap.get_assertion("example.com", cdh, [{"type": "public-key", "id": raw_cred.credential_id}])
+    raw_cred.public_key.verify(bytes(a.auth_data) + cdh, a.signature)
+    check(a.auth_data.is_user_present() and not a.auth_data.is_user_verified(), "raw EdDSA assertion verifies (UP, no UV)")
+    expect_ctap(CtapError.ERR.NO_CREDENTIALS, lambda: ctap.get_assertion("other.example", cdh, [{"type": "public-key", "id": raw_cred.credential_id}]), "credential bound to its RP")
+
+    # Discoverable assertion with PIN + hmac-secret (twice: same salt → same output).
+    salt = bytes(range(32))
+    outs = []
+    for _ in range(2):
+        req, st = server.authenticate_begin(user_verification="required")
+        req["publicKey"].extensions = {"hmacGetSecret": {"salt1": salt}}
+        sel = client.get_assertion(req["publicKey"], pin=PIN)
+        resp = sel.get_response(0)
+        server.authenticate_complete(st, [rk_cred], resp.credential_id, resp.client_data, resp.authenticator_data, resp.signature)
+        check(resp.user_handle == b"user-0001", "discoverable assertion returns the user handle")
+        outs.append(resp.extension_results["hmacGetSecret"]["output1"])
+    check(outs[0] == outs[1] and len(outs[0]) == 32, "hmac-secret output stable")
+    check(resp.authenticator_data.counter > count1, "signCount increases")
+
+    # Credential management with protocol 1 (permissions cm).
+    pin1 = ClientPin(ctap, PinProtocolV1())
+    token = pin1.get_pin_token(PIN, ClientPin.PERMISSION.CREDENTIAL_MGMT)
+    cm = CredentialManagement(ctap, pin1.protocol, token)
+    meta = cm.get_metadata()
+    check(meta[CredentialManagement.RESULT.EXISTING_CRED_COUNT] == 1, "credMgmt: 1 discoverable credential")
+    rps = cm.enumerate_rps()
+    check(len(rps) == 1 and rps[0][CredentialManagement.RESULT.RP]["id"] == "example.com", "credMgmt: enumerate RPs")
+    creds = cm.enumerate_creds(rps[0][CredentialManagement.RESULT.RP_ID_HASH])
+    check(len(creds) == 1 and creds[0][CredentialManagement.RESULT.USER]["name"] == "anna@example.com", "credMgmt: enumerate credentials")
+    cred_id = creds[0][CredentialManagement.RESULT.CREDENTIAL_ID]
+    cm.update_user_info(cred_id, {"id": b"user-0001", "name": "anna.a@example.com", "displayName": "Anna A."})
+    creds = cm.enumerate_creds(rps[0][CredentialManagement.RESULT.RP_ID_HASH])
+    check(creds[0][CredentialManagement.RESULT.USER]["name"] == "anna.a@example.com", "credMgmt: updateUserInformation")
+    cm.delete_cred(cred_id)
+    check(cm.get_metadata()[CredentialManagement.RESULT.EXISTING_CRED_COUNT] == 0, "credMgmt: deleteCredential")
+    results["ok"] = True
+
+
+def reset(port):
+    dev = open_udp_device(port)
+    ctap = Ctap2(dev)
+    check(ctap.info.options.get("clientPin") is True, "PIN survived the restart (state file)")
+    ctap.reset()
+    info = ctap.get_info()
+    check(info.options.get("clientPin") is False, "reset cleared the PIN")
+    check(info.remaining_disc_creds == 25, "reset cleared discoverable credentials")
+    results["ok"] = True
+
+
+def main():
+    phase, port, root_pem = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    with open(root_pem, "rb") as f:
+        root_der = x509.load_pem_x509_certificate(f.read(), default_backend()).public_bytes(
+            __import__("cryptography.hazmat.primitives.serialization", fromlist=["Encoding"]).Encoding.DER
+        )
+    try:
+        if phase == "setup":
+            setup(port, root_der)
+        else:
+            reset(port)
+    except Exception as e:  # report, then fail
+        results["ok"] = False
+        results["error"] = "%s: %s" % (type(e).__name__, e)
+        print(json.dumps(results, default=str))
+        sys.exit(1)
+    print(json.dumps(results, default=str))
+
+
+if __name__ == "__main__":
+    main()
