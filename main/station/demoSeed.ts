@@ -145,7 +145,7 @@ export function seedDemo(ctx: StationContext, methods: MethodRegistry): void {
       p.department,
       p.upn,
       p.mobile ?? '',
-      'active',
+      p.status ?? 'active',
       p.ssprEnabled === false ? 0 : 1,
       p.passwordManagedExternally ? 1 : 0,
       now,

@@ -18,6 +18,22 @@ import {
 } from './secrets';
 import { Session } from './session';
 import { StationSettings } from './settings';
+import { AuthenticatorAppEnrollment } from './methods/authenticatorApp';
+import { EmailEnrollment } from './methods/email';
+import { HardwareTokenEnrollment } from './methods/hardwareToken';
+import { PhoneEnrollment } from './methods/phone';
+import {
+  SecurityKeyEnrollment,
+  nativeSecurityKeyClient,
+  type SecurityKeyClient,
+} from './methods/securityKey';
+import { SecurityQuestionsEnrollment } from './methods/securityQuestions';
+import { Outbox, OutboxGateway, type MessageGateway } from './messaging';
+import { OathTokenInventory } from './oathTokens';
+import { AuthService, OperatorService } from './operators';
+import { TemporaryAccessPasses } from './passes';
+import { RosterService } from './roster';
+import { backupRegistry, type BackupResult } from './backup';
 
 export { StationError, STATION_ERROR_CODES, ROW_ERROR_CODES, isStationError } from './errors';
 export type { StationErrorCode, RowErrorCode, RowError } from './errors';
@@ -30,6 +46,25 @@ export type { SecurityQuestion } from './questionBank';
 export { FileKeySealer, type SecretSealer } from './secrets';
 export { DEMO_ACCESS_PASS, DEMO_OPERATOR, DEMO_OATH_TOKENS, DEMO_PEOPLE } from './demoSeed';
 export { DEMO_POLICY, DEMO_RP_ID } from './policy';
+export {
+  HttpGateway,
+  OutboxGateway,
+  type MessageGateway,
+  type OutgoingMessage,
+  type OutboxMessage,
+} from './messaging';
+export type {
+  SecurityKeyClient,
+  SecurityKeyInfo,
+  KeyInteraction,
+  KeyEvent,
+} from './methods/securityKey';
+export type { AuthenticatorAppStart } from './methods/authenticatorApp';
+export type { OathTokenSummary, OathImportResult } from './oathTokens';
+export type { IssuedPass, PassStatus } from './passes';
+export type { OperatorAccount } from './operators';
+export type { RosterPreview, RosterImportResult, WebAuthnRegistrationExport } from './roster';
+export type { BackupResult } from './backup';
 
 export const REGISTRY_FILE = 'registry.sqlite';
 export const KEY_FILE = 'station.key';
@@ -44,6 +79,19 @@ export interface OpenStationOptions {
   readonly clock?: () => Date;
   /** Seals the station key; defaults to a 0600 key file in dataDir. */
   readonly secretSealer?: SecretSealer;
+  /** Delivers SMS/call/email codes; defaults to the registry outbox (offline). */
+  readonly messageGateway?: MessageGateway;
+  /** Opens security keys; defaults to native/ (node-hid, UDP, or a HidConnection). */
+  readonly securityKeys?: SecurityKeyClient;
+}
+
+export interface Enrollments {
+  readonly authenticatorApp: AuthenticatorAppEnrollment;
+  readonly hardwareToken: HardwareTokenEnrollment;
+  readonly phone: PhoneEnrollment;
+  readonly email: EmailEnrollment;
+  readonly securityQuestions: SecurityQuestionsEnrollment;
+  readonly securityKey: SecurityKeyEnrollment;
 }
 
 export interface Station {
@@ -51,12 +99,21 @@ export interface Station {
   readonly mode: StationMode;
   readonly dataDir: string;
   readonly session: Session;
+  readonly auth: AuthService;
   readonly people: PeopleService;
   readonly methods: MethodRegistry;
+  readonly enroll: Enrollments;
+  readonly oathTokens: OathTokenInventory;
+  readonly passes: TemporaryAccessPasses;
+  readonly operators: OperatorService;
+  readonly roster: RosterService;
+  readonly outbox: Outbox;
   readonly policy: PolicyService;
   readonly questions: QuestionBank;
   readonly settings: StationSettings;
   readonly audit: AuditLog;
+  /** Online backup to a new file, then integrity check and audit verification of the copy. */
+  backup(destinationFile: string): Promise<BackupResult>;
   /** PRAGMA integrity_check == ok. */
   checkIntegrity(): boolean;
   close(): void;
@@ -120,15 +177,39 @@ export function openStation(opts: OpenStationOptions): Station {
     if (opts.demo && people.count() === 0) {
       db.transaction(() => seedDemo(context, methods))();
     }
+    const gateway = opts.messageGateway ?? new OutboxGateway(context);
+    const questions = new QuestionBank(context);
+    const passes = new TemporaryAccessPasses(context);
+    const operators = new OperatorService(context);
     return {
       stationId,
       mode,
       dataDir: opts.dataDir,
       session,
+      auth: new AuthService(context, operators, people, passes),
       people,
       methods,
+      enroll: {
+        authenticatorApp: new AuthenticatorAppEnrollment(context, people, methods),
+        hardwareToken: new HardwareTokenEnrollment(context, people, methods),
+        phone: new PhoneEnrollment(context, people, methods, () => gateway),
+        email: new EmailEnrollment(context, people, methods, () => gateway),
+        securityQuestions: new SecurityQuestionsEnrollment(context, people, methods, questions),
+        securityKey: new SecurityKeyEnrollment(
+          context,
+          people,
+          methods,
+          opts.securityKeys ?? nativeSecurityKeyClient,
+        ),
+      },
+      oathTokens: new OathTokenInventory(context),
+      passes,
+      operators,
+      roster: new RosterService(context),
+      outbox: new Outbox(context),
       policy,
-      questions: new QuestionBank(context),
+      questions,
+      backup: (dest) => backupRegistry(context, dest),
       settings: new StationSettings(context),
       audit,
       context,

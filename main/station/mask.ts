@@ -1,14 +1,17 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+
 /**
  * Masking for phone numbers and alternate email addresses: SPEC §1 says they are not shown to
  * other people on the station and operators see them masked unless they open the record.
  */
 export function maskPhone(e164: string): string {
-  const digits = e164.replace(/[^0-9]/g, '');
-  if (digits.length < 6) return '•'.repeat(digits.length);
-  // Keep the first three digits (country code area) and the last two, as the seeds' screens do.
-  const head = digits.slice(0, 3);
-  const tail = digits.slice(-2);
-  return `+${head} ${'•'.repeat(digits.length - 5)}${tail}`;
+  const parsed = parsePhoneNumberFromString(e164);
+  const cc = parsed?.countryCallingCode;
+  const national = parsed ? String(parsed.nationalNumber) : e164.replace(/[^0-9]/g, '');
+  if (national.length < 4) return '•'.repeat(national.length);
+  // Country code and the last two digits, as the security info page shows (seed 002).
+  const masked = `${'•'.repeat(national.length - 2)}${national.slice(-2)}`;
+  return cc ? `+${cc} ${masked}` : masked;
 }
 
 export function maskEmail(address: string): string {

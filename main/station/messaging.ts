@@ -1,0 +1,135 @@
+import type { StationContext } from './context';
+import { StationError } from './errors';
+import type { PersonId } from './types';
+
+export type MessageChannel = 'sms' | 'call' | 'email';
+
+export interface OutgoingMessage {
+  readonly channel: MessageChannel;
+  /** E.164 number or email address. */
+  readonly to: string;
+  readonly text: string;
+  readonly personId: PersonId | null;
+}
+
+/**
+ * Delivers one-time codes (SPEC §1 "the configured gateway"). `outbox` records messages in the
+ * registry for an operator or later delivery (offline stations); `http` POSTs them to a URL.
+ */
+export interface MessageGateway {
+  readonly kind: string;
+  send(message: OutgoingMessage): Promise<void>;
+}
+
+export interface OutboxMessage {
+  readonly id: number;
+  readonly channel: MessageChannel;
+  readonly destination: string;
+  readonly text: string;
+  readonly personId: PersonId | null;
+  readonly createdAt: string;
+  readonly deliveredAt: string | null;
+}
+
+/** The offline gateway: message bodies carry a code, so they are sealed at rest. */
+export class OutboxGateway implements MessageGateway {
+  readonly kind = 'outbox';
+  constructor(private readonly ctx: Pick<StationContext, 'db' | 'keys' | 'clock'>) {}
+
+  async send(m: OutgoingMessage): Promise<void> {
+    this.ctx.db
+      .prepare(
+        'INSERT INTO outbox (channel, destination, body_sealed, person_id, created_at) VALUES (?, ?, ?, ?, ?)',
+      )
+      .run(
+        m.channel,
+        m.to,
+        this.ctx.keys.seal(Buffer.from(m.text, 'utf8'), 'outbox'),
+        m.personId,
+        this.ctx.clock().toISOString(),
+      );
+  }
+}
+
+export interface HttpGatewayOptions {
+  readonly url: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly timeoutMs?: number;
+  /** Test seam. */
+  readonly fetch?: typeof fetch;
+}
+
+/** POSTs `{channel, to, text}` as JSON; any non-2xx or network failure is `gateway.failed`. */
+export class HttpGateway implements MessageGateway {
+  readonly kind = 'http';
+  constructor(private readonly opts: HttpGatewayOptions) {
+    const u = new URL(opts.url);
+    if (u.protocol !== 'https:' && u.protocol !== 'http:')
+      throw new StationError('gateway.notConfigured');
+  }
+
+  async send(m: OutgoingMessage): Promise<void> {
+    const doFetch = this.opts.fetch ?? fetch;
+    let status: number;
+    try {
+      const res = await doFetch(this.opts.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...this.opts.headers },
+        body: JSON.stringify({ channel: m.channel, to: m.to, text: m.text }),
+        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000),
+      });
+      status = res.status;
+      await res.body?.cancel();
+    } catch {
+      throw new StationError('gateway.failed', { status: 0 });
+    }
+    if (status < 200 || status > 299) throw new StationError('gateway.failed', { status });
+  }
+}
+
+/** Messages the outbox gateway recorded; staff only (they contain codes). */
+export class Outbox {
+  constructor(private readonly ctx: StationContext) {}
+
+  list(opts: { pendingOnly?: boolean } = {}): OutboxMessage[] {
+    this.ctx.session.assertStaff();
+    const rows = this.ctx.db
+      .prepare(
+        `SELECT * FROM outbox ${opts.pendingOnly ? 'WHERE delivered_at IS NULL' : ''} ORDER BY id DESC LIMIT 500`,
+      )
+      .all() as {
+      id: number;
+      channel: MessageChannel;
+      destination: string;
+      body_sealed: Buffer;
+      person_id: number | null;
+      created_at: string;
+      delivered_at: string | null;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      channel: r.channel,
+      destination: r.destination,
+      text: this.ctx.keys.open(r.body_sealed, 'outbox').toString('utf8'),
+      personId: r.person_id,
+      createdAt: r.created_at,
+      deliveredAt: r.delivered_at,
+    }));
+  }
+
+  markDelivered(id: number): void {
+    this.ctx.session.assertStaff();
+    this.ctx.db
+      .prepare('UPDATE outbox SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL')
+      .run(this.ctx.clock().toISOString(), id);
+  }
+}
+
+/** The message text, in both station languages (the person may read either). */
+export function codeMessage(channel: MessageChannel, organization: string, code: string): string {
+  if (channel === 'call') {
+    const spoken = code.split('').join(' ');
+    return `${organization}. Din verifieringskod är ${spoken}. Your verification code is ${spoken}.`;
+  }
+  return `${organization}: din verifieringskod är ${code} / your verification code is ${code}`;
+}

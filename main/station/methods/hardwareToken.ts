@@ -1,0 +1,107 @@
+import type { StationContext } from '../context';
+import { StationError } from '../errors';
+import type { OathTokenSummary } from '../oathTokens';
+import type { PeopleService } from '../people';
+import type { MethodSummary, PersonId } from '../types';
+import type { MethodRegistry } from './registry';
+import { totpMatches } from './totp';
+
+export const TOKEN_MAX_ATTEMPTS = 5;
+
+interface TokenRow {
+  serial: string;
+  upn: string;
+  secret: Buffer;
+  period: 30 | 60;
+  digits: 6 | 8;
+  manufacturer: string;
+  model: string;
+  method_id: number | null;
+  imported_at: string;
+}
+
+/**
+ * OATH hardware token: an admin imported it for a UPN; the person activates it by typing the
+ * code it shows now (±1 period). Counts with apps toward the limit of five (seed 001).
+ */
+export class HardwareTokenEnrollment {
+  private readonly failures = new Map<string, number>();
+
+  constructor(
+    private readonly ctx: StationContext,
+    private readonly people: PeopleService,
+    private readonly methods: MethodRegistry,
+  ) {}
+
+  available(personId: PersonId): OathTokenSummary[] {
+    const person = this.people.get(personId);
+    const rows = this.ctx.db
+      .prepare('SELECT * FROM oath_tokens WHERE upn = ? AND method_id IS NULL ORDER BY serial')
+      .all(person.upn) as TokenRow[];
+    return rows.map((r) => ({
+      serial: r.serial,
+      upn: r.upn,
+      manufacturer: r.manufacturer,
+      model: r.model,
+      period: r.period,
+      status: 'available',
+      methodId: null,
+      importedAt: r.imported_at,
+    }));
+  }
+
+  activate(personId: PersonId, serial: string, code: string): MethodSummary {
+    const person = this.people.get(personId);
+    this.methods.assertCanAdd(personId, 'hardwareToken');
+    const token = this.ctx.db
+      .prepare('SELECT * FROM oath_tokens WHERE serial = ?')
+      .get(serial.trim()) as TokenRow | undefined;
+    if (!token) throw new StationError('oath.tokenNotFound');
+    if (token.upn.toLowerCase() !== person.upn.toLowerCase())
+      throw new StationError('oath.tokenAssignedToOther');
+    if (token.method_id !== null) throw new StationError('oath.tokenAlreadyActivated');
+    const key = `${personId}/${token.serial}`;
+    const failures = this.failures.get(key) ?? 0;
+    if (failures >= TOKEN_MAX_ATTEMPTS) throw new StationError('code.tooManyAttempts');
+    const secret = this.ctx.keys.open(token.secret, 'oath').toString('ascii');
+    if (
+      !totpMatches(
+        secret,
+        { period: token.period, digits: token.digits, algorithm: 'SHA1' },
+        code,
+        this.ctx.clock(),
+      )
+    ) {
+      this.failures.set(key, failures + 1);
+      if (failures + 1 >= TOKEN_MAX_ATTEMPTS) throw new StationError('code.tooManyAttempts');
+      throw new StationError('code.invalid', { attemptsLeft: TOKEN_MAX_ATTEMPTS - failures - 1 });
+    }
+    this.failures.delete(key);
+    const methodId = this.ctx.db.transaction(() => {
+      const id = this.methods.insert(
+        personId,
+        {
+          kind: 'hardwareToken',
+          label: [token.manufacturer, token.model].filter(Boolean).join(' ') || 'Hardware token',
+          detail: token.serial,
+          sealedSecret: this.ctx.keys.seal(Buffer.from(secret, 'ascii'), 'totp'),
+          data: {
+            period: token.period,
+            digits: token.digits,
+            algorithm: 'SHA1',
+            serial: token.serial,
+          },
+        },
+        { serial: token.serial },
+      );
+      const info = this.ctx.db
+        .prepare(
+          'UPDATE oath_tokens SET method_id = ?, activated_at = ? WHERE serial = ? AND method_id IS NULL',
+        )
+        .run(id, this.ctx.clock().toISOString(), token.serial);
+      if (info.changes !== 1) throw new StationError('oath.tokenAlreadyActivated');
+      return id;
+    })();
+    return this.methods.get(personId, methodId);
+  }
+}

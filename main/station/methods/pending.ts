@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import type { StationContext } from '../context';
+import { StationError } from '../errors';
+import type { MethodKind, PersonId } from '../types';
+
+/** Ten minutes to finish a step, as one-time codes do. */
+export const ENROLLMENT_TTL_MS = 10 * 60_000;
+
+interface Pending<T> {
+  readonly personId: PersonId;
+  readonly kind: MethodKind;
+  readonly expiresAt: number;
+  state: T;
+}
+
+/**
+ * Multi-step enrollments live only in memory until their single storing transaction: a crash
+ * or restart forgets them, which is exactly "never half a method". Secrets shown to the person
+ * (a TOTP secret) stay here and are sealed only when stored.
+ */
+export class PendingEnrollments<T> {
+  private readonly items = new Map<string, Pending<T>>();
+
+  constructor(private readonly ctx: Pick<StationContext, 'clock' | 'session'>) {}
+
+  create(
+    personId: PersonId,
+    kind: MethodKind,
+    state: T,
+    ttlMs = ENROLLMENT_TTL_MS,
+  ): {
+    id: string;
+    expiresAt: string;
+  } {
+    this.sweep();
+    const id = randomBytes(16).toString('base64url');
+    const expiresAt = this.ctx.clock().getTime() + ttlMs;
+    this.items.set(id, { personId, kind, expiresAt, state });
+    return { id, expiresAt: new Date(expiresAt).toISOString() };
+  }
+
+  /** The pending enrollment, checked for expiry and that the current actor may act on it. */
+  get(id: string): Pending<T> {
+    const item = this.items.get(id);
+    if (!item) throw new StationError('enrollment.notFound');
+    if (this.ctx.clock().getTime() > item.expiresAt) {
+      this.items.delete(id);
+      throw new StationError('enrollment.expired');
+    }
+    this.ctx.session.assertMayActOn(item.personId);
+    return item;
+  }
+
+  delete(id: string): Pending<T> | undefined {
+    const item = this.items.get(id);
+    this.items.delete(id);
+    return item;
+  }
+
+  private sweep(): void {
+    const now = this.ctx.clock().getTime();
+    for (const [id, item] of this.items) if (now > item.expiresAt) this.items.delete(id);
+  }
+}

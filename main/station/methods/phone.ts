@@ -1,0 +1,118 @@
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import type { StationContext } from '../context';
+import { StationError } from '../errors';
+import type { MessageGateway } from '../messaging';
+import type { PeopleService } from '../people';
+import type { MethodSummary, PersonId } from '../types';
+import { ContactEnrollment, type Delivery } from './contactEnrollment';
+import type { MethodRegistry } from './registry';
+
+export interface PhoneRequest {
+  readonly kind: 'phoneSms' | 'phoneCall';
+  readonly number: string;
+  /** ISO 3166 alpha-2 country for numbers typed without +; e.g. 'SE'. */
+  readonly country?: string;
+  readonly delivery: Delivery;
+}
+
+export interface ParsedPhone {
+  readonly e164: string;
+  readonly display: string;
+  /** The extension that was typed and removed (seed 002: extensions are not supported). */
+  readonly extensionRemoved: string | null;
+  readonly type: string | null;
+}
+
+/** Types that certainly can't receive a text message. */
+const NOT_MOBILE = new Set([
+  'FIXED_LINE',
+  'TOLL_FREE',
+  'PREMIUM_RATE',
+  'SHARED_COST',
+  'UAN',
+  'VOICEMAIL',
+  'PAGER',
+]);
+
+export function parsePhone(number: string, country?: string): ParsedPhone {
+  if (typeof number !== 'string' || number.length > 64) throw new StationError('phone.invalid');
+  const cc =
+    country && /^[A-Z]{2}$/i.test(country) ? (country.toUpperCase() as CountryCode) : undefined;
+  let parsed;
+  try {
+    parsed = parsePhoneNumberFromString(number, cc);
+  } catch {
+    throw new StationError('phone.invalid');
+  }
+  if (!parsed || !parsed.isValid()) throw new StationError('phone.invalid');
+  return {
+    e164: parsed.number,
+    display: parsed.formatInternational().replace(/\s*ext\..*$/, ''),
+    extensionRemoved: parsed.ext ? String(parsed.ext) : null,
+    type: parsed.getType() ?? null,
+  };
+}
+
+/** Phone (SMS / call): E.164 at rest, extension removed and reported, code or operator-confirmed. */
+export class PhoneEnrollment {
+  private readonly flow: ContactEnrollment;
+
+  constructor(
+    ctx: StationContext,
+    private readonly people: PeopleService,
+    private readonly methods: MethodRegistry,
+    gateway: () => MessageGateway,
+  ) {
+    this.flow = new ContactEnrollment(ctx, methods, gateway);
+  }
+
+  async begin(
+    personId: PersonId,
+    req: PhoneRequest,
+  ): Promise<{
+    enrollmentId: string;
+    e164: string;
+    display: string;
+    extensionRemoved: string | null;
+    delivery: Delivery;
+    expiresAt: string;
+    attemptsLeft: number;
+  }> {
+    this.people.get(personId);
+    if (req.kind !== 'phoneSms' && req.kind !== 'phoneCall')
+      throw new StationError('input.invalid', { field: 'kind' });
+    this.methods.assertCanAdd(personId, req.kind);
+    if (this.methods.list(personId).some((m) => m.kind === req.kind)) {
+      throw new StationError('method.alreadyRegistered', { kind: req.kind });
+    }
+    const phone = parsePhone(req.number, req.country);
+    if (req.kind === 'phoneSms' && phone.type !== null && NOT_MOBILE.has(phone.type)) {
+      throw new StationError('phone.notMobile');
+    }
+    const started = await this.flow.start(personId, {
+      kind: req.kind,
+      channel: req.kind === 'phoneSms' ? 'sms' : 'call',
+      destination: phone.e164,
+      delivery: req.delivery,
+    });
+    return {
+      ...started,
+      e164: phone.e164,
+      display: phone.display,
+      extensionRemoved: phone.extensionRemoved,
+      delivery: req.delivery,
+    };
+  }
+
+  complete(enrollmentId: string, code: string): MethodSummary {
+    return this.flow.complete(enrollmentId, code, '');
+  }
+
+  confirmInPerson(enrollmentId: string): MethodSummary {
+    return this.flow.confirmInPerson(enrollmentId, '');
+  }
+
+  cancel(enrollmentId: string): void {
+    this.flow.cancel(enrollmentId);
+  }
+}

@@ -1,0 +1,463 @@
+import { randomBytes } from 'node:crypto';
+import {
+  verifyAuthenticationResponse,
+  verifyRegistrationResponse,
+  type PublicKeyCredentialCreationOptionsJSON,
+} from '@simplewebauthn/server';
+import {
+  CtapPinError,
+  createCredential,
+  getCredential,
+  isCtapError,
+  isTransportError,
+  openAuthenticator,
+  type Ctap2,
+  type DeviceTarget,
+  type KeepaliveState,
+  type PinUvAuthToken,
+} from '../../../native/index';
+import { VIRTUAL_KEY_AAGUID } from '../../../native/virtual-key/identity';
+import type { StationContext } from '../context';
+import { StationError } from '../errors';
+import type { PeopleService } from '../people';
+import { checkPin } from '../pinPolicy';
+import type { MethodSummary, PersonId } from '../types';
+import { modelName } from './keyModels';
+import { PendingEnrollments } from './pending';
+import type { MethodRegistry } from './registry';
+
+/** How a host opens a key; tests inject the virtual key, the app uses native/. */
+export interface SecurityKeyClient {
+  open(device: DeviceTarget, opts: { signal?: AbortSignal }): Promise<Ctap2>;
+}
+
+export const nativeSecurityKeyClient: SecurityKeyClient = {
+  open: (device, opts) => openAuthenticator(device, { signal: opts.signal }),
+};
+
+export type KeyEvent = { type: 'touch' } | { type: 'processing' } | { type: 'touched' };
+
+/** The station talks to the person through this ("touch your key"); each host implements it. */
+export interface KeyInteraction {
+  onEvent(event: KeyEvent): void;
+}
+
+export interface SecurityKeyInfo {
+  readonly enrollmentId: string;
+  readonly aaguid: string;
+  readonly model: string;
+  readonly isVirtual: boolean;
+  readonly firmware: string | null;
+  readonly versions: string[];
+  readonly pinSet: boolean;
+  readonly pinRetries: number | null;
+  /** What the PIN page must do: create a PIN, enter the existing one, or nothing. */
+  readonly pinStep: 'set' | 'verify' | 'none';
+  readonly pinPolicy: { readonly minLength: number; readonly rejectTrivial: boolean };
+}
+
+interface NewCredential {
+  readonly id: string;
+  readonly publicKey: Uint8Array;
+  readonly counter: number;
+  readonly transports: string[];
+  readonly fmt: string;
+  readonly aaguid: string;
+  readonly model: string;
+  readonly userHandle: Buffer;
+}
+
+interface KeyState {
+  readonly ctap: Ctap2;
+  readonly info: SecurityKeyInfo;
+  readonly userHandle: Buffer;
+  token?: PinUvAuthToken;
+  credential?: NewCredential;
+}
+
+/**
+ * Translates what a key or the transport said into a StationError the UI can explain with a
+ * next step (SPEC §3.3). Unknown statuses keep their name in params.detail.
+ */
+export function keyErrorToStation(e: unknown): StationError {
+  if (e instanceof StationError) return e;
+  if (e instanceof CtapPinError || isCtapError(e)) {
+    switch (e.status) {
+      case 'PIN_INVALID':
+        return new StationError('securityKey.wrongPin', {
+          retriesLeft: e instanceof CtapPinError && e.retries !== undefined ? e.retries : -1,
+        });
+      case 'PIN_BLOCKED':
+        return new StationError('securityKey.pinBlocked');
+      case 'PIN_AUTH_BLOCKED':
+        return new StationError('securityKey.pinAuthBlocked');
+      case 'PIN_NOT_SET':
+      case 'PUAT_REQUIRED':
+        return new StationError('securityKey.pinRequired');
+      case 'PIN_POLICY_VIOLATION':
+        return new StationError('pin.tooShort', { min: 4 });
+      case 'CREDENTIAL_EXCLUDED':
+        return new StationError('securityKey.alreadyRegistered');
+      case 'KEY_STORE_FULL':
+        return new StationError('securityKey.storageFull');
+      case 'USER_ACTION_TIMEOUT':
+      case 'ACTION_TIMEOUT':
+        return new StationError('securityKey.timeout');
+      case 'OPERATION_DENIED':
+      case 'KEEPALIVE_CANCEL':
+        return new StationError('securityKey.cancelled');
+      case 'UNSUPPORTED_OPTION':
+      case 'UNSUPPORTED_ALGORITHM':
+      case 'INVALID_OPTION':
+        return new StationError('securityKey.unsupported', { feature: e.status });
+      case 'NO_CREDENTIALS':
+        return new StationError('securityKey.testSignInFailed');
+      default:
+        return new StationError('securityKey.deviceError', { detail: e.status });
+    }
+  }
+  if (isTransportError(e)) {
+    switch (e.code) {
+      case 'timeout':
+        return new StationError('securityKey.timeout');
+      case 'cancelled':
+        return new StationError('securityKey.cancelled');
+      case 'unplugged':
+      case 'closed':
+      case 'io':
+        return new StationError('securityKey.removed');
+      default:
+        return new StationError('securityKey.deviceError', { detail: e.code });
+    }
+  }
+  return new StationError('securityKey.deviceError', { detail: 'unknown' });
+}
+
+function keepalive(interaction: KeyInteraction | undefined): (s: KeepaliveState) => void {
+  return (s) =>
+    interaction?.onEvent(s === 'up-needed' ? { type: 'touch' } : { type: 'processing' });
+}
+
+/**
+ * Security key registration (SPEC §3.3, §4): open → PIN (set or verify, per PinPolicy) →
+ * makeCredential with the policy's rp, rk and uv, excluding the person's existing keys →
+ * attestation verified with @simplewebauthn/server, AAGUID allow-list, virtual key refused in
+ * production → test sign-in (getAssertion, verified) → stored in one transaction.
+ */
+export class SecurityKeyEnrollment {
+  private readonly pending: PendingEnrollments<KeyState>;
+
+  constructor(
+    private readonly ctx: StationContext,
+    private readonly people: PeopleService,
+    private readonly methods: MethodRegistry,
+    private readonly client: SecurityKeyClient,
+  ) {
+    this.pending = new PendingEnrollments(ctx);
+  }
+
+  private origin(): string {
+    return `https://${this.ctx.policy().securityKey.rpId}`;
+  }
+
+  private checkModel(aaguid: string): void {
+    const p = this.ctx.policy().securityKey;
+    if (aaguid === VIRTUAL_KEY_AAGUID && this.ctx.mode === 'production') {
+      throw new StationError('securityKey.virtualKeyRefused');
+    }
+    if (p.allowedAaguids.length > 0 && !p.allowedAaguids.includes(aaguid)) {
+      throw new StationError('securityKey.modelNotAllowed', { aaguid });
+    }
+  }
+
+  async begin(
+    personId: PersonId,
+    device: DeviceTarget,
+    opts: { signal?: AbortSignal } = {},
+  ): Promise<SecurityKeyInfo> {
+    this.people.get(personId);
+    this.methods.assertCanAdd(personId, 'securityKey');
+    const policy = this.ctx.policy();
+    let ctap: Ctap2;
+    try {
+      ctap = await this.client.open(device, opts);
+    } catch (e) {
+      throw isTransportError(e) && e.code === 'io'
+        ? new StationError('securityKey.notFound')
+        : keyErrorToStation(e);
+    }
+    try {
+      const info = ctap.info;
+      const aaguid = info.aaguid.toLowerCase();
+      this.checkModel(aaguid);
+      const rk = info.options.rk === true;
+      const clientPin = info.options.clientPin;
+      const builtInUv = info.options.uv === true;
+      if (policy.securityKey.residentKeyRequired && !rk) {
+        throw new StationError('securityKey.unsupported', { feature: 'residentKey' });
+      }
+      if (policy.securityKey.userVerificationRequired && clientPin === undefined && !builtInUv) {
+        throw new StationError('securityKey.unsupported', { feature: 'userVerification' });
+      }
+      const pinSet = clientPin === true;
+      let pinRetries: number | null = null;
+      if (pinSet) {
+        pinRetries = (await ctap.clientPin.getRetries()).retries;
+        if (pinRetries === 0) throw new StationError('securityKey.pinBlocked');
+      }
+      const pinStep: SecurityKeyInfo['pinStep'] = pinSet
+        ? 'verify'
+        : policy.securityKey.userVerificationRequired && clientPin === false
+          ? 'set'
+          : 'none';
+      const existing = this.ctx.db
+        .prepare(
+          `SELECT k.user_handle FROM security_key_credentials k JOIN methods m ON m.id = k.method_id
+           WHERE m.person_id = ? LIMIT 1`,
+        )
+        .get(personId) as { user_handle: Buffer } | undefined;
+      const userHandle = existing ? Buffer.from(existing.user_handle) : randomBytes(16);
+      const partial = {
+        aaguid,
+        model: modelName(aaguid),
+        isVirtual: aaguid === VIRTUAL_KEY_AAGUID,
+        firmware: info.firmwareVersion === undefined ? null : String(info.firmwareVersion),
+        versions: [...info.versions],
+        pinSet,
+        pinRetries,
+        pinStep,
+        pinPolicy: {
+          minLength: Math.max(policy.pin.minLength, info.minPinLength ?? 4),
+          rejectTrivial: policy.pin.rejectTrivial,
+        },
+      };
+      const state: KeyState = { ctap, userHandle, info: { ...partial, enrollmentId: '' } };
+      const { id } = this.pending.create(personId, 'securityKey', state);
+      (state as { info: SecurityKeyInfo }).info = { ...partial, enrollmentId: id };
+      return state.info;
+    } catch (e) {
+      await ctap.close().catch(() => undefined);
+      throw keyErrorToStation(e);
+    }
+  }
+
+  /** Creates the key's PIN (the key has none yet) under the organization's PIN rules. */
+  async setPin(enrollmentId: string, pin: string, confirmation: string): Promise<void> {
+    const item = this.pending.get(enrollmentId);
+    const s = item.state;
+    if (s.info.pinStep !== 'set' || s.token)
+      throw new StationError('input.invalid', { field: 'pinStep' });
+    checkPin(pin, this.ctx.policy().pin, s.ctap.info.minPinLength ?? 4);
+    if (pin !== confirmation) throw new StationError('pin.mismatch');
+    try {
+      await s.ctap.clientPin.setPin(pin);
+      s.token = await s.ctap.clientPin.getPinToken(pin, {
+        permissions: ['mc', 'ga'],
+        rpId: this.ctx.policy().securityKey.rpId,
+      });
+    } catch (e) {
+      throw keyErrorToStation(e);
+    }
+  }
+
+  /** Enters the key's existing PIN; a wrong PIN reports the tries left. */
+  async verifyPin(enrollmentId: string, pin: string): Promise<void> {
+    const item = this.pending.get(enrollmentId);
+    const s = item.state;
+    if (s.info.pinStep !== 'verify') throw new StationError('input.invalid', { field: 'pinStep' });
+    if (typeof pin !== 'string' || pin.length === 0 || Buffer.byteLength(pin) > 63) {
+      throw new StationError('pin.tooShort', { min: 4 });
+    }
+    try {
+      s.token = await s.ctap.clientPin.getPinToken(pin, {
+        permissions: ['mc', 'ga'],
+        rpId: this.ctx.policy().securityKey.rpId,
+      });
+    } catch (e) {
+      throw keyErrorToStation(e);
+    }
+  }
+
+  /** makeCredential ("touch your security key") and the attestation checks; nothing stored yet. */
+  async register(
+    enrollmentId: string,
+    opts: { interaction?: KeyInteraction; signal?: AbortSignal } = {},
+  ): Promise<{ aaguid: string; model: string; attestationFormat: string }> {
+    const item = this.pending.get(enrollmentId);
+    const s = item.state;
+    if (s.info.pinStep !== 'none' && !s.token) throw new StationError('securityKey.pinRequired');
+    const policy = this.ctx.policy();
+    const person = this.people.get(item.personId);
+    const exclude = this.ctx.db
+      .prepare(
+        `SELECT k.credential_id FROM security_key_credentials k JOIN methods m ON m.id = k.method_id
+         WHERE m.person_id = ?`,
+      )
+      .all(item.personId) as { credential_id: Buffer }[];
+    const challenge = randomBytes(32).toString('base64url');
+    const options: PublicKeyCredentialCreationOptionsJSON = {
+      challenge,
+      rp: { id: policy.securityKey.rpId, name: policy.securityKey.rpName },
+      user: {
+        id: s.userHandle.toString('base64url'),
+        name: person.upn,
+        displayName: person.displayName,
+      },
+      pubKeyCredParams: [
+        { type: 'public-key', alg: -7 },
+        { type: 'public-key', alg: -8 },
+      ],
+      excludeCredentials: exclude.map((c) => ({
+        type: 'public-key',
+        id: Buffer.from(c.credential_id).toString('base64url'),
+      })),
+      authenticatorSelection: {
+        residentKey: policy.securityKey.residentKeyRequired ? 'required' : 'discouraged',
+        userVerification: policy.securityKey.userVerificationRequired ? 'required' : 'discouraged',
+      },
+      attestation: 'direct',
+      timeout: 60_000,
+    };
+    let response;
+    try {
+      response = await createCredential(s.ctap, options, {
+        origin: this.origin(),
+        pinUvAuthToken: s.token,
+        signal: opts.signal,
+        onKeepalive: keepalive(opts.interaction),
+      });
+    } catch (e) {
+      throw keyErrorToStation(e);
+    }
+    opts.interaction?.onEvent({ type: 'touched' });
+    let verified;
+    try {
+      verified = await verifyRegistrationResponse({
+        response,
+        expectedChallenge: challenge,
+        expectedOrigin: this.origin(),
+        expectedRPID: policy.securityKey.rpId,
+        requireUserVerification: policy.securityKey.userVerificationRequired,
+      });
+    } catch {
+      throw new StationError('securityKey.attestationInvalid');
+    }
+    if (!verified.verified) throw new StationError('securityKey.attestationInvalid');
+    const r = verified.registrationInfo;
+    const aaguid = r.aaguid.toLowerCase();
+    // The attested AAGUID is what counts (getInfo could be spoofed by a hostile device).
+    this.checkModel(aaguid);
+    if (policy.securityKey.attestationRequired && r.fmt === 'none')
+      throw new StationError('securityKey.attestationRequired');
+    s.credential = {
+      id: r.credential.id,
+      publicKey: r.credential.publicKey,
+      counter: r.credential.counter,
+      transports: response.response.transports ?? ['usb'],
+      fmt: r.fmt,
+      aaguid,
+      model: modelName(aaguid),
+      userHandle: s.userHandle,
+    };
+    return { aaguid, model: s.credential.model, attestationFormat: r.fmt };
+  }
+
+  /**
+   * Names the key, runs the test sign-in (getAssertion with the new credential, touch again,
+   * signature verified) and stores the method and credential in one transaction.
+   */
+  async complete(
+    enrollmentId: string,
+    opts: { name: string; interaction?: KeyInteraction; signal?: AbortSignal },
+  ): Promise<MethodSummary> {
+    const item = this.pending.get(enrollmentId);
+    const s = item.state;
+    const cred = s.credential;
+    if (!cred) throw new StationError('enrollment.notFound');
+    const policy = this.ctx.policy();
+    const name = typeof opts.name === 'string' ? opts.name.normalize('NFC').trim() : '';
+    if (
+      name.length === 0 ||
+      [...name].length > policy.securityKey.maxNameLength ||
+      /\p{Cc}/u.test(name)
+    ) {
+      throw new StationError('securityKey.nameInvalid', { max: policy.securityKey.maxNameLength });
+    }
+    const challenge = randomBytes(32).toString('base64url');
+    let assertion;
+    try {
+      assertion = await getCredential(
+        s.ctap,
+        {
+          challenge,
+          rpId: policy.securityKey.rpId,
+          allowCredentials: [{ type: 'public-key', id: cred.id }],
+          userVerification: 'discouraged',
+          timeout: 60_000,
+        },
+        { origin: this.origin(), signal: opts.signal, onKeepalive: keepalive(opts.interaction) },
+      );
+    } catch (e) {
+      const err = keyErrorToStation(e);
+      throw err.code === 'securityKey.deviceError'
+        ? new StationError('securityKey.testSignInFailed')
+        : err;
+    }
+    opts.interaction?.onEvent({ type: 'touched' });
+    let counter = cred.counter;
+    try {
+      const v = await verifyAuthenticationResponse({
+        response: assertion,
+        expectedChallenge: challenge,
+        expectedOrigin: this.origin(),
+        expectedRPID: policy.securityKey.rpId,
+        credential: {
+          id: cred.id,
+          publicKey: new Uint8Array(cred.publicKey),
+          counter: cred.counter,
+        },
+        requireUserVerification: false,
+      });
+      if (!v.verified) throw new Error('not verified');
+      counter = v.authenticationInfo.newCounter;
+    } catch {
+      throw new StationError('securityKey.testSignInFailed');
+    }
+    const now = this.ctx.clock().toISOString();
+    const methodId = this.ctx.db.transaction(() => {
+      const id = this.methods.insert(
+        item.personId,
+        { kind: 'securityKey', label: name, detail: cred.model, data: { aaguid: cred.aaguid } },
+        { aaguid: cred.aaguid, model: cred.model, attestationFormat: cred.fmt },
+      );
+      this.ctx.db
+        .prepare(
+          `INSERT INTO security_key_credentials (method_id, credential_id, public_key, aaguid, model_name,
+             sign_count, transports, attestation_format, rp_id, user_handle)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          id,
+          Buffer.from(cred.id, 'base64url'),
+          Buffer.from(cred.publicKey),
+          cred.aaguid,
+          cred.model,
+          counter,
+          JSON.stringify(cred.transports),
+          cred.fmt,
+          policy.securityKey.rpId,
+          cred.userHandle,
+        );
+      this.ctx.db.prepare('UPDATE methods SET last_used_at = ? WHERE id = ?').run(now, id);
+      return id;
+    })();
+    this.pending.delete(enrollmentId);
+    await s.ctap.close().catch(() => undefined);
+    return this.methods.get(item.personId, methodId);
+  }
+
+  async cancel(enrollmentId: string): Promise<void> {
+    const item = this.pending.delete(enrollmentId);
+    if (item) await item.state.ctap.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,103 @@
+import type { StationContext } from '../context';
+import { StationError } from '../errors';
+import type { PeopleService } from '../people';
+import type { QuestionBank, SecurityQuestion } from '../questionBank';
+import { slowHash, slowHashMatches } from '../secrets';
+import type { MethodSummary, PersonId } from '../types';
+import type { MethodRegistry } from './registry';
+
+export const ANSWER_MIN = 3;
+export const ANSWER_MAX = 40;
+
+/**
+ * Case- and whitespace-insensitive form of an answer (SPEC §1: normalize first, then hash):
+ * "  Stora   Torget " and "stora torget" are the same answer.
+ */
+export function normalizeAnswer(answer: string): string {
+  return answer.normalize('NFKC').trim().replace(/\s+/g, ' ').toLocaleLowerCase('sv');
+}
+
+/** Security questions: N from the bank, answers kept only as salted scrypt hashes; SSPR only. */
+export class SecurityQuestionsEnrollment {
+  constructor(
+    private readonly ctx: StationContext,
+    private readonly people: PeopleService,
+    private readonly methods: MethodRegistry,
+    private readonly bankService: QuestionBank,
+  ) {}
+
+  bank(): { required: number; questions: SecurityQuestion[] } {
+    return {
+      required: this.ctx.policy().questions.requiredCount,
+      questions: this.bankService.list(),
+    };
+  }
+
+  /** Registers (or replaces) the person's answers in one transaction. */
+  register(
+    personId: PersonId,
+    answers: readonly { questionId: string; answer: string }[],
+  ): MethodSummary {
+    this.people.get(personId);
+    const { required, questions } = this.bank();
+    if (questions.length < required) {
+      throw new StationError('questions.bankTooSmall', { required, available: questions.length });
+    }
+    if (!Array.isArray(answers) || answers.length !== required)
+      throw new StationError('questions.wrongCount', { required });
+    const known = new Set(questions.map((q) => q.id));
+    const seenQuestions = new Set<string>();
+    const seenAnswers = new Set<string>();
+    const normalized: { questionId: string; answer: string }[] = [];
+    for (const a of answers) {
+      if (typeof a?.questionId !== 'string' || !known.has(a.questionId))
+        throw new StationError('questions.unknownQuestion');
+      if (seenQuestions.has(a.questionId)) throw new StationError('questions.duplicateQuestion');
+      seenQuestions.add(a.questionId);
+      const n = normalizeAnswer(typeof a.answer === 'string' ? a.answer : '');
+      const length = [...n].length;
+      if (length < ANSWER_MIN || length > ANSWER_MAX) {
+        throw new StationError('questions.answerLength', {
+          min: ANSWER_MIN,
+          max: ANSWER_MAX,
+          questionId: a.questionId,
+        });
+      }
+      if (seenAnswers.has(n)) throw new StationError('questions.duplicateAnswer');
+      seenAnswers.add(n);
+      normalized.push({ questionId: a.questionId, answer: n });
+    }
+    const existing = this.methods.list(personId).find((m) => m.kind === 'securityQuestions');
+    if (!existing) this.methods.assertCanAdd(personId, 'securityQuestions');
+    // Hash before the transaction: scrypt is slow and the write lock should be short.
+    const hashes = normalized.map((a) => ({ questionId: a.questionId, hash: slowHash(a.answer) }));
+    const methodId = this.ctx.db.transaction(() => {
+      if (existing) this.ctx.db.prepare('DELETE FROM methods WHERE id = ?').run(existing.id);
+      const id = this.methods.insert(
+        personId,
+        { kind: 'securityQuestions', label: '', detail: String(hashes.length) },
+        { questions: hashes.length, replaced: existing !== undefined },
+      );
+      const insert = this.ctx.db.prepare(
+        'INSERT INTO security_answers (method_id, question_id, answer_hash) VALUES (?, ?, ?)',
+      );
+      for (const h of hashes) insert.run(id, h.questionId, h.hash);
+      return id;
+    })();
+    return this.methods.get(personId, methodId);
+  }
+
+  /** Password-reset check: every given answer must match its stored hash. */
+  verify(personId: PersonId, answers: readonly { questionId: string; answer: string }[]): boolean {
+    const method = this.methods.list(personId).find((m) => m.kind === 'securityQuestions');
+    if (!method || answers.length === 0) return false;
+    const stored = this.ctx.db
+      .prepare('SELECT question_id, answer_hash FROM security_answers WHERE method_id = ?')
+      .all(method.id) as { question_id: string; answer_hash: string }[];
+    const byId = new Map(stored.map((s) => [s.question_id, String(s.answer_hash)]));
+    return answers.every((a) => {
+      const h = byId.get(a.questionId);
+      return h !== undefined && slowHashMatches(normalizeAnswer(a.answer), h);
+    });
+  }
+}

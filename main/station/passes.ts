@@ -1,0 +1,166 @@
+import { randomInt } from 'node:crypto';
+import type { StationContext } from './context';
+import { StationError } from './errors';
+import { slowHash, slowHashMatches } from './secrets';
+import type { Person, PersonId } from './types';
+
+export const PASS_LENGTH = { min: 8, max: 48, default: 12 } as const;
+export const PASS_LIFETIME_MINUTES = { min: 10, max: 30 * 24 * 60, default: 60 } as const;
+/** No look-alikes (0/O, 1/l/I) — passes are read aloud and typed at a kiosk. */
+const PASS_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
+
+export interface IssuedPass {
+  /** Shown once to the operator; only its scrypt hash is stored. */
+  readonly pass: string;
+  readonly expiresAt: string;
+  readonly oneTime: boolean;
+}
+
+export interface PassStatus {
+  readonly issuedAt: string;
+  readonly expiresAt: string;
+  readonly oneTime: boolean;
+  readonly used: boolean;
+  readonly expired: boolean;
+}
+
+interface PassRow {
+  person_id: number;
+  pass_hash: string;
+  one_time: number;
+  issued_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** Computed once so an unknown UPN costs the same scrypt time as a wrong pass. */
+let decoyHash: string | undefined;
+
+/**
+ * Temporary access passes for kiosk sign-in (SPEC §3.8): one per person (a new one replaces
+ * the old), 8–48 characters, 10 minutes to 30 days, one-time or multi-use, hashed at rest.
+ */
+export class TemporaryAccessPasses {
+  constructor(private readonly ctx: StationContext) {}
+
+  issue(
+    personId: PersonId,
+    opts: { length?: number; lifetimeMinutes?: number; oneTime?: boolean } = {},
+  ): IssuedPass {
+    this.ctx.session.assertStaff();
+    const length = opts.length ?? PASS_LENGTH.default;
+    const lifetime = opts.lifetimeMinutes ?? PASS_LIFETIME_MINUTES.default;
+    const oneTime = opts.oneTime ?? true;
+    if (!Number.isInteger(length) || length < PASS_LENGTH.min || length > PASS_LENGTH.max) {
+      throw new StationError('pass.lengthOutOfRange', {
+        min: PASS_LENGTH.min,
+        max: PASS_LENGTH.max,
+      });
+    }
+    if (
+      !Number.isFinite(lifetime) ||
+      lifetime < PASS_LIFETIME_MINUTES.min ||
+      lifetime > PASS_LIFETIME_MINUTES.max
+    ) {
+      throw new StationError('pass.lifetimeOutOfRange', {
+        minMinutes: PASS_LIFETIME_MINUTES.min,
+        maxMinutes: PASS_LIFETIME_MINUTES.max,
+      });
+    }
+    const person = this.ctx.db.prepare('SELECT id FROM people WHERE id = ?').get(personId);
+    if (!person) throw new StationError('person.notFound');
+    let pass = '';
+    for (let i = 0; i < length; i++) pass += PASS_ALPHABET[randomInt(PASS_ALPHABET.length)];
+    const hash = slowHash(pass);
+    const now = this.ctx.clock();
+    const expiresAt = new Date(now.getTime() + lifetime * 60_000).toISOString();
+    this.ctx.db.transaction(() => {
+      const replaced =
+        this.ctx.db.prepare('DELETE FROM access_passes WHERE person_id = ?').run(personId).changes >
+        0;
+      this.ctx.db
+        .prepare(
+          `INSERT INTO access_passes (person_id, pass_hash, one_time, issued_at, expires_at, issued_by)
+           VALUES (?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          personId,
+          hash,
+          oneTime ? 1 : 0,
+          now.toISOString(),
+          expiresAt,
+          this.ctx.session.actor.label,
+        );
+      this.ctx.audit.append('pass.issued', personId, {
+        oneTime,
+        expiresAt,
+        lifetimeMinutes: lifetime,
+        replaced,
+      });
+    })();
+    return { pass, expiresAt, oneTime };
+  }
+
+  status(personId: PersonId): PassStatus | null {
+    const row = this.ctx.db
+      .prepare('SELECT * FROM access_passes WHERE person_id = ?')
+      .get(personId) as PassRow | undefined;
+    if (!row) return null;
+    return {
+      issuedAt: row.issued_at,
+      expiresAt: row.expires_at,
+      oneTime: row.one_time === 1,
+      used: row.used_at !== null,
+      expired: this.ctx.clock().getTime() > Date.parse(row.expires_at),
+    };
+  }
+
+  revoke(personId: PersonId): void {
+    this.ctx.session.assertStaff();
+    this.ctx.db.transaction(() => {
+      if (
+        this.ctx.db.prepare('DELETE FROM access_passes WHERE person_id = ?').run(personId).changes >
+        0
+      ) {
+        this.ctx.audit.append('pass.revoked', personId, {});
+      }
+    })();
+  }
+
+  /**
+   * Checks a pass; the hash is compared first, so "expired" or "used" is only ever told to
+   * someone who knows the pass. A one-time pass is marked used in the same transaction.
+   */
+  verify(person: Person | undefined, pass: string): Person {
+    const row = person
+      ? (this.ctx.db.prepare('SELECT * FROM access_passes WHERE person_id = ?').get(person.id) as
+          PassRow | undefined)
+      : undefined;
+    const typed = typeof pass === 'string' ? pass.trim().slice(0, 64) : '';
+    if (!person || !row) {
+      decoyHash ??= slowHash('decoy pass');
+      slowHashMatches(typed, decoyHash);
+      throw new StationError('pass.invalid');
+    }
+    if (!slowHashMatches(typed, String(row.pass_hash))) {
+      this.ctx.db.transaction(() =>
+        this.ctx.audit.append('person.signInFailed', person.id, { method: 'accessPass' }),
+      )();
+      throw new StationError('pass.invalid');
+    }
+    if (this.ctx.clock().getTime() > Date.parse(row.expires_at))
+      throw new StationError('pass.expired');
+    if (row.one_time === 1 && row.used_at !== null) throw new StationError('pass.used');
+    if (person.status !== 'active') throw new StationError('person.disabled');
+    this.ctx.db.transaction(() => {
+      if (row.one_time === 1) {
+        const info = this.ctx.db
+          .prepare('UPDATE access_passes SET used_at = ? WHERE person_id = ? AND used_at IS NULL')
+          .run(this.ctx.clock().toISOString(), person.id);
+        if (info.changes !== 1) throw new StationError('pass.used');
+      }
+      this.ctx.audit.append('pass.used', person.id, { oneTime: row.one_time === 1 });
+    })();
+    return person;
+  }
+}
