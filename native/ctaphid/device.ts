@@ -136,7 +136,15 @@ export class CtapHidDevice {
           sawOtherNonce ? 'INIT replies only for other nonces' : 'no INIT reply',
         );
       }
-      const report = await connection.readReport(remaining, options.signal);
+      let report: Uint8Array;
+      try {
+        report = await connection.readReport(remaining, options.signal);
+      } catch (e) {
+        if (sawOtherNonce && isTransportError(e) && e.code === 'timeout') {
+          throw new TransportError('nonce-mismatch', 'INIT replies only for other nonces');
+        }
+        throw e;
+      }
       const step = assembler.push(report);
       if (step.kind !== 'complete') continue;
       const { command, payload } = step.message;
