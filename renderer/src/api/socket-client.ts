@@ -21,11 +21,13 @@ export interface SocketLike {
   close(): void;
   onopen: ((ev: unknown) => void) | null;
   onclose: ((ev: unknown) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
   onmessage: ((ev: { data: unknown }) => void) | null;
 }
 
 const OPEN = 1;
 const CALL_TIMEOUT_MS = 120_000;
+const CONNECT_TIMEOUT_MS = 10_000;
 
 const lost: Result<never> = { ok: false, error: { kind: 'internal', code: 'connectionLost' } };
 
@@ -56,11 +58,17 @@ export function createSocketApi(
     ready = new Promise<SocketLike>((resolve, reject) => {
       const s = open(url);
       socket = s;
+      // A socket that neither opens nor fails (a black-holed port) must not hang the UI.
+      const connectTimer = setTimeout(() => s.close(), CONNECT_TIMEOUT_MS);
       s.onopen = () => {
+        clearTimeout(connectTimer);
         failures = 0;
         resolve(s);
       };
+      // Failures are handled in onclose, which always follows.
+      s.onerror = () => {};
       s.onclose = () => {
+        clearTimeout(connectTimer);
         failAll();
         socket = null;
         ready = null;

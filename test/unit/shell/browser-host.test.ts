@@ -1,0 +1,260 @@
+/**
+ * The browser host for real: a station on a temp data dir, the HTTP server and the WebSocket
+ * on 127.0.0.1, real requests. Token, Host and Origin checks; contract calls over the socket.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStationHost } from '../../../main/api';
+import { MemorySettingsStore } from '../../../main/api/settings';
+import type { StationHost } from '../../../main/api/station-host';
+import {
+  startBrowserHost,
+  RemoteBindRefused,
+  type RunningBrowserHost,
+} from '../../../main/browser-host/server';
+
+let dir: string;
+let station: StationHost;
+let host: RunningBrowserHost;
+let hostHeader: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'ks-host-'));
+  const rendererDir = join(dir, 'renderer');
+  mkdirSync(join(rendererDir, 'assets'), { recursive: true });
+  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Keystation</title>');
+  writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
+  writeFileSync(join(dir, 'secret.txt'), 'outside the renderer');
+  station = await openStationHost({
+    dataDir: join(dir, 'data'),
+    demo: true,
+    settings: new MemorySettingsStore(),
+    host: 'browser',
+    version: '0.0.0-test',
+  });
+  host = await startBrowserHost({ port: 0, rendererDir, station });
+  hostHeader = `127.0.0.1:${host.port}`;
+});
+
+afterAll(async () => {
+  await host?.close();
+  await station?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function get(path: string, headers: Record<string, string> = {}) {
+  return new Promise<{
+    status: number;
+    headers: Record<string, string | string[] | undefined>;
+    body: string;
+  }>((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port: host.port, path, headers: { Host: hostHeader, ...headers } },
+      (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const cookie = () => `ks_session_${host.port}=${host.token}`;
+
+function connect(
+  opts: { token?: string | null; origin?: string | null; cookie?: string; path?: string } = {},
+) {
+  const token = opts.token === undefined ? host.token : opts.token;
+  const url = `ws://127.0.0.1:${host.port}${opts.path ?? '/api'}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+  const headers: Record<string, string> = {};
+  if (opts.cookie) headers.Cookie = opts.cookie;
+  const origin = opts.origin === undefined ? `http://${hostHeader}` : opts.origin;
+  return new WebSocket(url, { headers, ...(origin ? { origin } : {}) });
+}
+
+function opened(ws: WebSocket): Promise<'open' | number> {
+  return new Promise((resolve) => {
+    ws.once('open', () => resolve('open'));
+    ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    ws.once('error', () => resolve(-1));
+  });
+}
+
+let nextId = 1;
+function call(
+  ws: WebSocket,
+  channel: string,
+  args: unknown,
+): Promise<{ ok: boolean; value?: unknown; error?: unknown }> {
+  const id = nextId++;
+  return new Promise((resolve) => {
+    const onMessage = (data: WebSocket.RawData) => {
+      const m = JSON.parse(data.toString());
+      if (m.id === id) {
+        ws.off('message', onMessage);
+        resolve(m.result);
+      }
+    };
+    ws.on('message', onMessage);
+    ws.send(JSON.stringify({ id, call: channel, args }));
+  });
+}
+
+describe('browser host: HTTP', () => {
+  it('refuses the page without the token (401) and with a wrong one (403)', async () => {
+    expect((await get('/')).status).toBe(401);
+    expect((await get('/index.html')).status).toBe(401);
+    expect((await get('/?token=wrong')).status).toBe(403);
+    expect((await get('/', { Cookie: `ks_session_${host.port}=nope` })).status).toBe(401);
+  });
+
+  it('the token in the URL becomes an HttpOnly SameSite cookie and leaves the address bar', async () => {
+    const r = await get(`/?token=${host.token}`);
+    expect(r.status).toBe(303);
+    expect(r.headers.location).toBe('/');
+    const setCookie = String(r.headers['set-cookie']);
+    expect(setCookie).toContain(`ks_session_${host.port}=${host.token}`);
+    expect(setCookie).toMatch(/HttpOnly/);
+    expect(setCookie).toMatch(/SameSite=Strict/);
+  });
+
+  it('serves the page with the cookie, with a strict CSP', async () => {
+    const r = await get('/', { Cookie: cookie() });
+    expect(r.status).toBe(200);
+    expect(r.body).toContain('<title>Keystation</title>');
+    const csp = String(r.headers['content-security-policy']);
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('unsafe-eval');
+    expect(csp).toContain(`ws://${hostHeader}`);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(r.headers['x-content-type-options']).toBe('nosniff');
+    expect((await get('/assets/app.js', { Cookie: cookie() })).headers['content-type']).toMatch(
+      /javascript/,
+    );
+  });
+
+  it('never serves a file outside the renderer', async () => {
+    for (const path of [
+      '/../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/assets/..%2f..%2fsecret.txt',
+      '/.hidden',
+      '/%00',
+    ]) {
+      const r = await get(path, { Cookie: cookie() });
+      expect(r.status).toBe(404);
+      expect(r.body).not.toContain('outside the renderer');
+    }
+  });
+
+  it('refuses a foreign Host header (DNS rebinding) even with the token', async () => {
+    expect((await get('/', { Host: `evil.example:${host.port}`, Cookie: cookie() })).status).toBe(
+      403,
+    );
+    expect((await get('/', { Host: `127.0.0.1:1`, Cookie: cookie() })).status).toBe(403);
+    expect((await get('/', { Host: `localhost:${host.port}`, Cookie: cookie() })).status).toBe(200);
+  });
+
+  it('refuses to bind anything but loopback without --allow-remote', async () => {
+    await expect(
+      startBrowserHost({ host: '0.0.0.0', port: 0, rendererDir: dir, station }),
+    ).rejects.toBeInstanceOf(RemoteBindRefused);
+    await expect(
+      startBrowserHost({ host: '192.168.1.10', port: 0, rendererDir: dir, station }),
+    ).rejects.toBeInstanceOf(RemoteBindRefused);
+  });
+});
+
+describe('browser host: WebSocket contract', () => {
+  it('refuses a socket without the token, from another origin, or on another path', async () => {
+    expect(await opened(connect({ token: null }))).toBe(401);
+    expect(await opened(connect({ token: 'wrong' }))).toBe(401);
+    expect(await opened(connect({ origin: 'http://evil.example' }))).toBe(403);
+    expect(await opened(connect({ origin: null }))).toBe(403);
+    expect(await opened(connect({ path: '/other' }))).toBe(404);
+  });
+
+  it('accepts the session cookie (what the browser sends) and answers a real call', async () => {
+    const ws = connect({ token: null, cookie: cookie() });
+    expect(await opened(ws)).toBe('open');
+    const r = await call(ws, 'ks:people.search', { query: 'Anna' });
+    expect(r.ok).toBe(true);
+    const people = (r.value as { people: { displayName: string }[] }).people;
+    expect(people.map((p) => p.displayName)).toContain('Anna Svensson');
+    ws.close();
+  });
+
+  it('a wrong argument shape gets a validation error; an unknown channel is refused', async () => {
+    const ws = connect();
+    expect(await opened(ws)).toBe('open');
+    expect(await call(ws, 'ks:people.search', { query: 42 })).toMatchObject({
+      ok: false,
+      error: { kind: 'validation', code: 'invalidArguments', params: { path: 'query' } },
+    });
+    expect(
+      await call(ws, 'ks:people.search', { query: 'a', sql: 'DROP TABLE people' }),
+    ).toMatchObject({
+      ok: false,
+      error: { kind: 'validation', code: 'invalidArguments' },
+    });
+    expect(await call(ws, 'ks:securityInfo.get', {})).toMatchObject({
+      ok: false,
+      error: { kind: 'validation' },
+    });
+    expect(await call(ws, 'ks:people.drop', {})).toEqual({
+      ok: false,
+      error: { kind: 'validation', code: 'unknownChannel' },
+    });
+    expect(await call(ws, '__proto__', {})).toEqual({
+      ok: false,
+      error: { kind: 'validation', code: 'unknownChannel' },
+    });
+    // A station rule comes back typed too.
+    expect(await call(ws, 'ks:securityInfo.get', { personId: '999999' })).toEqual({
+      ok: false,
+      error: { kind: 'station', code: 'person.notFound' },
+    });
+    // The socket is still usable after all that.
+    expect((await call(ws, 'ks:station.info', {})).ok).toBe(true);
+    ws.close();
+  });
+
+  it('malformed frames get a typed error and do not close the socket', async () => {
+    const ws = connect();
+    expect(await opened(ws)).toBe('open');
+    const replies: unknown[] = [];
+    ws.on('message', (d) => replies.push(JSON.parse(d.toString())));
+    ws.send('{not json');
+    ws.send(JSON.stringify({ call: 'ks:station.info' }));
+    ws.send(Buffer.from([1, 2, 3]), { binary: true });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(replies).toHaveLength(3);
+    for (const reply of replies) {
+      expect(reply).toMatchObject({
+        id: null,
+        result: { ok: false, error: { kind: 'validation', code: 'malformedMessage' } },
+      });
+    }
+    expect((await call(ws, 'ks:station.info', {})).ok).toBe(true);
+    ws.close();
+  });
+
+  it('pushes events to connected renderers', async () => {
+    const ws = connect();
+    expect(await opened(ws)).toBe('open');
+    const event = new Promise((resolve) =>
+      ws.once('message', (d) => resolve(JSON.parse(d.toString()))),
+    );
+    station.bus.emit('key.removed', { deviceId: 'dev-1' });
+    expect(await event).toEqual({ event: 'key.removed', payload: { deviceId: 'dev-1' } });
+    ws.close();
+  });
+});
