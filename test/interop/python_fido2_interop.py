@@ -104,7 +104,7 @@ def setup(port, root_der):
     check(auth_data.is_user_verified(), "UV flag set with PIN token")
     check(reg.extension_results.get("hmacCreateSecret") is True, "hmac-secret created")
     results["registration"] = {
-        "attestationObject": b64(bytes(reg.attestation_object)),
+        "attestationObject": b64(bytes(reg.attestation_object.with_string_keys())),
         "clientDataJSON": b64(bytes(reg.client_data)),
         "challenge": state["challenge"],
     }

@@ -1,0 +1,181 @@
+/**
+ * Independent FIDO clients against the virtual key over UDP: python-fido2 0.9.1 (Debian's
+ * /usr/bin/python3) and libfido2 1.12 (a small C harness with custom I/O, built here if a
+ * compiler and libfido2-dev are present). The attestation object python-fido2 obtained is
+ * also verified with @simplewebauthn/server, trusting the virtual key's root.
+ */
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { SettingsService, verifyRegistrationResponse } from '@simplewebauthn/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  TEST_ATTESTATION_ROOT_PEM,
+  VIRTUAL_KEY_AAGUID,
+  startUdpVirtualKey,
+} from '../../../native/virtual-key';
+import {
+  attestationRootPem,
+  generateAttestationIdentity,
+} from '../../../native/virtual-key/attestation';
+import { SeededRandom } from '../../../native/virtual-key/rng';
+
+const run = promisify(execFile);
+const interopDir = resolve(__dirname, '../../interop');
+const PYTHON = '/usr/bin/python3';
+
+const hasPythonFido2 = spawnSync(PYTHON, ['-c', 'import fido2'], { stdio: 'ignore' }).status === 0;
+const hasLibfido2Dev =
+  spawnSync('sh', ['-c', 'command -v cc && pkg-config --exists libfido2'], { stdio: 'ignore' })
+    .status === 0;
+
+let dir: string;
+let rootPemPath: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'vk-interop-'));
+  rootPemPath = join(dir, 'root.pem');
+  writeFileSync(rootPemPath, TEST_ATTESTATION_ROOT_PEM);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface PythonResult {
+  ok: boolean;
+  error?: string;
+  checks: string[];
+  registration?: { attestationObject: string; clientDataJSON: string; challenge: string };
+}
+
+async function python(phase: 'setup' | 'reset', port: number): Promise<PythonResult> {
+  const { stdout } = await run(
+    PYTHON,
+    ['python_fido2_interop.py', phase, String(port), rootPemPath],
+    {
+      cwd: interopDir,
+      timeout: 60_000,
+    },
+  ).catch((e: { stdout?: string; stderr?: string }) => {
+    throw new Error(`python-fido2 ${phase} failed: ${e.stdout ?? ''}\n${e.stderr ?? ''}`);
+  });
+  const last = stdout.trim().split('\n').pop() ?? '{}';
+  return JSON.parse(last) as PythonResult;
+}
+
+if (!hasPythonFido2)
+  console.warn('skipping python-fido2 interop: /usr/bin/python3 lacks the fido2 module');
+if (!hasLibfido2Dev)
+  console.warn(
+    'skipping libfido2 interop: needs cc and libfido2-dev (apt-get install libfido2-dev)',
+  );
+
+describe.skipIf(!hasPythonFido2)('python-fido2 0.9.1 over UDP', () => {
+  it('sets a PIN, registers, asserts, manages credentials; then resets after a power-up', async () => {
+    const statePath = join(dir, 'python-key.json');
+    const first = await startUdpVirtualKey({ statePath });
+    let setup: PythonResult;
+    try {
+      setup = await python('setup', first.port);
+    } finally {
+      await first.close();
+    }
+    expect(setup.error).toBeUndefined();
+    expect(setup.ok).toBe(true);
+    expect(setup.checks).toContain('credMgmt: deleteCredential');
+    expect(setup.checks.length).toBeGreaterThan(25);
+
+    // An independent verifier: @simplewebauthn/server, trusting only the virtual key's root.
+    const reg = setup.registration;
+    expect(reg).toBeDefined();
+    if (!reg) return;
+    SettingsService.setRootCertificates({
+      identifier: 'packed',
+      certificates: [TEST_ATTESTATION_ROOT_PEM],
+    });
+    const verification = await verifyRegistrationResponse({
+      response: {
+        id: 'unused',
+        rawId: 'unused',
+        type: 'public-key',
+        clientExtensionResults: {},
+        response: { attestationObject: reg.attestationObject, clientDataJSON: reg.clientDataJSON },
+      },
+      expectedChallenge: reg.challenge,
+      expectedOrigin: 'https://example.com',
+      expectedRPID: 'example.com',
+      requireUserVerification: true,
+    });
+    expect(verification.verified).toBe(true);
+    expect(verification.registrationInfo?.aaguid).toBe(VIRTUAL_KEY_AAGUID);
+    expect(verification.registrationInfo?.fmt).toBe('packed');
+    // …and the same object is refused when another root is trusted (the check can fail).
+    const otherRoot = attestationRootPem(
+      generateAttestationIdentity(new SeededRandom('another vendor')),
+    );
+    SettingsService.setRootCertificates({ identifier: 'packed', certificates: [otherRoot] });
+    await expect(
+      verifyRegistrationResponse({
+        response: {
+          id: 'unused',
+          rawId: 'unused',
+          type: 'public-key',
+          clientExtensionResults: {},
+          response: {
+            attestationObject: reg.attestationObject,
+            clientDataJSON: reg.clientDataJSON,
+          },
+        },
+        expectedChallenge: reg.challenge,
+        expectedOrigin: 'https://example.com',
+        expectedRPID: 'example.com',
+      }),
+    ).rejects.toThrow();
+
+    // A restart is a power-up: the state file keeps the PIN, and reset is allowed for 10 s.
+    const second = await startUdpVirtualKey({ statePath });
+    try {
+      const reset = await python('reset', second.port);
+      expect(reset.error).toBeUndefined();
+      expect(reset.checks).toEqual([
+        'PIN survived the restart (state file)',
+        'reset cleared the PIN',
+        'reset cleared discoverable credentials',
+      ]);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe.skipIf(!hasLibfido2Dev)('libfido2 1.12 over UDP', () => {
+  it('sets a PIN, makes and verifies a credential, asserts, manages credentials (0x41), resets', async () => {
+    const bin = join(dir, 'libfido2_udp');
+    await run('sh', [
+      '-c',
+      `cc -o ${bin} ${join(interopDir, 'libfido2_udp.c')} $(pkg-config --cflags --libs libfido2)`,
+    ]);
+    const x5c = join(dir, 'x5c.der');
+    const server = await startUdpVirtualKey({});
+    try {
+      const { stdout } = await run(bin, [String(server.port), 'setup', '135790', x5c], {
+        timeout: 60_000,
+      });
+      expect(stdout).toContain('ok verify attestation signature (packed, x5c)');
+      expect(stdout).toContain('ok verify assertion signature');
+      expect(stdout).toContain('credman existing 1 remaining 24');
+      expect(stdout).toContain('credman existing after delete 0');
+      expect(stdout).toContain('wrong PIN -> FIDO_ERR_PIN_INVALID');
+      expect(stdout).toMatch(/done\n$/);
+      const reset = await run(bin, [String(server.port), 'reset'], { timeout: 30_000 });
+      expect(reset.stdout).toContain('fido_dev_has_pin after reset 0');
+    } finally {
+      await server.close();
+    }
+    // The batch certificate chains to the exported root (openssl as a third verifier).
+    const pem = join(dir, 'x5c.pem');
+    await run('openssl', ['x509', '-inform', 'der', '-in', x5c, '-out', pem]);
+    const { stdout } = await run('openssl', ['verify', '-CAfile', rootPemPath, pem]);
+    expect(stdout.trim()).toBe(`${pem}: OK`);
+    expect(readFileSync(x5c).length).toBeGreaterThan(300);
+  });
+});
