@@ -39,6 +39,11 @@ export class SecurityQuestionsEnrollment {
     answers: readonly { questionId: string; answer: string }[],
   ): MethodSummary {
     this.people.get(personId);
+    const existing = this.methods.list(personId).find((m) => m.kind === 'securityQuestions');
+    if (!existing) this.methods.assertCanAdd(personId, 'securityQuestions');
+    else if (!this.ctx.policy().allowedMethods.includes('securityQuestions')) {
+      throw new StationError('method.notAllowed', { kind: 'securityQuestions' });
+    }
     const { required, questions } = this.bank();
     if (questions.length < required) {
       throw new StationError('questions.bankTooSmall', { required, available: questions.length });
@@ -67,8 +72,6 @@ export class SecurityQuestionsEnrollment {
       seenAnswers.add(n);
       normalized.push({ questionId: a.questionId, answer: n });
     }
-    const existing = this.methods.list(personId).find((m) => m.kind === 'securityQuestions');
-    if (!existing) this.methods.assertCanAdd(personId, 'securityQuestions');
     // Hash before the transaction: scrypt is slow and the write lock should be short.
     const hashes = normalized.map((a) => ({ questionId: a.questionId, hash: slowHash(a.answer) }));
     const methodId = this.ctx.db.transaction(() => {
