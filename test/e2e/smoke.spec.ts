@@ -19,6 +19,9 @@ test('open the station, see a demo person’s security info in Swedish, switch t
   await page.getByLabel('Sök efter namn, användarnamn eller avdelning').fill('Anna');
   const anna = page.getByRole('link', { name: /Anna Svensson/ });
   await expect(anna).toBeVisible();
+  // The roster search narrowed the list (search-as-you-type through the contract).
+  await expect(page.getByRole('link', { name: /Erik Johansson/ })).toHaveCount(0);
+  await expect(page.getByRole('main').getByText('1 person', { exact: true })).toBeVisible();
   await page.screenshot({ path: artifact('01-roster-sv'), fullPage: true });
 
   await anna.click();

@@ -13,6 +13,8 @@ export interface PageLayoutProps {
   children: ReactNode;
 }
 
+let firstPageShown = false;
+
 /** Header (app name, demo badge, language and theme), a skip link, and the main landmark. */
 export function PageLayout({ title, before, children }: PageLayoutProps) {
   const { t, language, chosen, setLanguage } = useI18n();
@@ -24,9 +26,11 @@ export function PageLayout({ title, before, children }: PageLayoutProps) {
     document.title = `${title} – ${t('app.name')}`;
   }, [title, t]);
 
-  // Move focus to the new page's heading so screen readers announce the page change.
+  // After an in-app page change, move focus to the new heading so screen readers announce
+  // it; on the first page keep the natural order (the skip link is the first Tab stop).
   useEffect(() => {
-    headingRef.current?.focus({ preventScroll: true });
+    if (firstPageShown) headingRef.current?.focus({ preventScroll: true });
+    firstPageShown = true;
   }, [title]);
 
   const demo = info.status === 'ok' && info.value.mode === 'demo';

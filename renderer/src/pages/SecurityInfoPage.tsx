@@ -88,7 +88,7 @@ function SecurityInfoView({ info, onChanged }: { info: SecurityInfo; onChanged()
         <span className="ks-default-method__label">{t('securityInfo.defaultMethod')}</span>{' '}
         <strong data-testid="default-method">
           {defaultMethod
-            ? `${kindName(defaultMethod.kind)} – ${methodDetail(defaultMethod, t('securityInfo.virtualKey'))}`
+            ? `${kindName(defaultMethod.kind)} – ${methodDetail(defaultMethod, t)}`
             : t('securityInfo.noDefault')}
         </strong>{' '}
         <Button
@@ -142,7 +142,7 @@ function SecurityInfoView({ info, onChanged }: { info: SecurityInfo; onChanged()
                   {kindName(m.kind)}
                 </th>
                 <td>
-                  {methodDetail(m, t('securityInfo.virtualKey'))}
+                  {methodDetail(m, t)}
                   {m.securityKey?.isVirtual ? (
                     <span className="ks-badge ks-badge--demo">{t('securityInfo.virtualKey')}</span>
                   ) : null}
@@ -217,12 +217,17 @@ function renderFlow(
   );
 }
 
-function methodDetail(m: MethodSummary, virtualLabel: string): string {
+type Translate = ReturnType<typeof useI18n>['t'];
+
+function methodDetail(m: MethodSummary, t: Translate): string {
   if (m.securityKey) {
-    const model = m.securityKey.isVirtual ? virtualLabel : m.securityKey.model;
+    const model = m.securityKey.isVirtual ? t('securityInfo.virtualKey') : m.securityKey.model;
     return model && model !== m.securityKey.name
       ? `${m.securityKey.name} (${model})`
       : m.securityKey.name;
+  }
+  if (m.kind === 'securityQuestions' && /^\d+$/.test(m.detail)) {
+    return t('securityInfo.questionCount', { count: Number(m.detail) });
   }
   // The kind is named in its own (translated) column; the detail may be empty.
   return m.detail || '–';
