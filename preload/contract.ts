@@ -13,6 +13,7 @@
  */
 import type { z } from 'zod';
 import type { Call, ContractError, EventDef, Result } from './contract/define';
+import { enrollmentCalls } from './contract/enrollment';
 import { keyEvents, operationEvents } from './contract/events';
 import { peopleCalls } from './contract/people';
 import { securityInfoCalls } from './contract/security-info';
@@ -24,6 +25,7 @@ export const contract = {
   settings: settingsCalls,
   people: peopleCalls,
   securityInfo: securityInfoCalls,
+  enrollment: enrollmentCalls,
 };
 
 export const contractEvents = {
@@ -107,4 +109,15 @@ export type {
   SecurityInfo,
 } from './contract/security-info';
 export { methodKinds } from './contract/security-info';
+export type {
+  AuthenticatorAppSetup,
+  ContactOptions,
+  Delivery,
+  DemoMessage,
+  EmailVerification,
+  OathTokenChoice,
+  PhoneVerification,
+  QuestionBankView,
+  SecurityQuestionChoice,
+} from './contract/enrollment';
 export type { KeyPresence, KeyKeepalive, OperationProgress } from './contract/events';

@@ -7,6 +7,7 @@
  * to `createHandlers` below. tsc fails until every entry has a handler.
  */
 import { openStation, type Station } from '../station';
+import { enrollmentHandlers } from './enrollment';
 import { createDispatch, type ContractHandlers, type DispatchLog } from './dispatch';
 import { StationEventBus } from './events';
 import { peopleHandlers } from './people';
@@ -30,6 +31,8 @@ export function createHandlers(deps: HandlerDeps): ContractHandlers {
     settings: settingsHandlers(deps.settings),
     people: peopleHandlers(deps.station),
     securityInfo: securityInfoHandlers(deps.station),
+    // openStationHost opens the station with its default (offline) OutboxGateway.
+    enrollment: enrollmentHandlers(deps.station, { gateway: 'outbox' }),
   };
 }
 
