@@ -25,30 +25,53 @@ function have(cmd) {
 if (wantTest && process.platform === 'linux' && have('apt-get')) {
   const needed = [
     ['chromium', () => existsSync('/usr/bin/chromium')],
-    ['libusb-1.0-0', () => existsSync('/usr/lib/x86_64-linux-gnu/libusb-1.0.so.0') || existsSync('/usr/lib/aarch64-linux-gnu/libusb-1.0.so.0')],
-    ['python3-fido2', () => spawnSync('/usr/bin/python3', ['-c', 'import fido2'], { stdio: 'ignore' }).status === 0],
+    [
+      'libusb-1.0-0',
+      () =>
+        existsSync('/usr/lib/x86_64-linux-gnu/libusb-1.0.so.0') ||
+        existsSync('/usr/lib/aarch64-linux-gnu/libusb-1.0.so.0'),
+    ],
+    [
+      'python3-fido2',
+      () => spawnSync('/usr/bin/python3', ['-c', 'import fido2'], { stdio: 'ignore' }).status === 0,
+    ],
     ['fido2-tools', () => have('fido2-token')],
     ['fonts-dejavu-core', () => existsSync('/usr/share/fonts/truetype/dejavu')],
-  ].filter(([, ok]) => !ok()).map(([name]) => name);
+  ]
+    .filter(([, ok]) => !ok())
+    .map(([name]) => name);
   if (needed.length > 0) {
     const sudo = process.getuid && process.getuid() === 0 ? [] : ['sudo'];
     console.log(`setup: installing system packages: ${needed.join(' ')}`);
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    run(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), 'update', '-qq'], { env });
-    const rc = run(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), 'install', '-y', '-qq', ...needed], { env });
+    run(
+      sudo[0] ?? 'apt-get',
+      [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), 'update', '-qq'],
+      { env },
+    );
+    const rc = run(
+      sudo[0] ?? 'apt-get',
+      [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), 'install', '-y', '-qq', ...needed],
+      { env },
+    );
     if (rc !== 0) {
-      console.error('setup: could not install system packages; the e2e and interop tests need them.');
+      console.error(
+        'setup: could not install system packages; the e2e and interop tests need them.',
+      );
       process.exit(rc);
     }
   }
 }
 
-// 2. npm packages, exactly as locked. The Electron binary is skipped here and fetched below.
-const lockHash = existsSync(join(root, 'package-lock.json')) ? readFileSync(join(root, 'package-lock.json'), 'utf8').length : 0;
+// 2. npm packages, as locked. (`npm install`, not `npm ci`: npm 11 leaves cbor-extract's optional
+//    per-platform packages out of the lock file and `npm ci` then refuses the lock as out of sync.) The Electron binary is skipped here and fetched below.
+const lockHash = existsSync(join(root, 'package-lock.json'))
+  ? readFileSync(join(root, 'package-lock.json'), 'utf8').length
+  : 0;
 const stamp = join(root, 'node_modules', '.keystation-setup');
 const upToDate = existsSync(stamp) && readFileSync(stamp, 'utf8') === String(lockHash);
 if (!upToDate) {
-  const rc = run('npm', ['ci', '--no-audit', '--no-fund'], {
+  const rc = run('npm', ['install', '--no-audit', '--no-fund'], {
     env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' },
   });
   if (rc !== 0) process.exit(rc);
