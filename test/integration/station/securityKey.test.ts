@@ -21,8 +21,13 @@ describe('security key enrollment against the virtual key', () => {
     if (info.pinStep === 'set') await s.setPin(info.enrollmentId, opts.pin ?? PIN, opts.pin ?? PIN);
     else if (info.pinStep === 'verify') await s.verifyPin(info.enrollmentId, opts.pin ?? PIN);
     const events: KeyEvent[] = [];
-    const reg = await s.register(info.enrollmentId, { interaction: { onEvent: (e) => events.push(e) } });
-    const method = await s.complete(info.enrollmentId, { name: opts.name ?? 'My key', interaction: { onEvent: (e) => events.push(e) } });
+    const reg = await s.register(info.enrollmentId, {
+      interaction: { onEvent: (e) => events.push(e) },
+    });
+    const method = await s.complete(info.enrollmentId, {
+      name: opts.name ?? 'My key',
+      interaction: { onEvent: (e) => events.push(e) },
+    });
     return { info, reg, method, events };
   }
 
@@ -38,14 +43,18 @@ describe('security key enrollment against the virtual key', () => {
     expect(method.isDefault).toBe(true);
     expect(method.lastUsedAt).not.toBeNull();
     expect(events.some((e) => e.type === 'touched')).toBe(true);
-    const row = t.station.context.db.prepare('SELECT * FROM security_key_credentials').get() as Record<string, unknown>;
+    const row = t.station.context.db
+      .prepare('SELECT * FROM security_key_credentials')
+      .get() as Record<string, unknown>;
     expect(row.aaguid).toBe(VIRTUAL_KEY_AAGUID);
     expect(row.attestation_format).toBe('packed');
     expect(row.rp_id).toBe('demo.keystation.local');
     expect(JSON.parse(String(row.transports))).toContain('usb');
     const exported = t.station.roster.exportWebAuthn(p);
     expect(exported).toHaveLength(1);
-    expect(exported[0].credential.id).toBe(Buffer.from(row.credential_id as Buffer).toString('base64url'));
+    expect(exported[0].credential.id).toBe(
+      Buffer.from(row.credential_id as Buffer).toString('base64url'),
+    );
   });
 
   it('a second key for the same person reuses the PIN (verify) and the same key is excluded', async () => {
@@ -54,9 +63,13 @@ describe('security key enrollment against the virtual key', () => {
     const s = t.station.enroll.securityKey;
     const info = await s.begin(p, key.connect());
     expect(info.pinStep).toBe('verify');
-    await expect(s.verifyPin(info.enrollmentId, '000111')).rejects.toMatchObject({ code: 'securityKey.wrongPin' });
+    await expect(s.verifyPin(info.enrollmentId, '000111')).rejects.toMatchObject({
+      code: 'securityKey.wrongPin',
+    });
     await s.verifyPin(info.enrollmentId, PIN);
-    await expect(s.register(info.enrollmentId)).rejects.toMatchObject({ code: 'securityKey.alreadyRegistered' });
+    await expect(s.register(info.enrollmentId)).rejects.toMatchObject({
+      code: 'securityKey.alreadyRegistered',
+    });
     expect(t.station.methods.list(p)).toHaveLength(1);
   });
 
@@ -64,10 +77,18 @@ describe('security key enrollment against the virtual key', () => {
     const p = addPerson(t.station);
     const s = t.station.enroll.securityKey;
     const info = await s.begin(p, key.connect());
-    await expect(s.setPin(info.enrollmentId, '123456', '123456')).rejects.toMatchObject({ code: 'pin.trivial' });
-    await expect(s.setPin(info.enrollmentId, '111111', '111111')).rejects.toMatchObject({ code: 'pin.trivial' });
-    await expect(s.setPin(info.enrollmentId, '4829', '4829')).rejects.toMatchObject({ code: 'pin.tooShort' });
-    await expect(s.setPin(info.enrollmentId, PIN, '482916')).rejects.toMatchObject({ code: 'pin.mismatch' });
+    await expect(s.setPin(info.enrollmentId, '123456', '123456')).rejects.toMatchObject({
+      code: 'pin.trivial',
+    });
+    await expect(s.setPin(info.enrollmentId, '111111', '111111')).rejects.toMatchObject({
+      code: 'pin.trivial',
+    });
+    await expect(s.setPin(info.enrollmentId, '4829', '4829')).rejects.toMatchObject({
+      code: 'pin.tooShort',
+    });
+    await expect(s.setPin(info.enrollmentId, PIN, '482916')).rejects.toMatchObject({
+      code: 'pin.mismatch',
+    });
     expect(key.exportState().pin).toBeUndefined();
     await s.cancel(info.enrollmentId);
   });
@@ -83,7 +104,13 @@ describe('security key enrollment against the virtual key', () => {
 
   it('AAGUID allow-list: a model not on the list is refused', async () => {
     const policy = t.station.policy.get();
-    t.station.policy.update({ ...policy, securityKey: { ...policy.securityKey, allowedAaguids: ['cb69481e-8ff7-4039-93ec-0a2729a154a8'] } });
+    t.station.policy.update({
+      ...policy,
+      securityKey: {
+        ...policy.securityKey,
+        allowedAaguids: ['cb69481e-8ff7-4039-93ec-0a2729a154a8'],
+      },
+    });
     const p = addPerson(t.station);
     await expect(t.station.enroll.securityKey.begin(p, key.connect())).rejects.toMatchObject({
       code: 'securityKey.modelNotAllowed',
@@ -96,7 +123,9 @@ describe('security key enrollment against the virtual key', () => {
     const info = await s.begin(p, key.connect());
     await s.setPin(info.enrollmentId, PIN, PIN);
     key.setTouchMode('deny');
-    await expect(s.register(info.enrollmentId)).rejects.toMatchObject({ code: 'securityKey.cancelled' });
+    await expect(s.register(info.enrollmentId)).rejects.toMatchObject({
+      code: 'securityKey.cancelled',
+    });
     expect(t.station.methods.list(p)).toHaveLength(0);
   });
 
@@ -106,8 +135,12 @@ describe('security key enrollment against the virtual key', () => {
     const info = await s.begin(p, key.connect());
     await s.setPin(info.enrollmentId, PIN, PIN);
     await s.register(info.enrollmentId);
-    await expect(s.complete(info.enrollmentId, { name: '   ' })).rejects.toMatchObject({ code: 'securityKey.nameInvalid' });
-    await expect(s.complete(info.enrollmentId, { name: 'x'.repeat(33) })).rejects.toMatchObject({ code: 'securityKey.nameInvalid' });
+    await expect(s.complete(info.enrollmentId, { name: '   ' })).rejects.toMatchObject({
+      code: 'securityKey.nameInvalid',
+    });
+    await expect(s.complete(info.enrollmentId, { name: 'x'.repeat(33) })).rejects.toMatchObject({
+      code: 'securityKey.nameInvalid',
+    });
     const m = await s.complete(info.enrollmentId, { name: 'Blue key' });
     expect(m.label).toBe('Blue key');
   });

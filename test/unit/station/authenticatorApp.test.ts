@@ -24,28 +24,42 @@ describe('authenticator app enrollment', () => {
     expect(uri.searchParams.get('secret')).toBe(s.manual.secret.replace(/ /g, ''));
     expect(s.qrDataUrl).toMatch(/^data:image\/png;base64,/);
     expect(s.qrSvg).toContain('<svg');
-    expect(s.manual).toMatchObject({ account: 'anna@example.org', issuer: 'Demo Organization', digits: 6 });
+    expect(s.manual).toMatchObject({
+      account: 'anna@example.org',
+      issuer: 'Demo Organization',
+      digits: 6,
+    });
     expect(s.manual.secret.replace(/ /g, '')).toMatch(/^[A-Z2-7]{32}$/);
   });
 
   it('uses the policy TOTP settings', async () => {
-    t.station.policy.update({ ...DEMO_POLICY, totp: { issuer: 'Acme IT', period: 60, digits: 8, algorithm: 'SHA256' } });
+    t.station.policy.update({
+      ...DEMO_POLICY,
+      totp: { issuer: 'Acme IT', period: 60, digits: 8, algorithm: 'SHA256' },
+    });
     const p = addPerson(t.station);
     const s = await t.station.enroll.authenticatorApp.begin(p);
     const uri = new URL(s.otpauthUri);
     expect(uri.searchParams.get('issuer')).toBe('Acme IT');
     expect(uri.searchParams.get('digits')).toBe('8');
     expect(uri.searchParams.get('algorithm')).toBe('SHA256');
-    const code = totpCode(s.manual.secret.replace(/ /g, ''), { period: 60, digits: 8, algorithm: 'SHA256' }, t.clock.now());
+    const code = totpCode(
+      s.manual.secret.replace(/ /g, ''),
+      { period: 60, digits: 8, algorithm: 'SHA256' },
+      t.clock.now(),
+    );
     expect(code).toHaveLength(8);
-    expect(t.station.enroll.authenticatorApp.complete(s.enrollmentId, code).kind).toBe('authenticatorApp');
+    expect(t.station.enroll.authenticatorApp.complete(s.enrollmentId, code).kind).toBe(
+      'authenticatorApp',
+    );
   });
 
   it('activates with a current code ±1 period, not ±2; stored sealed, never in clear', async () => {
     const p = addPerson(t.station);
     const s = await t.station.enroll.authenticatorApp.begin(p);
     const secret = s.manual.secret.replace(/ /g, '');
-    const at = (offsetPeriods: number) => totpCode(secret, P, new Date(t.clock.ms + offsetPeriods * 30_000));
+    const at = (offsetPeriods: number) =>
+      totpCode(secret, P, new Date(t.clock.ms + offsetPeriods * 30_000));
     expect(() => t.station.enroll.authenticatorApp.complete(s.enrollmentId, at(2))).toThrow(
       expect.objectContaining({ code: 'code.invalid', params: { attemptsLeft: 4 } }),
     );
@@ -54,7 +68,9 @@ describe('authenticator app enrollment', () => {
     );
     const m = t.station.enroll.authenticatorApp.complete(s.enrollmentId, at(-1));
     expect(m).toMatchObject({ kind: 'authenticatorApp', isDefault: true });
-    const row = t.station.context.db.prepare('SELECT secret, data FROM methods WHERE id = ?').get(m.id) as { secret: Buffer; data: string };
+    const row = t.station.context.db
+      .prepare('SELECT secret, data FROM methods WHERE id = ?')
+      .get(m.id) as { secret: Buffer; data: string };
     expect(row.secret.toString('latin1')).not.toContain(secret);
     expect(t.station.context.keys.open(row.secret, 'totp').toString('ascii')).toBe(secret);
     // Finished enrollments are forgotten.
@@ -67,14 +83,18 @@ describe('authenticator app enrollment', () => {
     const p = addPerson(t.station);
     const s = await t.station.enroll.authenticatorApp.begin(p);
     const code = totpCode(s.manual.secret.replace(/ /g, ''), P, new Date(t.clock.ms + 30_000));
-    expect(t.station.enroll.authenticatorApp.complete(s.enrollmentId, code).kind).toBe('authenticatorApp');
+    expect(t.station.enroll.authenticatorApp.complete(s.enrollmentId, code).kind).toBe(
+      'authenticatorApp',
+    );
   });
 
   it('five wrong codes end the enrollment; nothing stored', async () => {
     const p = addPerson(t.station);
     const s = await t.station.enroll.authenticatorApp.begin(p);
     for (let i = 0; i < 4; i++) {
-      expect(() => t.station.enroll.authenticatorApp.complete(s.enrollmentId, 'abc')).toThrow(expect.objectContaining({ code: 'code.invalid' }));
+      expect(() => t.station.enroll.authenticatorApp.complete(s.enrollmentId, 'abc')).toThrow(
+        expect.objectContaining({ code: 'code.invalid' }),
+      );
     }
     expect(() => t.station.enroll.authenticatorApp.complete(s.enrollmentId, '000000')).toThrow(
       expect.objectContaining({ code: 'code.tooManyAttempts' }),
@@ -103,6 +123,8 @@ describe('authenticator app enrollment', () => {
     expect(() => t.station.enroll.authenticatorApp.complete(s.enrollmentId, '123456')).toThrow(
       expect.objectContaining({ code: 'session.forbidden' }),
     );
-    await expect(t.station.enroll.authenticatorApp.begin(a)).rejects.toMatchObject({ code: 'session.forbidden' });
+    await expect(t.station.enroll.authenticatorApp.begin(a)).rejects.toMatchObject({
+      code: 'session.forbidden',
+    });
   });
 });

@@ -74,7 +74,13 @@ export function insertMethod(
     station.methods.insert(personId, {
       kind,
       label: kind,
-      detail: detail || (kind === 'phoneSms' || kind === 'phoneCall' ? '+46701234567' : kind === 'email' ? 'x@example.com' : ''),
+      detail:
+        detail ||
+        (kind === 'phoneSms' || kind === 'phoneCall'
+          ? '+46701234567'
+          : kind === 'email'
+            ? 'x@example.com'
+            : ''),
     }),
   )();
 }

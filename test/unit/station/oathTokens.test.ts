@@ -45,26 +45,38 @@ describe('OATH hardware tokens', () => {
       ['T-9', 60],
     ]);
     // Importing the same file again: already imported.
-    const again = t.station.oathTokens.importCsv(`${HEADER}\nanna@example.org,T-1,${SECRET},30,C,M`);
+    const again = t.station.oathTokens.importCsv(
+      `${HEADER}\nanna@example.org,T-1,${SECRET},30,C,M`,
+    );
     expect(again.errors).toEqual([{ line: 2, code: 'row.alreadyImported' }]);
   });
 
   it('dry run validates without storing; a missing column is a file error', () => {
-    const r = t.station.oathTokens.importCsv(`${HEADER}\nanna@example.org,T-1,${SECRET},30,C,M`, { dryRun: true });
+    const r = t.station.oathTokens.importCsv(`${HEADER}\nanna@example.org,T-1,${SECRET},30,C,M`, {
+      dryRun: true,
+    });
     expect(r).toMatchObject({ rows: 1, imported: 0, errors: [] });
     expect(t.station.oathTokens.list()).toHaveLength(0);
-    expect(() => t.station.oathTokens.importCsv('upn,serial number\nx,y')).toThrow(expect.objectContaining({ code: 'csv.missingColumn' }));
-    expect(() => t.station.oathTokens.importCsv('')).toThrow(expect.objectContaining({ code: 'csv.empty' }));
+    expect(() => t.station.oathTokens.importCsv('upn,serial number\nx,y')).toThrow(
+      expect.objectContaining({ code: 'csv.missingColumn' }),
+    );
+    expect(() => t.station.oathTokens.importCsv('')).toThrow(
+      expect.objectContaining({ code: 'csv.empty' }),
+    );
   });
 
   it('the secret is sealed at rest', () => {
     t.station.oathTokens.importCsv(`${HEADER}\nanna@example.org,T-1,${SECRET},30,C,M`);
-    const row = t.station.context.db.prepare('SELECT secret FROM oath_tokens').get() as { secret: Buffer };
+    const row = t.station.context.db.prepare('SELECT secret FROM oath_tokens').get() as {
+      secret: Buffer;
+    };
     expect(row.secret.toString('latin1')).not.toContain(SECRET);
   });
 
   it('activation by a current code (±1 period) assigns the token; it counts toward the five', () => {
-    t.station.oathTokens.importCsv(`${HEADER}\nanna@example.org,T-1,${SECRET},60,Contoso,OTP-6\nbo@example.org,T-2,${SECRET},30,C,M`);
+    t.station.oathTokens.importCsv(
+      `${HEADER}\nanna@example.org,T-1,${SECRET},60,Contoso,OTP-6\nbo@example.org,T-2,${SECRET},30,C,M`,
+    );
     expect(t.station.enroll.hardwareToken.available(anna).map((x) => x.serial)).toEqual(['T-1']);
     expect(() => t.station.enroll.hardwareToken.activate(anna, 'T-2', '123456')).toThrow(
       expect.objectContaining({ code: 'oath.tokenAssignedToOther' }),
@@ -72,13 +84,31 @@ describe('OATH hardware tokens', () => {
     expect(() => t.station.enroll.hardwareToken.activate(anna, 'NOPE', '123456')).toThrow(
       expect.objectContaining({ code: 'oath.tokenNotFound' }),
     );
-    const wrong = totpCode(SECRET, { period: 60, digits: 6, algorithm: 'SHA1' }, new Date(t.clock.ms + 120_000));
-    expect(() => t.station.enroll.hardwareToken.activate(anna, 'T-1', wrong)).toThrow(expect.objectContaining({ code: 'code.invalid' }));
-    const code = totpCode(SECRET, { period: 60, digits: 6, algorithm: 'SHA1' }, new Date(t.clock.ms - 60_000));
+    const wrong = totpCode(
+      SECRET,
+      { period: 60, digits: 6, algorithm: 'SHA1' },
+      new Date(t.clock.ms + 120_000),
+    );
+    expect(() => t.station.enroll.hardwareToken.activate(anna, 'T-1', wrong)).toThrow(
+      expect.objectContaining({ code: 'code.invalid' }),
+    );
+    const code = totpCode(
+      SECRET,
+      { period: 60, digits: 6, algorithm: 'SHA1' },
+      new Date(t.clock.ms - 60_000),
+    );
     const m = t.station.enroll.hardwareToken.activate(anna, 'T-1', code);
-    expect(m).toMatchObject({ kind: 'hardwareToken', detail: 'T-1', label: 'Contoso OTP-6', isDefault: true });
+    expect(m).toMatchObject({
+      kind: 'hardwareToken',
+      detail: 'T-1',
+      label: 'Contoso OTP-6',
+      isDefault: true,
+    });
     expect(t.station.methods.totpCount(anna)).toBe(1);
-    expect(t.station.oathTokens.list({ upn: 'anna@example.org' })[0]).toMatchObject({ status: 'active', methodId: m.id });
+    expect(t.station.oathTokens.list({ upn: 'anna@example.org' })[0]).toMatchObject({
+      status: 'active',
+      methodId: m.id,
+    });
     expect(() => t.station.enroll.hardwareToken.activate(anna, 'T-1', code)).toThrow(
       expect.objectContaining({ code: 'oath.tokenAlreadyActivated' }),
     );

@@ -20,7 +20,9 @@ describe('seed rules on methods', () => {
         code: 'method.limitReached',
         params: { limit: MAX_TOTP_METHODS },
       });
-      expect(() => insertMethod(t.station, p, 'hardwareToken')).toThrow(expect.objectContaining({ code: 'method.limitReached' }));
+      expect(() => insertMethod(t.station, p, 'hardwareToken')).toThrow(
+        expect.objectContaining({ code: 'method.limitReached' }),
+      );
       expect(t.station.methods.registrationStatus(p).offerable).not.toContain('authenticatorApp');
       expect(t.station.methods.registrationStatus(p).offerable).not.toContain('hardwareToken');
     });
@@ -42,7 +44,11 @@ describe('seed rules on methods', () => {
       const start = await t.station.enroll.authenticatorApp.begin(p);
       insertMethod(t.station, p, 'hardwareToken');
       const { totpCode } = await import('../../../main/station/methods/totp');
-      const code = totpCode(start.manual.secret.replace(/ /g, ''), { period: 30, digits: 6, algorithm: 'SHA1' }, t.clock.now());
+      const code = totpCode(
+        start.manual.secret.replace(/ /g, ''),
+        { period: 30, digits: 6, algorithm: 'SHA1' },
+        t.clock.now(),
+      );
       expect(() => t.station.enroll.authenticatorApp.complete(start.enrollmentId, code)).toThrow(
         expect.objectContaining({ code: 'method.limitReached' }),
       );
@@ -71,10 +77,21 @@ describe('seed rules on methods', () => {
       const q = insertMethod(t.station, p, 'securityQuestions');
       t.station.methods.setDefault(p, key);
       expect(t.station.methods.defaultMethod(p)?.id).toBe(key);
-      expect(() => t.station.methods.setDefault(p, email)).toThrow(expect.objectContaining({ code: 'method.cannotBeDefault' }));
-      expect(() => t.station.methods.setDefault(p, q)).toThrow(expect.objectContaining({ code: 'method.cannotBeDefault' }));
-      expect(t.station.methods.defaultCandidates(p).map((m) => m.kind).sort()).toEqual(['phoneSms', 'securityKey']);
-      expect(t.station.audit.list({ personId: p }).some((e) => e.action === 'method.defaultChanged')).toBe(true);
+      expect(() => t.station.methods.setDefault(p, email)).toThrow(
+        expect.objectContaining({ code: 'method.cannotBeDefault' }),
+      );
+      expect(() => t.station.methods.setDefault(p, q)).toThrow(
+        expect.objectContaining({ code: 'method.cannotBeDefault' }),
+      );
+      expect(
+        t.station.methods
+          .defaultCandidates(p)
+          .map((m) => m.kind)
+          .sort(),
+      ).toEqual(['phoneSms', 'securityKey']);
+      expect(
+        t.station.audit.list({ personId: p }).some((e) => e.action === 'method.defaultChanged'),
+      ).toBe(true);
     });
 
     it('the registry itself refuses a second default or a default email', () => {
@@ -83,9 +100,13 @@ describe('seed rules on methods', () => {
       const sms2 = insertMethod(t.station, p, 'phoneCall');
       const email = insertMethod(t.station, p, 'email');
       const db = t.station.context.db;
-      expect(() => db.prepare('UPDATE methods SET is_default = 1 WHERE id = ?').run(sms2)).toThrow(/UNIQUE/);
+      expect(() => db.prepare('UPDATE methods SET is_default = 1 WHERE id = ?').run(sms2)).toThrow(
+        /UNIQUE/,
+      );
       db.prepare('UPDATE methods SET is_default = 0 WHERE person_id = ?').run(p);
-      expect(() => db.prepare('UPDATE methods SET is_default = 1 WHERE id = ?').run(email)).toThrow(/CHECK/);
+      expect(() => db.prepare('UPDATE methods SET is_default = 1 WHERE id = ?').run(email)).toThrow(
+        /CHECK/,
+      );
     });
 
     it('deleting the default promotes: security key, app, token, SMS, call', () => {
@@ -127,11 +148,21 @@ describe('seed rules on methods', () => {
       const app = insertMethod(t.station, p, 'authenticatorApp');
       t.station.methods.remove(p, app);
       expect(t.station.methods.list(p)).toHaveLength(0);
-      expect(t.station.context.db.prepare('SELECT count(*) AS n FROM methods WHERE id = ?').get(app)).toEqual({ n: 0 });
-      const entry = t.station.audit.list({ personId: p }).find((e) => e.action === 'method.deleted');
-      expect(entry?.details).toMatchObject({ methodId: app, kind: 'authenticatorApp', wasDefault: true });
+      expect(
+        t.station.context.db.prepare('SELECT count(*) AS n FROM methods WHERE id = ?').get(app),
+      ).toEqual({ n: 0 });
+      const entry = t.station.audit
+        .list({ personId: p })
+        .find((e) => e.action === 'method.deleted');
+      expect(entry?.details).toMatchObject({
+        methodId: app,
+        kind: 'authenticatorApp',
+        wasDefault: true,
+      });
       expect(entry?.actor.kind).toBe('system');
-      expect(() => t.station.methods.remove(p, app)).toThrow(expect.objectContaining({ code: 'method.notFound' }));
+      expect(() => t.station.methods.remove(p, app)).toThrow(
+        expect.objectContaining({ code: 'method.notFound' }),
+      );
       expect(t.station.audit.verify().ok).toBe(true);
     });
 
@@ -139,7 +170,9 @@ describe('seed rules on methods', () => {
       const a = addPerson(t.station);
       const b = addPerson(t.station);
       const m = insertMethod(t.station, a, 'phoneSms');
-      expect(() => t.station.methods.remove(b, m)).toThrow(expect.objectContaining({ code: 'method.notFound' }));
+      expect(() => t.station.methods.remove(b, m)).toThrow(
+        expect.objectContaining({ code: 'method.notFound' }),
+      );
       expect(t.station.methods.list(a)).toHaveLength(1);
     });
   });
@@ -153,10 +186,20 @@ describe('seed rules on methods', () => {
       });
       const p = addPerson(t.station);
       await expect(
-        t.station.enroll.phone.begin(p, { kind: 'phoneSms', number: '+46701234567', delivery: 'gateway' }),
+        t.station.enroll.phone.begin(p, {
+          kind: 'phoneSms',
+          number: '+46701234567',
+          delivery: 'gateway',
+        }),
       ).rejects.toMatchObject({ code: 'method.notAllowed', params: { kind: 'phoneSms' } });
-      expect(() => t.station.enroll.securityQuestions.register(p, [])).toThrow(expect.objectContaining({ code: 'method.notAllowed' }));
-      expect(t.station.methods.registrationStatus(p).offerable).toEqual(['securityKey', 'authenticatorApp', 'email']);
+      expect(() => t.station.enroll.securityQuestions.register(p, [])).toThrow(
+        expect.objectContaining({ code: 'method.notAllowed' }),
+      );
+      expect(t.station.methods.registrationStatus(p).offerable).toEqual([
+        'securityKey',
+        'authenticatorApp',
+        'email',
+      ]);
       expect(t.gateway.sent).toHaveLength(0);
     });
   });
@@ -180,7 +223,10 @@ describe('seed rules on methods', () => {
     });
 
     it('two SSPR-only methods do not complete registration: an MFA method is needed', () => {
-      t.station.policy.update({ ...DEMO_POLICY, registration: { requiredCount: 2, requiredKinds: [] } });
+      t.station.policy.update({
+        ...DEMO_POLICY,
+        registration: { requiredCount: 2, requiredKinds: [] },
+      });
       const p = addPerson(t.station);
       insertMethod(t.station, p, 'email');
       insertMethod(t.station, p, 'securityQuestions');
@@ -197,7 +243,10 @@ describe('seed rules on methods', () => {
       insertMethod(t.station, p, 'securityKey');
       insertMethod(t.station, p, 'phoneCall');
       expect(t.station.methods.registrationStatus(p).complete).toBe(true);
-      t.station.policy.update({ ...DEMO_POLICY, allowedMethods: ['securityKey', 'authenticatorApp'] });
+      t.station.policy.update({
+        ...DEMO_POLICY,
+        allowedMethods: ['securityKey', 'authenticatorApp'],
+      });
       const s = t.station.methods.registrationStatus(p);
       expect(s.complete).toBe(false);
       expect(s.registeredKinds).toEqual(['securityKey']);
@@ -206,28 +255,54 @@ describe('seed rules on methods', () => {
 
   describe('password reset readiness with the seed 004 error cases', () => {
     it('password managed elsewhere → sspr.passwordNotManaged', () => {
-      const p = t.station.people.create({ upn: 'ext@example.org', displayName: 'Ext', passwordManagedExternally: true });
+      const p = t.station.people.create({
+        upn: 'ext@example.org',
+        displayName: 'Ext',
+        passwordManagedExternally: true,
+      });
       insertMethod(t.station, p.id, 'phoneSms');
-      expect(t.station.methods.ssprReadiness(p.id)).toMatchObject({ ready: false, reason: 'sspr.passwordNotManaged' });
+      expect(t.station.methods.ssprReadiness(p.id)).toMatchObject({
+        ready: false,
+        reason: 'sspr.passwordNotManaged',
+      });
     });
     it('account not enabled → sspr.notEnabled (person or organization)', () => {
-      const p = t.station.people.create({ upn: 'off@example.org', displayName: 'Off', ssprEnabled: false });
+      const p = t.station.people.create({
+        upn: 'off@example.org',
+        displayName: 'Off',
+        ssprEnabled: false,
+      });
       insertMethod(t.station, p.id, 'phoneSms');
-      expect(t.station.methods.ssprReadiness(p.id)).toMatchObject({ ready: false, reason: 'sspr.notEnabled' });
+      expect(t.station.methods.ssprReadiness(p.id)).toMatchObject({
+        ready: false,
+        reason: 'sspr.notEnabled',
+      });
       const q = addPerson(t.station);
       insertMethod(t.station, q, 'phoneSms');
       expect(t.station.methods.ssprReadiness(q).ready).toBe(true);
       t.station.policy.update({ ...DEMO_POLICY, sspr: { enabled: false, requiredMethods: 1 } });
-      expect(t.station.methods.ssprReadiness(q)).toMatchObject({ ready: false, reason: 'sspr.notEnabled' });
+      expect(t.station.methods.ssprReadiness(q)).toMatchObject({
+        ready: false,
+        reason: 'sspr.notEnabled',
+      });
     });
     it('not registered → sspr.notRegistered until the required number of methods', () => {
       t.station.policy.update({ ...DEMO_POLICY, sspr: { enabled: true, requiredMethods: 2 } });
       const p = addPerson(t.station);
-      expect(t.station.methods.ssprReadiness(p)).toMatchObject({ ready: false, reason: 'sspr.notRegistered', registered: 0, required: 2 });
+      expect(t.station.methods.ssprReadiness(p)).toMatchObject({
+        ready: false,
+        reason: 'sspr.notRegistered',
+        registered: 0,
+        required: 2,
+      });
       insertMethod(t.station, p, 'email');
       expect(t.station.methods.ssprReadiness(p).reason).toBe('sspr.notRegistered');
       insertMethod(t.station, p, 'securityQuestions');
-      expect(t.station.methods.ssprReadiness(p)).toEqual({ ready: true, registered: 2, required: 2 });
+      expect(t.station.methods.ssprReadiness(p)).toEqual({
+        ready: true,
+        registered: 2,
+        required: 2,
+      });
     });
   });
 

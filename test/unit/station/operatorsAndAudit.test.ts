@@ -1,0 +1,126 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { addPerson, insertMethod, makeStation, type TestStation } from './helpers';
+
+describe('operators', () => {
+  let t: TestStation;
+  beforeEach(() => {
+    t = makeStation();
+  });
+  afterEach(() => t.close());
+
+  it('scrypt password sign-in; wrong password and unknown user look the same; audited', () => {
+    expect(() =>
+      t.station.operators.create({ username: 'desk', displayName: 'Desk', password: 'short' }),
+    ).toThrow(expect.objectContaining({ code: 'operator.passwordTooWeak', params: { min: 12 } }));
+    const op = t.station.operators.create({
+      username: 'desk',
+      displayName: 'Desk',
+      password: 'correct horse battery',
+    });
+    expect(op).toMatchObject({ role: 'operator', hasPassword: true });
+    expect(() => t.station.operators.create({ username: 'DESK', displayName: 'x' })).toThrow(
+      expect.objectContaining({ code: 'operator.usernameTaken' }),
+    );
+    const hash = (
+      t.station.context.db.prepare('SELECT password_hash FROM operators').get() as {
+        password_hash: string;
+      }
+    ).password_hash;
+    expect(hash).toMatch(/^scrypt\$/);
+    expect(hash).not.toContain('horse');
+    expect(() => t.station.auth.signInOperator('desk', 'wrong password!!')).toThrow(
+      expect.objectContaining({ code: 'operator.invalidCredentials' }),
+    );
+    expect(() => t.station.auth.signInOperator('ghost', 'correct horse battery')).toThrow(
+      expect.objectContaining({ code: 'operator.invalidCredentials' }),
+    );
+    t.station.auth.signInOperator('desk', 'correct horse battery');
+    expect(t.station.session.actor).toMatchObject({ kind: 'operator', label: 'desk' });
+    // An operator (not admin) can't change policy or create operators.
+    expect(() => t.station.policy.update(t.station.policy.get())).toThrow(
+      expect.objectContaining({ code: 'session.adminRequired' }),
+    );
+    expect(() => t.station.operators.create({ username: 'x2', displayName: 'x' })).toThrow(
+      expect.objectContaining({ code: 'session.adminRequired' }),
+    );
+    const actions = t.station.audit.list().map((e) => e.action);
+    expect(actions).toContain('operator.signInFailed');
+    expect(actions).toContain('operator.signedIn');
+    t.station.auth.signOut();
+    t.station.operators.setDisabled(op.id, true);
+    expect(() => t.station.auth.signInOperator('desk', 'correct horse battery')).toThrow(
+      expect.objectContaining({ code: 'operator.disabled' }),
+    );
+  });
+});
+
+describe('audit log', () => {
+  let t: TestStation;
+  beforeEach(() => {
+    t = makeStation();
+    const p = addPerson(t.station);
+    insertMethod(t.station, p, 'phoneSms');
+    insertMethod(t.station, p, 'securityKey');
+    t.station.methods.remove(p, t.station.methods.list(p)[0].id);
+  });
+  afterEach(() => t.close());
+
+  const db = () => t.station.context.db;
+  const unlock = () =>
+    db().exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;');
+
+  it('is append-only for ordinary SQL', () => {
+    expect(() => db().prepare("UPDATE audit_log SET action = 'x'").run()).toThrow(/append-only/);
+    expect(() => db().prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
+  });
+
+  it('verify() passes on an untouched log', () => {
+    const v = t.station.audit.verify();
+    expect(v.ok).toBe(true);
+    expect(v.rows).toBeGreaterThanOrEqual(5);
+  });
+
+  it('finds an edited row', () => {
+    unlock();
+    db().prepare("UPDATE audit_log SET details = '{}' WHERE seq = 3").run();
+    expect(t.station.audit.verify()).toMatchObject({
+      ok: false,
+      brokenAtSeq: 3,
+      problem: 'edited',
+    });
+  });
+
+  it('finds an edited actor even if the attacker recomputes a plain hash', () => {
+    unlock();
+    db().prepare("UPDATE audit_log SET actor_label = 'someone else' WHERE seq = 2").run();
+    expect(t.station.audit.verify()).toMatchObject({ ok: false, brokenAtSeq: 2 });
+  });
+
+  it('finds a deleted row in the middle', () => {
+    unlock();
+    db().prepare('DELETE FROM audit_log WHERE seq = 2').run();
+    expect(t.station.audit.verify()).toMatchObject({
+      ok: false,
+      brokenAtSeq: 2,
+      problem: 'missing',
+    });
+  });
+
+  it('finds rows cut off the end', () => {
+    unlock();
+    const last = (db().prepare('SELECT max(seq) AS m FROM audit_log').get() as { m: number }).m;
+    db().prepare('DELETE FROM audit_log WHERE seq = ?').run(last);
+    expect(t.station.audit.verify()).toMatchObject({ ok: false, problem: 'head' });
+    db().prepare('DELETE FROM audit_log').run();
+    expect(t.station.audit.verify()).toMatchObject({ ok: false, problem: 'truncated' });
+  });
+
+  it('refuses secret-looking detail fields', () => {
+    expect(() =>
+      db().transaction(() => t.station.audit.append('settings.changed', null, { pin: '1234' }))(),
+    ).toThrow(/looks secret/);
+    expect(() =>
+      db().transaction(() => t.station.audit.append('settings.changed', null, { answer: 'x' }))(),
+    ).toThrow(/looks secret/);
+  });
+});
