@@ -8,6 +8,11 @@
  */
 import type { ComponentType } from 'react';
 import type { MethodKind, MethodSummary, PersonSummary } from '../../../preload/contract';
+import { AuthenticatorAppFlow } from './authenticatorApp/AuthenticatorAppFlow';
+import { EmailFlow } from './email/EmailFlow';
+import { OathTokenFlow } from './oathToken/OathTokenFlow';
+import { makePhoneFlow } from './phone/PhoneFlow';
+import { SecurityQuestionsFlow } from './securityQuestions/SecurityQuestionsFlow';
 
 export interface FlowProps {
   person: PersonSummary;
@@ -29,7 +34,14 @@ export interface SecurityInfoFlows {
 }
 
 export const securityInfoFlows: SecurityInfoFlows = {
-  addMethod: {},
+  addMethod: {
+    authenticatorApp: AuthenticatorAppFlow,
+    hardwareToken: OathTokenFlow,
+    phoneSms: makePhoneFlow('phoneSms'),
+    phoneCall: makePhoneFlow('phoneCall'),
+    email: EmailFlow,
+    securityQuestions: SecurityQuestionsFlow,
+  },
   changeDefault: null,
   deleteMethod: null,
 };

@@ -1,0 +1,254 @@
+/**
+ * Authenticator app (SPEC §3.4, seed 001): get the app → set up your account → scan the QR code
+ * (or "Can't scan the QR code?": secret, account and issuer) → enter the code → done.
+ */
+import { useEffect, useRef, useState } from 'react';
+import type {
+  AuthenticatorAppSetup,
+  ContractError,
+  MethodSummary,
+} from '../../../../preload/contract';
+import { useApi } from '../../api/ApiProvider';
+import { Button } from '../../components/Button';
+import { cleanCode, CodeField, FlowError, FlowStep, FlowSuccess } from '../../components/FlowParts';
+import { useI18n } from '../../i18n/I18nProvider';
+import type { FlowProps } from '../index';
+
+type Step = 'getApp' | 'setup' | 'scan' | 'verify' | 'done';
+
+export function AuthenticatorAppFlow({ person, onDone }: FlowProps) {
+  const api = useApi();
+  const { t } = useI18n();
+  const [step, setStep] = useState<Step>('getApp');
+  const [anyApp, setAnyApp] = useState(false);
+  const [setup, setSetup] = useState<AuthenticatorAppSetup | null>(null);
+  const [showManual, setShowManual] = useState(false);
+  const [code, setCode] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ContractError | null>(null);
+  const [added, setAdded] = useState<MethodSummary | null>(null);
+
+  // Closing the flow midway forgets the pending secret in main; closing after success still
+  // tells the page to reload.
+  const pending = useRef<string | null>(null);
+  const finished = useRef({ added: false, reported: false });
+  const onDoneRef = useRef(onDone);
+  onDoneRef.current = onDone;
+  useEffect(
+    () => () => {
+      if (pending.current) void api.enrollment.appCancel({ enrollmentId: pending.current });
+      if (finished.current.added && !finished.current.reported) onDoneRef.current(true);
+    },
+    [api],
+  );
+
+  const begin = async () => {
+    setBusy(true);
+    setError(null);
+    const r = await api.enrollment.appBegin({ personId: person.id });
+    setBusy(false);
+    if (!r.ok) {
+      setError(r.error);
+      return;
+    }
+    pending.current = r.value.enrollmentId;
+    setSetup(r.value);
+    setStep('setup');
+  };
+
+  const verify = async () => {
+    if (!setup) return;
+    const typed = cleanCode(code);
+    if (typed.length !== setup.manual.digits) {
+      setError({
+        kind: 'validation',
+        code: 'codeFormat',
+        params: { digits: setup.manual.digits },
+      });
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    const r = await api.enrollment.appComplete({ enrollmentId: setup.enrollmentId, code: typed });
+    setBusy(false);
+    if (!r.ok) {
+      setCode('');
+      // Too many attempts or expired: the secret is gone; the person starts again.
+      if (
+        r.error.code === 'code.tooManyAttempts' ||
+        r.error.code === 'enrollment.expired' ||
+        r.error.code === 'enrollment.notFound'
+      ) {
+        pending.current = null;
+        setSetup(null);
+        setStep('getApp');
+      }
+      setError(r.error);
+      return;
+    }
+    pending.current = null;
+    finished.current.added = true;
+    setAdded(r.value);
+    setStep('done');
+  };
+
+  const cancel = (
+    <Button onClick={() => onDone(false)} disabled={busy}>
+      {t('common.cancel')}
+    </Button>
+  );
+
+  switch (step) {
+    case 'getApp':
+      return (
+        <FlowStep
+          testId="app-step-get-app"
+          title={t('authApp.getApp.heading')}
+          onSubmit={() => void begin()}
+          actions={
+            <>
+              {cancel}
+              <Button variant="primary" type="submit" disabled={busy}>
+                {t('common.next')}
+              </Button>
+            </>
+          }
+        >
+          <FlowError error={error} />
+          {anyApp ? (
+            <p>{t('authApp.getApp.anyAppBody')}</p>
+          ) : (
+            <>
+              <p>{t('authApp.getApp.body')}</p>
+              <p>
+                <Button variant="link" onClick={() => setAnyApp(true)}>
+                  {t('authApp.getApp.differentApp')}
+                </Button>
+              </p>
+            </>
+          )}
+        </FlowStep>
+      );
+    case 'setup':
+      return (
+        <FlowStep
+          testId="app-step-setup"
+          title={t('authApp.setup.heading')}
+          onSubmit={() => setStep('scan')}
+          actions={
+            <>
+              {cancel}
+              <Button variant="primary" type="submit">
+                {t('common.next')}
+              </Button>
+            </>
+          }
+        >
+          <p>{anyApp ? t('authApp.setup.anyAppBody') : t('authApp.setup.body')}</p>
+        </FlowStep>
+      );
+    case 'scan':
+      return setup ? (
+        <FlowStep
+          testId="app-step-scan"
+          title={t('authApp.scan.heading')}
+          onSubmit={() => {
+            setError(null);
+            setStep('verify');
+          }}
+          actions={
+            <>
+              <Button onClick={() => setStep('setup')}>{t('common.back')}</Button>
+              <Button variant="primary" type="submit">
+                {t('common.next')}
+              </Button>
+            </>
+          }
+        >
+          <p>{t('authApp.scan.body')}</p>
+          <div className="ks-qr">
+            <img src={setup.qrImage} alt={t('authApp.scan.qrAlt')} width={280} height={280} />
+          </div>
+          <p>
+            <Button
+              variant="link"
+              aria-expanded={showManual}
+              aria-controls="ks-app-manual"
+              onClick={() => setShowManual((v) => !v)}
+            >
+              {showManual ? t('authApp.scan.hideManual') : t('authApp.scan.cantScan')}
+            </Button>
+          </p>
+          {showManual ? (
+            <div className="ks-manual-entry" id="ks-app-manual" data-testid="app-manual">
+              <p>{t('authApp.scan.manualIntro')}</p>
+              <dl>
+                <dt>{t('authApp.scan.secret')}</dt>
+                <dd className="ks-secret" data-testid="app-secret">
+                  {setup.manual.secret}
+                </dd>
+                <dt>{t('authApp.scan.account')}</dt>
+                <dd data-testid="app-account">{setup.manual.account}</dd>
+                <dt>{t('authApp.scan.issuer')}</dt>
+                <dd data-testid="app-issuer">{setup.manual.issuer}</dd>
+              </dl>
+              <p className="ks-muted">
+                {t('authApp.scan.details', {
+                  digits: setup.manual.digits,
+                  period: setup.manual.period,
+                  algorithm: setup.manual.algorithm,
+                })}
+              </p>
+            </div>
+          ) : null}
+        </FlowStep>
+      ) : null;
+    case 'verify':
+      return setup ? (
+        <FlowStep
+          testId="app-step-verify"
+          title={t('authApp.verify.heading')}
+          onSubmit={() => void verify()}
+          actions={
+            <>
+              <Button onClick={() => setStep('scan')} disabled={busy}>
+                {t('common.back')}
+              </Button>
+              <Button variant="primary" type="submit" disabled={busy}>
+                {t('enroll.verify')}
+              </Button>
+            </>
+          }
+        >
+          <p>{t('authApp.verify.body', { digits: setup.manual.digits })}</p>
+          <CodeField
+            label={t('authApp.verify.codeLabel')}
+            value={code}
+            onChange={setCode}
+            digits={setup.manual.digits}
+          />
+          <FlowError error={error} />
+        </FlowStep>
+      ) : null;
+    case 'done':
+      return (
+        <FlowStep
+          testId="app-step-done"
+          title={t('authApp.success.heading')}
+          onSubmit={() => {
+            finished.current.reported = true;
+            onDone(true);
+          }}
+          actions={
+            <Button variant="primary" type="submit">
+              {t('common.done')}
+            </Button>
+          }
+        >
+          <FlowSuccess title={t('authApp.success.heading')}>
+            <p>{added?.isDefault ? t('authApp.success.default') : t('authApp.success.body')}</p>
+          </FlowSuccess>
+        </FlowStep>
+      );
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * OATH hardware token (SPEC §1, seed 001): an administrator imported the token for this person;
+ * they type its serial number and the code it shows now → done. Counts with authenticator apps
+ * toward the limit of five.
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { ContractError, MethodSummary, OathTokenChoice } from '../../../../preload/contract';
+import { useApi } from '../../api/ApiProvider';
+import { Button } from '../../components/Button';
+import { cleanCode, CodeField, FlowError, FlowStep, FlowSuccess } from '../../components/FlowParts';
+import { TextField } from '../../components/TextField';
+import { useI18n } from '../../i18n/I18nProvider';
+import type { FlowProps } from '../index';
+
+export function OathTokenFlow({ person, onDone }: FlowProps) {
+  const api = useApi();
+  const { t } = useI18n();
+  const [serial, setSerial] = useState('');
+  const [code, setCode] = useState('');
+  const [available, setAvailable] = useState<OathTokenChoice[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ContractError | null>(null);
+  const [added, setAdded] = useState<MethodSummary | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    void api.enrollment.tokensAvailable({ personId: person.id }).then((r) => {
+      if (live && r.ok) setAvailable(r.value);
+    });
+    return () => {
+      live = false;
+    };
+  }, [api, person.id]);
+
+  const finished = useRef({ added: false, reported: false });
+  const onDoneRef = useRef(onDone);
+  onDoneRef.current = onDone;
+  useEffect(
+    () => () => {
+      if (finished.current.added && !finished.current.reported) onDoneRef.current(true);
+    },
+    [],
+  );
+
+  const activate = async () => {
+    if (serial.trim() === '') return setError({ kind: 'station', code: 'oath.tokenNotFound' });
+    setBusy(true);
+    setError(null);
+    const r = await api.enrollment.tokenActivate({
+      personId: person.id,
+      serial: serial.trim(),
+      code: cleanCode(code),
+    });
+    setBusy(false);
+    setCode('');
+    if (!r.ok) return setError(r.error);
+    finished.current.added = true;
+    setAdded(r.value);
+  };
+
+  if (added) {
+    return (
+      <FlowStep
+        testId="oath-step-done"
+        title={t('oath.success.heading')}
+        onSubmit={() => {
+          finished.current.reported = true;
+          onDone(true);
+        }}
+        actions={
+          <Button variant="primary" type="submit">
+            {t('common.done')}
+          </Button>
+        }
+      >
+        <FlowSuccess title={t('oath.success.heading')}>
+          <p>{t('oath.success.body', { serial: added.detail })}</p>
+          {added.isDefault ? <p>{t('enroll.nowDefault')}</p> : null}
+        </FlowSuccess>
+      </FlowStep>
+    );
+  }
+
+  return (
+    <FlowStep
+      testId="oath-step-activate"
+      title={t('oath.heading')}
+      onSubmit={() => void activate()}
+      actions={
+        <>
+          <Button onClick={() => onDone(false)} disabled={busy}>
+            {t('common.cancel')}
+          </Button>
+          <Button variant="primary" type="submit" disabled={busy}>
+            {t('oath.activate')}
+          </Button>
+        </>
+      }
+    >
+      <p>{t('oath.body')}</p>
+      {available.length > 0 ? (
+        <p className="ks-muted" data-testid="oath-available">
+          {t('oath.available', {
+            serials: available.map((a) => `${a.serial} (${a.manufacturer} ${a.model})`).join(', '),
+          })}
+        </p>
+      ) : null}
+      <TextField
+        label={t('oath.serial')}
+        value={serial}
+        autoComplete="off"
+        autoCapitalize="characters"
+        spellCheck={false}
+        maxLength={64}
+        onChange={(e) => setSerial(e.target.value)}
+      />
+      <CodeField label={t('oath.code')} value={code} onChange={setCode} />
+      <FlowError error={error} />
+    </FlowStep>
+  );
+}
