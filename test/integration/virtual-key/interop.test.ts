@@ -5,6 +5,7 @@
  * also verified with @simplewebauthn/server, trusting the virtual key's root.
  */
 import { execFile, spawnSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -179,3 +180,60 @@ describe.skipIf(!hasLibfido2Dev)('libfido2 1.12 over UDP', () => {
     expect(readFileSync(x5c).length).toBeGreaterThan(300);
   });
 });
+
+const hasLibfido2Tools =
+  hasLibfido2Dev &&
+  spawnSync(
+    'sh',
+    [
+      '-c',
+      'command -v fido2-token && command -v fido2-cred && command -v fido2-assert && command -v setsid',
+    ],
+    {
+      stdio: 'ignore',
+    },
+  ).status === 0;
+if (!hasLibfido2Tools)
+  console.warn(
+    'skipping fido2-token/fido2-cred/fido2-assert interop: needs fido2-tools, libfido2-dev, setsid',
+  );
+
+describe.skipIf(!hasLibfido2Tools)(
+  'fido2-token / fido2-cred / fido2-assert 1.12 over UDP (LD_PRELOAD shim)',
+  () => {
+    it('set PIN, make + verify credential, assert + verify, list/delete, reset after power-up', async () => {
+      const shim = join(dir, 'udp_preload.so');
+      await run('sh', [
+        '-c',
+        `cc -shared -fPIC -o ${shim} ${join(interopDir, 'udp_preload.c')} $(pkg-config --cflags --libs libfido2) -ldl`,
+      ]);
+      const work = mkdtempSync(join(dir, 'tools-'));
+      const statePath = join(dir, 'tools-key.json');
+      const script = join(interopDir, 'libfido2-tools.sh');
+      const first = await startUdpVirtualKey({ statePath });
+      let setup: string;
+      try {
+        setup = (await run('sh', [script, shim, first.path, 'setup', work], { timeout: 60_000 }))
+          .stdout;
+      } finally {
+        await first.close();
+      }
+      expect(setup).toContain('ok fido2-cred -V: packed attestation verifies');
+      expect(setup).toContain('ok fido2-assert -V: assertion verifies');
+      expect(setup).toContain('ok fido2-token -D: credential deleted');
+      expect(setup).toContain('ok wrong PIN costs one retry');
+      expect(setup.trim().endsWith('done')).toBe(true);
+      const x5c = new X509Certificate(readFileSync(join(work, 'x5c.der')));
+      expect(x5c.verify(new X509Certificate(TEST_ATTESTATION_ROOT_PEM).publicKey)).toBe(true);
+      const second = await startUdpVirtualKey({ statePath });
+      try {
+        const { stdout } = await run('sh', [script, shim, second.path, 'reset', work], {
+          timeout: 30_000,
+        });
+        expect(stdout).toContain('ok PIN gone after reset');
+      } finally {
+        await second.close();
+      }
+    });
+  },
+);
