@@ -24,7 +24,7 @@ import { registerContractIpc } from './ipc';
 import { appMenuTemplate } from './menu';
 import { APP_HOST, APP_ORIGIN, APP_SCHEME, isRendererUrl, rendererOrigin } from './renderer-origin';
 import { createElectronSettingsStore } from './settings-store';
-import { mainWindowOptions } from './window-options';
+import { insecureWebPreferences, mainWindowOptions } from './window-options';
 
 export interface DesktopAppOptions {
   /** Composes the station (main/index.ts passes main/api's composition root). */
@@ -102,16 +102,21 @@ export function runDesktopApp(options: DesktopAppOptions): void {
     });
     Menu.setApplicationMenu(template ? Menu.buildFromTemplate(template) : null);
 
-    mainWindow = new BrowserWindow(
-      mainWindowOptions({
-        preloadPath: join(__dirname, '../preload/index.cjs'),
-        kiosk,
-        development,
-        window: current.window,
-        title: 'Keystation',
-        backgroundColor: nativeTheme.shouldUseDarkColors ? '#14171c' : '#f7f8fa',
-      }),
+    const windowOptions = mainWindowOptions({
+      preloadPath: join(__dirname, '../preload/index.cjs'),
+      kiosk,
+      development,
+      window: current.window,
+      title: 'Keystation',
+      backgroundColor: nativeTheme.shouldUseDarkColors ? '#14171c' : '#f7f8fa',
+    });
+    // Fail closed if the options ever lose a required security setting.
+    const insecure = insecureWebPreferences(
+      windowOptions.webPreferences as Record<string, unknown>,
     );
+    if (insecure.length > 0)
+      throw new Error(`Refusing insecure web preferences: ${insecure.join(', ')}`);
+    mainWindow = new BrowserWindow(windowOptions);
     const window = mainWindow;
     if (current.window.maximized && !kiosk) window.maximize();
     window.once('ready-to-show', () => window.show());

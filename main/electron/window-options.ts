@@ -54,3 +54,24 @@ export function mainWindowOptions(input: MainWindowInput): BrowserWindowConstruc
     },
   };
 }
+
+/** The settings the app refuses to run without (checked again on the live window). */
+export const requiredWebPreferences = {
+  contextIsolation: true,
+  sandbox: true,
+  nodeIntegration: false,
+  nodeIntegrationInSubFrames: false,
+  webSecurity: true,
+  webviewTag: false,
+} as const;
+
+/**
+ * Fail closed: compares a window's effective web preferences with the required ones and names
+ * every difference (empty when secure). app.ts calls it on the created window.
+ */
+export function insecureWebPreferences(actual: Record<string, unknown> | undefined): string[] {
+  const prefs = actual ?? {};
+  return Object.entries(requiredWebPreferences)
+    .filter(([key, wanted]) => prefs[key] !== wanted)
+    .map(([key]) => key);
+}

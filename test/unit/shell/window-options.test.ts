@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { defaultSettings } from '../../../main/api/settings';
-import { mainWindowOptions, type MainWindowInput } from '../../../main/electron/window-options';
+import {
+  insecureWebPreferences,
+  mainWindowOptions,
+  type MainWindowInput,
+} from '../../../main/electron/window-options';
 
 const base: MainWindowInput = {
   preloadPath: '/app/out/preload/index.cjs',
@@ -70,5 +74,25 @@ describe('mainWindowOptions', () => {
     });
     expect(noPos.x).toBeUndefined();
     expect(mainWindowOptions(base).show).toBe(false);
+  });
+});
+
+describe('insecureWebPreferences', () => {
+  it('accepts what mainWindowOptions produces', () => {
+    expect(
+      insecureWebPreferences(mainWindowOptions(base).webPreferences as Record<string, unknown>),
+    ).toEqual([]);
+  });
+  it('names every weakened setting, and treats missing ones as insecure', () => {
+    const weak = {
+      ...mainWindowOptions(base).webPreferences,
+      sandbox: false,
+      nodeIntegration: true,
+    };
+    expect(insecureWebPreferences(weak as Record<string, unknown>).sort()).toEqual([
+      'nodeIntegration',
+      'sandbox',
+    ]);
+    expect(insecureWebPreferences(undefined)).toContain('contextIsolation');
   });
 });
