@@ -67,13 +67,16 @@ interface WatcherEvents {
 export class DeviceWatcher extends EventEmitter<WatcherEvents> {
   private known = new Map<string, HidDeviceDescriptor>();
   private timer: NodeJS.Timeout | null = null;
-  private polling = false;
+  private inflight: Promise<void> | null = null;
   private stopped = false;
 
   constructor(private readonly options: WatchOptions = {}) {
     super();
     void this.poll();
-    this.timer = setInterval(() => void this.poll(), options.pollMs ?? 500);
+    // A slow enumeration is never stacked: the interval skips while one is running.
+    this.timer = setInterval(() => {
+      if (!this.inflight) void this.poll();
+    }, options.pollMs ?? 500);
     this.timer.unref();
   }
 
@@ -81,10 +84,18 @@ export class DeviceWatcher extends EventEmitter<WatcherEvents> {
     return [...this.known.values()];
   }
 
-  /** One enumeration pass; resolves after events for it have been emitted. */
-  async poll(): Promise<void> {
-    if (this.polling || this.stopped) return;
-    this.polling = true;
+  /** One enumeration pass (after any running one); resolves after its events were emitted. */
+  poll(): Promise<void> {
+    const run = (this.inflight ?? Promise.resolve()).then(() => this.pollOnce());
+    const tracked = run.finally(() => {
+      if (this.inflight === tracked) this.inflight = null;
+    });
+    this.inflight = tracked;
+    return tracked;
+  }
+
+  private async pollOnce(): Promise<void> {
+    if (this.stopped) return;
     try {
       const now = await listDevices(this.options);
       if (this.stopped) return;
@@ -96,8 +107,6 @@ export class DeviceWatcher extends EventEmitter<WatcherEvents> {
       if (this.listenerCount('error') > 0) {
         this.emit('error', isTransportError(e) ? e : new TransportError('io', String(e)));
       }
-    } finally {
-      this.polling = false;
     }
   }
 
