@@ -265,16 +265,20 @@ export class VirtualKey extends EventEmitter<VirtualKeyEvents> implements Connec
     if (this.touchMode === 'auto') {
       if (this.autoTouchDelayMs <= 0) return Promise.resolve('touched');
       this.autoTouchPending = true;
+      this.emit('upneeded', command);
       return new Promise((resolve) => {
+        const done = (outcome: PresenceOutcome) => {
+          this.autoTouchPending = false;
+          this.emit('upcleared', outcome === 'touched' ? 'touched' : 'cancelled');
+          resolve(outcome);
+        };
         const onAbort = () => {
           clearTimeout(t);
-          this.autoTouchPending = false;
-          resolve('cancelled');
+          done('cancelled');
         };
         const t = setTimeout(() => {
           signal.removeEventListener('abort', onAbort);
-          this.autoTouchPending = false;
-          resolve('touched');
+          done('touched');
         }, this.autoTouchDelayMs);
         signal.addEventListener('abort', onAbort, { once: true });
       });

@@ -491,6 +491,47 @@ describe('makeCredential / getAssertion', () => {
   });
 });
 
+describe('credBlob and auto touch delay', () => {
+  it('stores a credBlob of up to 32 bytes on discoverable credentials and returns it on request', async () => {
+    const { p } = await open();
+    const { decodeCbor } = await import('../../../native/cbor');
+    const { cborItemLength } = await import('../../../native/virtual-key/cborRaw');
+    const extOf = (authData: Uint8Array, attested: boolean) => {
+      let off = 37;
+      if (attested) {
+        off = 55 + ((authData[53] << 8) | authData[54]);
+        off += cborItemLength(authData, off);
+      }
+      return decodeCbor(authData.subarray(off)) as Map<string, unknown>;
+    };
+    const blob = Uint8Array.of(1, 2, 3, 4, 5);
+    const made = await p.ctap(0x01, mc({ rk: true, ext: new Map([['credBlob', blob]]) }));
+    expect(extOf(made.body?.get(2) as Uint8Array, true).get('credBlob')).toBe(true);
+    const tooBig = await p.ctap(
+      0x01,
+      mc({ userId: 'u2', rk: true, ext: new Map([['credBlob', new Uint8Array(33)]]) }),
+    );
+    expect(extOf(tooBig.body?.get(2) as Uint8Array, true).get('credBlob')).toBe(false);
+    const a = await p.ctap(
+      0x02,
+      ga({ allow: [credentialIdOf(made.body)], ext: new Map([['credBlob', true]]) }),
+    );
+    expect(extOf(a.body?.get(2) as Uint8Array, false).get('credBlob')).toEqual(blob);
+  });
+
+  it('auto mode with a delay sends UPNEEDED keepalives and emits upneeded/upcleared', async () => {
+    const { key, p } = await open({ autoTouchDelayMs: 250 });
+    const events: string[] = [];
+    key.on('upneeded', () => events.push('upneeded'));
+    key.on('upcleared', (o) => events.push(o));
+    const r = await p.ctap(0x0b);
+    expect(r.status).toBe(S.OK);
+    expect(r.keepalives.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(r.keepalives)).toEqual(new Set([2]));
+    expect(events).toEqual(['upneeded', 'touched']);
+  });
+});
+
 describe('credentialManagement (0x0A and preview 0x41)', () => {
   for (const command of [0x0a, 0x41]) {
     it(`0x${command.toString(16)}: metadata, enumerate, update, delete; next without begin is NOT_ALLOWED`, async () => {
