@@ -35,25 +35,25 @@ test.describe('desktop app (Electron)', () => {
       env: { ...process.env, XDG_CONFIG_HOME: home, LANG: 'sv_SE.UTF-8', LANGUAGE: 'sv' },
     });
     try {
-      const window = await app.firstWindow();
-      await expect(window.getByRole('heading', { level: 1, name: 'Välj person' })).toBeVisible();
-      expect(window.url()).toMatch(/^app:\/\/keystation\//);
+      const page = await app.firstWindow();
+      await expect(page.getByRole('heading', { level: 1, name: 'Välj person' })).toBeVisible();
+      expect(page.url()).toMatch(/^app:\/\/keystation\//);
       // The renderer has the named bridge functions and no Node.
-      const shape = await window.evaluate(() => ({
+      const shape = await page.evaluate(() => ({
         search: typeof (window as unknown as { keystation: { people: { search: unknown } } })
           .keystation.people.search,
         require: typeof (globalThis as { require?: unknown }).require,
         process: typeof (globalThis as { process?: unknown }).process,
       }));
       expect(shape).toEqual({ search: 'function', require: 'undefined', process: 'undefined' });
-      await window.getByLabel('Sök efter namn, användarnamn eller avdelning').fill('Anna');
-      await window.getByRole('link', { name: /Anna Svensson/ }).click();
+      await page.getByLabel('Sök efter namn, användarnamn eller avdelning').fill('Anna');
+      await page.getByRole('link', { name: /Anna Svensson/ }).click();
       await expect(
-        window.getByRole('heading', { level: 1, name: 'Säkerhetsinformation' }),
+        page.getByRole('heading', { level: 1, name: 'Säkerhetsinformation' }),
       ).toBeVisible();
-      await window.screenshot({ path: artifact('electron-security-info') });
+      await page.screenshot({ path: artifact('electron-security-info') });
       // Navigation away and new windows are denied.
-      await window.evaluate(() => window.open('https://example.com'));
+      await page.evaluate(() => window.open('https://example.com'));
       expect(app.windows()).toHaveLength(1);
     } finally {
       await app.close();
