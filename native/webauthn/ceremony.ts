@@ -12,6 +12,9 @@ import type {
 } from '@simplewebauthn/server';
 import type { AssertionResult } from '../ctap2/assertion';
 import type { Ctap2 } from '../ctap2/client';
+import { CtapCommand } from '../ctap2/commands';
+import type { PublicKeyCredentialDescriptor } from '../ctap2/decode';
+import { CtapError, CtapStatus, isCtapError } from '../ctap2/status';
 import type { Permission, PinUvAuthToken } from '../ctap2/clientPin';
 import type { CommandOptions } from '../ctap2/sendCbor';
 import { fromBase64Url, toBase64Url } from './base64url';
@@ -24,6 +27,41 @@ export interface ClientOptions extends CommandOptions {
   pinUvAuthToken?: PinUvAuthToken;
   crossOrigin?: boolean;
   select?: (assertions: AssertionResult[]) => AssertionResult;
+}
+
+/**
+ * Fit an allow/exclude list to the key's limits (getInfo maxCredentialCountInList,
+ * maxCredentialIdLength; CTAP 2.1 §6.2 / python-fido2 `_filter_creds`): IDs too long for the key
+ * can't be its own; a list longer than the key accepts is probed in chunks with a silent
+ * getAssertion (up=false, no touch), and only the credential found is sent. Credentials with
+ * credProtect level 3 are invisible to the probe (it carries no UV).
+ */
+async function fitCredentialList(
+  ctap: Ctap2,
+  rpId: string,
+  list: PublicKeyCredentialDescriptor[],
+  options: CommandOptions,
+): Promise<PublicKeyCredentialDescriptor[]> {
+  const maxIdLength = ctap.info.maxCredentialIdLength;
+  const usable = maxIdLength ? list.filter((c) => c.id.length <= maxIdLength) : list;
+  // CTAP 2.0 keys don't report a maximum: one at a time is what every key accepts.
+  const max = ctap.info.maxCredentialCountInList ?? 1;
+  if (usable.length <= max) return usable;
+  const probeHash = new Uint8Array(32);
+  for (let i = 0; i < usable.length; i += max) {
+    const chunk = usable.slice(i, i + max);
+    try {
+      const found = await ctap.getAssertion(
+        { rpId, clientDataHash: probeHash, allowList: chunk, userPresence: false },
+        { signal: options.signal, timeoutMs: options.timeoutMs },
+      );
+      return [found.credential];
+    } catch (e) {
+      if (isCtapError(e, 'NO_CREDENTIALS')) continue;
+      throw e;
+    }
+  }
+  return [];
 }
 
 function rpIdFromOrigin(origin: string): string {
@@ -99,10 +137,15 @@ export async function createCredential(
         type: 'public-key' as const,
         alg: p.alg,
       })),
-      excludeList: (options.excludeCredentials ?? []).map((c) => ({
-        type: 'public-key' as const,
-        id: fromBase64Url(c.id),
-      })),
+      excludeList: await fitCredentialList(
+        ctap,
+        rpId,
+        (options.excludeCredentials ?? []).map((c) => ({
+          type: 'public-key' as const,
+          id: fromBase64Url(c.id),
+        })),
+        client,
+      ),
       residentKey: rkWanted ? true : undefined,
       userVerification: uv,
       pinUvAuthToken: token,
@@ -162,10 +205,14 @@ export async function getCredential(
     crossOrigin: client.crossOrigin,
   });
   const { token, uv } = await userVerification(ctap, options.userVerification, client, 'ga', rpId);
-  const allowList = (options.allowCredentials ?? []).map((c) => ({
+  const requested = (options.allowCredentials ?? []).map((c) => ({
     type: 'public-key' as const,
     id: fromBase64Url(c.id),
   }));
+  const allowList = await fitCredentialList(ctap, rpId, requested, client);
+  // None of the listed credentials is on this key: what the key itself would answer.
+  if (requested.length > 0 && allowList.length === 0)
+    throw new CtapError(CtapStatus.NO_CREDENTIALS, CtapCommand.getAssertion);
   const params = {
     rpId,
     clientDataHash: clientDataHash(clientDataJSON),

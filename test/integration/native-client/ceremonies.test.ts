@@ -103,6 +103,45 @@ describe.each([2, 1] as const)('full enrollment ceremony, PIN/UV auth protocol %
   });
 });
 
+describe('allow/exclude lists longer than maxCredentialCountInList', () => {
+  it('are probed silently in chunks: excluded found, unknown list → NO_CREDENTIALS, known found', async () => {
+    const { key, ctap } = await fresh();
+    SettingsService.setRootCertificates({
+      identifier: 'packed',
+      certificates: [key.attestationRootPem],
+    });
+    const max = ctap.info.maxCredentialCountInList ?? 1;
+    const regOptions = await generateRegistrationOptions({
+      rpName: 'Example',
+      rpID: RP_ID,
+      userName: 'anna',
+    });
+    const first = await createCredential(ctap, regOptions, { origin: ORIGIN });
+    const noise = Array.from({ length: max * 2 + 1 }, (_, i) => ({
+      id: Buffer.from(new Uint8Array(48).fill(i + 1)).toString('base64url'),
+      type: 'public-key' as const,
+    }));
+    const again = await generateRegistrationOptions({
+      rpName: 'Example',
+      rpID: RP_ID,
+      userName: 'anna',
+      excludeCredentials: [...noise, { id: first.id }],
+    });
+    await expect(createCredential(ctap, again, { origin: ORIGIN })).rejects.toMatchObject({
+      status: 'CREDENTIAL_EXCLUDED',
+    });
+    const unknown = await generateAuthenticationOptions({ rpID: RP_ID, allowCredentials: noise });
+    await expect(getCredential(ctap, unknown, { origin: ORIGIN })).rejects.toMatchObject({
+      status: 'NO_CREDENTIALS',
+    });
+    const known = await generateAuthenticationOptions({
+      rpID: RP_ID,
+      allowCredentials: [...noise, { id: first.id }],
+    });
+    expect((await getCredential(ctap, known, { origin: ORIGIN })).id).toBe(first.id);
+  });
+});
+
 describe('PIN error paths', () => {
   it('wrong PIN shows retries; 3 in a row → PIN_AUTH_BLOCKED until power cycle; 0 → PIN_BLOCKED', async () => {
     const { key, ctap } = await fresh();
