@@ -142,6 +142,31 @@ describe('allow/exclude lists longer than maxCredentialCountInList', () => {
   });
 });
 
+describe('several clients on one key (Linux hidraw: every handle sees every report)', () => {
+  it('each client takes only its channel; CHANNEL_BUSY is retried', async () => {
+    const { key, ctap } = await fresh({ replyRouting: 'all', autoTouchDelayMs: 30 });
+    const other = await openAuthenticator(key.connect());
+    open.push(other);
+    expect(other.device.channelId).not.toBe(ctap.device.channelId);
+    const [a, b] = await Promise.all([
+      ctap.makeCredential({
+        clientDataHash: cdh('a'),
+        rp: { id: RP_ID },
+        user: user(1),
+        residentKey: true,
+      }),
+      other.makeCredential({
+        clientDataHash: cdh('b'),
+        rp: { id: 'other.example' },
+        user: user(2),
+        residentKey: true,
+      }),
+    ]);
+    expect(a.authenticatorData.rpIdHash).toEqual(sha256(new TextEncoder().encode(RP_ID)));
+    expect(b.authenticatorData.rpIdHash).toEqual(sha256(new TextEncoder().encode('other.example')));
+  });
+});
+
 describe('PIN error paths', () => {
   it('wrong PIN shows retries; 3 in a row → PIN_AUTH_BLOCKED until power cycle; 0 → PIN_BLOCKED', async () => {
     const { key, ctap } = await fresh();
