@@ -119,6 +119,8 @@ export class CtapHidEngine {
         clearTimeout(this.assembly.timer);
         this.assembly = undefined;
         if (cmd !== INIT) return this.error(port, cid, CtapHidError.INVALID_SEQ);
+      } else if (cmd === CtapHidCommand.CANCEL) {
+        return; // CANCEL never gets a reply (§11.2.9.1.5)
       } else if (cmd !== INIT) {
         return this.error(port, cid, CtapHidError.CHANNEL_BUSY);
       }

@@ -16,7 +16,12 @@
  * Over UDP (one datagram = one 64-byte report, no report ID): `startUdpVirtualKey()` in
  * ./udp.ts or `npx keystation-virtual-key --port 8111`.
  */
-export { VirtualKey } from './virtualKey';
+export {
+  VirtualKey,
+  VIRTUAL_KEY_VENDOR_ID,
+  VIRTUAL_KEY_PRODUCT_ID,
+  type VirtualKeySummary,
+} from './virtualKey';
 export type {
   VirtualKeyOptions,
   VirtualKeyEvents,

@@ -34,6 +34,20 @@ let instanceCounter = 0;
 export const VIRTUAL_KEY_VENDOR_ID = 0x1209;
 export const VIRTUAL_KEY_PRODUCT_ID = 0x000a;
 
+/** See `VirtualKey.summary`. */
+export interface VirtualKeySummary {
+  readonly pinSet: boolean;
+  readonly pinRetries: number;
+  /** 3 consecutive PIN mismatches: PIN operations refused until a power cycle. */
+  readonly pinAuthBlocked: boolean;
+  readonly credentialCount: number;
+  readonly capacity: number;
+  readonly alwaysUv: boolean;
+  readonly minPinLength: number;
+  readonly forcePinChange: boolean;
+  readonly signCount: number;
+}
+
 interface PresenceWait {
   readonly command: number;
   settle(outcome: PresenceOutcome): void;
@@ -400,6 +414,22 @@ export class VirtualKey extends EventEmitter<VirtualKeyEvents> implements Connec
     this.authenticator.state = copy;
     this.persist();
     this.powerCycle();
+  }
+
+  /** A secret-free summary of the persistent state, for status displays. */
+  get summary(): VirtualKeySummary {
+    const s = this.authenticator.state;
+    return {
+      pinSet: s.pin !== undefined,
+      pinRetries: s.pinRetries,
+      pinAuthBlocked: this.authenticator.pinAuthBlocked,
+      credentialCount: s.credentials.length,
+      capacity: this.options.capacity ?? 25,
+      alwaysUv: s.alwaysUv,
+      minPinLength: s.minPinLength,
+      forcePinChange: s.forcePinChange,
+      signCount: s.signCount,
+    };
   }
 
   /** Number of discoverable credentials stored. */

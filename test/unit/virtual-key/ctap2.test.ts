@@ -133,6 +133,7 @@ describe('clientPIN retry semantics (§6.5.5)', () => {
       expect((await pin.token('0000', PERM.ga)).status).toBe(S.PIN_INVALID);
       expect((await pin.token('0000', PERM.ga)).status).toBe(S.PIN_AUTH_BLOCKED);
       expect(await pin.retries()).toEqual({ retries: 5, powerCycle: true });
+      expect(key.summary).toMatchObject({ pinSet: true, pinRetries: 5, pinAuthBlocked: true });
       // Blocked until power cycle, even with the right PIN, and without costing a retry.
       expect((await pin.token(PIN, PERM.ga)).status).toBe(S.PIN_AUTH_BLOCKED);
       expect((await pin.retries()).retries).toBe(5);

@@ -139,6 +139,8 @@ describe('CTAPHID channel and command errors', () => {
     await a.send([first]);
     await b.send([initPacket(cb, CMD.PING, 1, Uint8Array.of(1))]);
     await expectError(b, cb, 0x06);
+    await b.send([initPacket(cb, CMD.CANCEL, 0)]); // CANCEL is never answered
+    await expect(b.conn.readReport(30)).rejects.toMatchObject({ code: 'timeout' });
     await a.send([cont]);
     expect((await a.receive(ca)).data).toEqual(new Uint8Array(100).fill(1));
   });
