@@ -6,6 +6,7 @@
 import {
   listChannels,
   type ArgsOut,
+  type ContractError,
   type Contract,
   type Domain,
   type Result,
@@ -49,11 +50,21 @@ const consoleLog: DispatchLog = {
 
 type AnyHandler = (args: unknown, ctx: CallContext) => unknown;
 
+/**
+ * Authorisation (main/api/authorization.ts): runs after the arguments are validated, before
+ * the handler; a non-null answer is returned as the call's error.
+ */
+export type DispatchGuard = (domain: string, name: string, args: unknown) => ContractError | null;
+
 export function createDispatch(
   handlers: ContractHandlers,
   log: DispatchLog = consoleLog,
+  guard?: DispatchGuard,
 ): Dispatch {
-  const table = new Map<string, { args: (typeof entries)[number]['args']; handler: AnyHandler }>();
+  const table = new Map<
+    string,
+    { domain: string; name: string; args: (typeof entries)[number]['args']; handler: AnyHandler }
+  >();
   const entries = listChannels();
   for (const entry of entries) {
     const domainHandlers = handlers[entry.domain] as Record<string, AnyHandler> | undefined;
@@ -61,7 +72,7 @@ export function createDispatch(
     if (typeof handler !== 'function') {
       throw new Error(`No handler for contract entry ${entry.channel}`);
     }
-    table.set(entry.channel, { args: entry.args, handler });
+    table.set(entry.channel, { domain: entry.domain, name: entry.name, args: entry.args, handler });
   }
 
   return async (channel, rawArgs, ctx) => {
@@ -74,6 +85,8 @@ export function createDispatch(
       return { ok: false, error: validationError(parsed.error) };
     }
     try {
+      const refusal = guard?.(entry.domain, entry.name, parsed.data) ?? null;
+      if (refusal) return { ok: false, error: refusal };
       const value = await entry.handler(parsed.data, ctx);
       return { ok: true, value };
     } catch (e) {

@@ -21,6 +21,8 @@ export const settingsSchema = z.object({
   theme: z.enum(themes),
   /** A fresh install is a demo station (SPEC "demo mode"); production refuses the virtual key. */
   stationMode: z.enum(['demo', 'production']),
+  /** First run done (issue 7): from then on every contract call needs a signed-in session. */
+  firstRunComplete: z.boolean(),
   kiosk: z.boolean(),
   window: windowStateSchema,
 });
@@ -30,6 +32,7 @@ export const defaultSettings: Settings = {
   language: null,
   theme: 'system',
   stationMode: 'demo',
+  firstRunComplete: false,
   kiosk: false,
   window: { width: 1280, height: 860, maximized: false },
 };

@@ -1,0 +1,102 @@
+/**
+ * Who may call which contract entry (SPEC §3.7–3.8), checked in the dispatcher after the
+ * arguments are validated and before any handler runs. The station has one session at a time
+ * (main/station Session: the physical station serves one operator or one kiosk person):
+ *
+ *   open      first run not done: the station is an open demo, every entry is allowed
+ *   nobody    only the public entries (station info, UI settings, sign-in, kiosk welcome)
+ *   operator  every entry (kiosk mode has no operator session: unlock ends kiosk mode)
+ *   person    a kiosk person: their own security info and enrollment flows only — never the
+ *             roster, passes, policy, audit or operator entries, and an entry that names a
+ *             `personId` must name them
+ *
+ * Deny by default: an entry added later (another domain) is refused to nobody, and allowed to
+ * a kiosk person only for their own record. Sessions also expire on the server after the idle
+ * timeout (plus a grace for the renderer's own warning), so a renderer that never calls
+ * `kiosk.finish` still cannot leave the previous person's data reachable.
+ */
+import type { ContractError } from '../../preload/contract';
+
+export type SessionRole = 'open' | 'nobody' | 'operator' | 'person';
+
+export interface AccessView {
+  role(): SessionRole;
+  kiosk(): boolean;
+  /** The kiosk person's registry id as a contract string. */
+  personId(): string | null;
+}
+
+/** Reachable with no one signed in. `domain.*` covers a whole domain. */
+export const PUBLIC_ENTRIES: ReadonlySet<string> = new Set([
+  'station.info',
+  'settings.get',
+  'settings.update',
+  'operator.status',
+  'operator.signInWithPassword',
+  'operator.signInWithKey',
+  'operator.keyStatus',
+  'operator.signOut',
+  'kiosk.signIn',
+  'kiosk.finish',
+  'kiosk.unlockWithPassword',
+  'kiosk.unlockWithKey',
+  // The demo's simulated key is a physical device stand-in ("touch"), refused in production.
+  'virtualKey.*',
+  'securityKey.devices',
+]);
+
+/** Staff-only domains: a kiosk person never reaches them (SPEC §3.8). */
+export const OPERATOR_DOMAINS: ReadonlySet<string> = new Set([
+  'people',
+  'roster',
+  'passes',
+  'policy',
+  'audit',
+  'operator',
+  'kiosk',
+]);
+
+/** Operator entries a kiosk person still needs (keep their session alive). */
+const PERSON_ENTRIES: ReadonlySet<string> = new Set(['kiosk.stillHere']);
+
+export function isPublicEntry(domain: string, name: string): boolean {
+  return PUBLIC_ENTRIES.has(`${domain}.${name}`) || PUBLIC_ENTRIES.has(`${domain}.*`);
+}
+
+function denied(code: string): ContractError {
+  return { kind: 'station', code };
+}
+
+/** null: allowed; otherwise the typed refusal the renderer translates. */
+export function authorize(
+  domain: string,
+  name: string,
+  args: unknown,
+  access: AccessView,
+): ContractError | null {
+  const entry = `${domain}.${name}`;
+  const role = access.role();
+  if (role === 'open') return null;
+  if (isPublicEntry(domain, name)) return null;
+  switch (role) {
+    case 'operator':
+      // Entering kiosk mode signs the operator out; an operator session during kiosk mode
+      // can only be a stale one.
+      return access.kiosk() ? denied('session.signInRequired') : null;
+    case 'person': {
+      if (!access.kiosk()) return denied('session.signInRequired');
+      if (PERSON_ENTRIES.has(entry)) return null;
+      if (OPERATOR_DOMAINS.has(domain)) return denied('session.operatorRequired');
+      const personId =
+        typeof args === 'object' && args !== null
+          ? (args as { personId?: unknown }).personId
+          : undefined;
+      if (personId !== undefined && personId !== access.personId()) {
+        return denied('session.forbidden');
+      }
+      return null;
+    }
+    default:
+      return denied('session.signInRequired');
+  }
+}

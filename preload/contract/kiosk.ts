@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { call } from './define';
+import type { AccessStatus } from './operator';
+import { pinSchema } from './operator';
+
+export const kioskCalls = {
+  /** An operator turns the station into a kiosk; the operator is signed out. */
+  start: call(z.object({}).strict()).returns<AccessStatus>(),
+  /** A person signs in with UPN + temporary access pass (SPEC §3.8). */
+  signIn: call(
+    z.object({ upn: z.string().trim().min(1).max(256), pass: z.string().min(1).max(64) }).strict(),
+  ).returns<AccessStatus>(),
+  /** The person is done (or went idle): the station forgets the session. */
+  finish: call(
+    z.object({ reason: z.enum(['done', 'idle', 'cancel']) }).strict(),
+  ).returns<AccessStatus>(),
+  /** The person is still there: restarts the server-side idle clock. */
+  stillHere: call(z.object({}).strict()).returns<{ idleSeconds: number }>(),
+  /** Leave kiosk mode: an operator's password… */
+  unlockWithPassword: call(
+    z.object({ username: z.string().max(64), password: z.string().max(256) }).strict(),
+  ).returns<AccessStatus>(),
+  /** …or an operator's own key. */
+  unlockWithKey: call(
+    z.object({ username: z.string().max(64).optional(), pin: pinSchema }).strict(),
+  ).returns<AccessStatus>(),
+};

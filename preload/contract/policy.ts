@@ -1,0 +1,116 @@
+/**
+ * The organization policy as the editor sees it (SPEC §2). The same zod schema checks the
+ * form in the renderer (each issue becomes a translated message next to its field) and the
+ * call in main (which then hands it to the station's own PolicySchema).
+ */
+import { z } from 'zod';
+import { call } from './define';
+import { methodKinds } from './security-info';
+
+const kind = z.enum(methodKinds);
+const aaguid = z
+  .string()
+  .trim()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { message: 'aaguid' });
+
+export const policySchema = z
+  .object({
+    organizationName: z.string().trim().min(1).max(128),
+    allowedMethods: z.array(kind).min(1),
+    registration: z.object({
+      requiredCount: z.number().int().min(1).max(7),
+      requiredKinds: z.array(kind),
+    }),
+    sspr: z.object({
+      enabled: z.boolean(),
+      requiredMethods: z.union([z.literal(1), z.literal(2)]),
+    }),
+    securityKey: z.object({
+      rpId: z
+        .string()
+        .trim()
+        .min(1)
+        .max(253)
+        .regex(/^[a-z0-9.-]+$/i, { message: 'rpId' }),
+      rpName: z.string().trim().min(1).max(64),
+      allowedAaguids: z.array(aaguid),
+      attestationRequired: z.boolean(),
+      userVerificationRequired: z.boolean(),
+      residentKeyRequired: z.boolean(),
+    }),
+    pin: z.object({
+      minLength: z.number().int().min(4).max(63),
+      rejectTrivial: z.boolean(),
+      forceChangeWhenOperatorSet: z.boolean(),
+    }),
+    totp: z.object({
+      issuer: z.string().trim().min(1).max(64),
+      period: z.union([z.literal(30), z.literal(60)]),
+      digits: z.union([z.literal(6), z.literal(8)]),
+      algorithm: z.enum(['SHA1', 'SHA256', 'SHA512']),
+    }),
+    questions: z.object({ requiredCount: z.number().int().min(1).max(10) }),
+    kiosk: z.object({ idleTimeoutSeconds: z.number().int().min(15).max(3600) }),
+  })
+  .superRefine((p, ctx) => {
+    for (const k of p.registration.requiredKinds) {
+      if (!p.allowedMethods.includes(k)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['registration', 'requiredKinds'],
+          message: 'requiredNotAllowed',
+          params: { kind: k },
+        });
+      }
+    }
+    if (p.registration.requiredKinds.length > p.registration.requiredCount) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['registration', 'requiredCount'],
+        message: 'fewerThanRequiredKinds',
+      });
+    }
+  });
+export type EditablePolicy = z.infer<typeof policySchema>;
+
+/** One field's problem, already reduced to what the UI translates. */
+export interface PolicyIssue {
+  path: string;
+  code: string;
+  params: Record<string, string | number>;
+}
+
+/** zod issues → stable codes (`tooSmall` {minimum}, `tooBig` {maximum}, `format`, custom…). */
+export function policyIssues(error: z.ZodError): PolicyIssue[] {
+  return error.issues.map((i) => {
+    const path = i.path.map(String).join('.');
+    const params: Record<string, string | number> = {};
+    let code: string;
+    switch (i.code) {
+      case 'too_small':
+        code = 'tooSmall';
+        params.minimum = Number(i.minimum);
+        break;
+      case 'too_big':
+        code = 'tooBig';
+        params.maximum = Number(i.maximum);
+        break;
+      case 'invalid_format':
+        code = 'format';
+        break;
+      case 'custom':
+        code = i.message;
+        for (const [k, v] of Object.entries(i.params ?? {}))
+          if (typeof v === 'string' || typeof v === 'number') params[k] = v;
+        break;
+      default:
+        code = i.message === 'aaguid' || i.message === 'rpId' ? 'format' : 'invalid';
+    }
+    return { path, code, params };
+  });
+}
+
+export const policyCalls = {
+  get: call(z.object({}).strict()).returns<EditablePolicy>(),
+  update: call(z.object({ policy: policySchema }).strict()).returns<EditablePolicy>(),
+};

@@ -1,0 +1,57 @@
+/**
+ * What the station shows for who it serves (SPEC §3.7–3.8): the kiosk when kiosk mode is on
+ * (whatever the address says), operator sign-in when nobody is signed in, the app otherwise.
+ * Before first run the station is an open demo with a "set up" banner.
+ */
+import type { ReactNode } from 'react';
+import { useApi } from '../../api/ApiProvider';
+import { ErrorNotice, Loading, PageLayout } from '../../components';
+import { useI18n } from '../../i18n/I18nProvider';
+import { KioskApp } from '../kiosk/KioskApp';
+import { useAccess, useIdleTimer } from './access';
+import { OperatorSignIn } from './OperatorSignIn';
+import './operator.css';
+
+function OperatorIdleLock({ seconds, children }: { seconds: number; children: ReactNode }) {
+  const api = useApi();
+  const { set } = useAccess();
+  useIdleTimer(seconds, () => {
+    void api.operator.signOut({ reason: 'idle' }).then((r) => {
+      if (r.ok) set(r.value);
+    });
+  });
+  return <>{children}</>;
+}
+
+export function OperatorSignInPage() {
+  const { t } = useI18n();
+  return (
+    <PageLayout title={t('operator.signIn.title')}>
+      <p className="ks-lead">{t('operator.signIn.intro')}</p>
+      <OperatorSignIn purpose="signIn" />
+    </PageLayout>
+  );
+}
+
+export function AccessGate({ children }: { children: ReactNode }) {
+  const { t } = useI18n();
+  const { status, error, refresh } = useAccess();
+  if (!status) {
+    return error ? <ErrorNotice error={error} onRetry={() => void refresh()} /> : <Loading />;
+  }
+  if (status.kiosk) return <KioskApp />;
+  if (!status.firstRunComplete) {
+    return (
+      <>
+        <div className="ks-op-setup-banner" role="region" aria-label={t('firstRun.bannerLabel')}>
+          <span>{t('firstRun.banner')}</span> <a href="#/first-run">{t('firstRun.bannerLink')}</a>
+          {' · '}
+          <a href="#/operator">{t('firstRun.bannerConsole')}</a>
+        </div>
+        {children}
+      </>
+    );
+  }
+  if (status.role !== 'operator') return <OperatorSignInPage />;
+  return <OperatorIdleLock seconds={status.operatorIdleSeconds}>{children}</OperatorIdleLock>;
+}

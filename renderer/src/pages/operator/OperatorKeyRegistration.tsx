@@ -1,0 +1,113 @@
+/** Register the signed-in operator's own security key (first run or the console's account page). */
+import { useState, type FormEvent } from 'react';
+import type { ContractError, OperatorIdentity } from '../../../../preload/contract';
+import { useApi, useCall } from '../../api/ApiProvider';
+import { Button, Notice, TextField } from '../../components';
+import { useI18n } from '../../i18n/I18nProvider';
+import { useErrorText } from './access';
+import { KeyTouchPrompt } from './KeyTouchPrompt';
+
+export function OperatorKeyRegistration({ onDone }: { onDone?: (op: OperatorIdentity) => void }) {
+  const api = useApi();
+  const { t } = useI18n();
+  const errorText = useErrorText();
+  const { state: key, reload } = useCall((a) => a.operator.keyStatus({}), []);
+  const [pin, setPin] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [name, setName] = useState(t('operator.key.defaultName'));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ContractError | null>(null);
+  const [mismatch, setMismatch] = useState(false);
+  const [done, setDone] = useState<OperatorIdentity | null>(null);
+
+  const needsNewPin = key.status === 'ok' && key.value.pinSet === false;
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (busy) return;
+    if (needsNewPin && pin !== confirm) {
+      setMismatch(true);
+      return;
+    }
+    setMismatch(false);
+    setBusy(true);
+    setError(null);
+    const r = await api.operator.registerKey({ pin, name });
+    setBusy(false);
+    setPin('');
+    setConfirm('');
+    if (r.ok) {
+      setDone(r.value);
+      onDone?.(r.value);
+    } else {
+      setError(r.error);
+      reload();
+    }
+  }
+
+  if (done) {
+    return (
+      <Notice tone="success">
+        <p data-testid="operator-key-registered">
+          {t('operator.key.registered', { count: done.securityKeys })}
+        </p>
+      </Notice>
+    );
+  }
+  return (
+    <form className="ks-op-form" onSubmit={(e) => void submit(e)} aria-busy={busy}>
+      {key.status === 'ok' ? (
+        key.value.present ? (
+          <p data-testid="operator-key-present">
+            {key.value.virtual ? t('operator.key.virtualPresent') : t('operator.key.present')}
+            {key.value.refused ? ` ${t('operator.key.refused')}` : ''}
+          </p>
+        ) : (
+          <p className="ks-notice ks-notice--warning">
+            {t('operator.key.insert')}{' '}
+            <Button variant="link" onClick={reload}>
+              {t('common.retry')}
+            </Button>
+          </p>
+        )
+      ) : null}
+      <TextField
+        label={needsNewPin ? t('operator.key.newPin') : t('operator.signIn.pin')}
+        hint={needsNewPin ? t('operator.key.newPinHint') : undefined}
+        type="password"
+        inputMode="numeric"
+        autoComplete="off"
+        value={pin}
+        maxLength={63}
+        onChange={(e) => setPin(e.target.value)}
+      />
+      {needsNewPin ? (
+        <TextField
+          label={t('operator.key.confirmPin')}
+          type="password"
+          inputMode="numeric"
+          autoComplete="off"
+          value={confirm}
+          maxLength={63}
+          error={mismatch ? t('operator.key.pinMismatch') : null}
+          onChange={(e) => setConfirm(e.target.value)}
+        />
+      ) : null}
+      <TextField
+        label={t('operator.key.name')}
+        value={name}
+        maxLength={64}
+        onChange={(e) => setName(e.target.value)}
+      />
+      <KeyTouchPrompt operationId="operator-key-registration" active={busy} />
+      {error ? (
+        <p className="ks-field__error" role="alert">
+          {errorText(error)}
+        </p>
+      ) : null}
+      <Button type="submit" variant="primary" unavailable={busy}>
+        {t('operator.key.register')}
+      </Button>
+    </form>
+  );
+}
