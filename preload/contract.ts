@@ -15,22 +15,29 @@ import type { z } from 'zod';
 import type { Call, ContractError, EventDef, Result } from './contract/define';
 import { enrollmentCalls } from './contract/enrollment';
 import { keyEvents, operationEvents } from './contract/events';
+import { methodsCalls } from './contract/methods';
 import { peopleCalls } from './contract/people';
 import { securityInfoCalls } from './contract/security-info';
+import { securityKeyCalls } from './contract/security-key';
 import { settingsCalls } from './contract/settings';
 import { stationCalls } from './contract/station';
+import { virtualKeyCalls, virtualKeyEvents } from './contract/virtual-key';
 
 export const contract = {
   station: stationCalls,
   settings: settingsCalls,
   people: peopleCalls,
   securityInfo: securityInfoCalls,
+  methods: methodsCalls,
+  securityKey: securityKeyCalls,
+  virtualKey: virtualKeyCalls,
   enrollment: enrollmentCalls,
 };
 
 export const contractEvents = {
   ...keyEvents,
   ...operationEvents,
+  ...virtualKeyEvents,
 };
 
 export type Contract = typeof contract;
@@ -121,3 +128,6 @@ export type {
   SecurityQuestionChoice,
 } from './contract/enrollment';
 export type { KeyPresence, KeyKeepalive, OperationProgress } from './contract/events';
+export type { RegistrationPlan } from './contract/methods';
+export type { KeyDevice, SecurityKeyStart } from './contract/security-key';
+export type { VirtualKeyStatus, VirtualTouchMode } from './contract/virtual-key';

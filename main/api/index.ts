@@ -10,12 +10,16 @@ import { openStation, type Station } from '../station';
 import { enrollmentHandlers } from './enrollment';
 import { createDispatch, type ContractHandlers, type DispatchLog } from './dispatch';
 import { StationEventBus } from './events';
+import { methodsHandlers } from './methods';
 import { peopleHandlers } from './people';
 import { securityInfoHandlers } from './security-info';
+import { securityKeyHandlers } from './security-key';
+import { KeyDevices } from './security-key-devices';
 import { settingsHandlers } from './settings-handlers';
 import type { SettingsStore } from './settings';
 import { stationHandlers } from './station';
 import type { StationHost, StationHostOptions } from './station-host';
+import { virtualKeyHandlers } from './virtual-key';
 
 export interface HandlerDeps {
   station: Station;
@@ -23,14 +27,21 @@ export interface HandlerDeps {
   bus: StationEventBus;
   version: string;
   host: 'electron' | 'browser';
+  /** USB keys + demo virtual keys; default: the station's mode, no USB polling (tests). */
+  keyDevices?: KeyDevices;
 }
 
 export function createHandlers(deps: HandlerDeps): ContractHandlers {
+  const keyDevices =
+    deps.keyDevices ?? new KeyDevices({ mode: deps.station.mode, bus: deps.bus, watchUsb: false });
   return {
     station: stationHandlers(deps.station, { version: deps.version, host: deps.host }),
     settings: settingsHandlers(deps.settings),
     people: peopleHandlers(deps.station),
     securityInfo: securityInfoHandlers(deps.station),
+    methods: methodsHandlers(deps.station),
+    securityKey: securityKeyHandlers(deps.station, keyDevices),
+    virtualKey: virtualKeyHandlers(keyDevices),
     // openStationHost opens the station with its default (offline) OutboxGateway.
     enrollment: enrollmentHandlers(deps.station, { gateway: 'outbox' }),
   };
@@ -46,17 +57,22 @@ export async function openStationHost(
     mode: options.demo ? 'demo' : 'production',
   });
   const bus = new StationEventBus();
+  const keyDevices = new KeyDevices({ mode: station.mode, bus, dataDir: options.dataDir });
   const handlers = createHandlers({
     station,
     settings: options.settings,
     bus,
     version: options.version,
     host: options.host,
+    keyDevices,
   });
   return {
     dispatch: createDispatch(handlers, log),
     bus,
     settings: options.settings,
-    close: () => station.close(),
+    close: () => {
+      keyDevices.close();
+      station.close();
+    },
   };
 }

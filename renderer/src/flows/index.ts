@@ -1,10 +1,12 @@
 /**
- * The method flows (SPEC §3.2–3.6) plug into the Security info page here. Each is a component
- * rendered inside a Dialog; it calls the contract itself and reports back with `onDone`.
- * A slot left null shows its button as "not available yet" (never a fake flow).
+ * The flow registry: every method flow (SPEC §3.3–3.6) plugs in here with one line. A flow is a
+ * component that calls the contract itself and reports back with `onDone`. The same component
+ * runs in two places: inside a Dialog on the Security info page ("+ Add method") and inline as
+ * one page of the "Keep your account secure" wizard (pages/WizardPage.tsx, `inWizard`). A kind
+ * without an entry is not offered (never a fake flow).
  *
- * To add the security key flow, for example: write `flows/security-key/SecurityKeyFlow.tsx`,
- * then set `addMethod.securityKey = SecurityKeyFlow` below.
+ * Closing the dialog or leaving the wizard page unmounts the flow: a flow cancels whatever it
+ * started in its unmount cleanup (the security key flow aborts the key operation).
  */
 import type { ComponentType } from 'react';
 import type { MethodKind, MethodSummary, PersonSummary } from '../../../preload/contract';
@@ -12,12 +14,18 @@ import { AuthenticatorAppFlow } from './authenticatorApp/AuthenticatorAppFlow';
 import { EmailFlow } from './email/EmailFlow';
 import { OathTokenFlow } from './oathToken/OathTokenFlow';
 import { makePhoneFlow } from './phone/PhoneFlow';
+import { SecurityKeyFlow } from './securityKey/SecurityKeyFlow';
 import { SecurityQuestionsFlow } from './securityQuestions/SecurityQuestionsFlow';
 
 export interface FlowProps {
   person: PersonSummary;
-  /** `changed`: the registry changed and the page reloads. */
+  /** `changed`: the registry changed and the page reloads (the wizard moves on). */
   onDone(changed: boolean): void;
+  /**
+   * Rendered as a wizard page rather than in a dialog: the page above already names the
+   * method, and e.g. the app flow offers "I want to use a different authenticator app".
+   */
+  inWizard?: boolean;
 }
 
 export interface MethodFlowProps extends FlowProps {
@@ -25,16 +33,13 @@ export interface MethodFlowProps extends FlowProps {
 }
 
 export interface SecurityInfoFlows {
-  /** "+ Add method": one flow per method kind; the kinds offered are the policy's allowed ones. */
+  /** "+ Add method" and the wizard: one flow per method kind (offered only if policy allows). */
   addMethod: Partial<Record<MethodKind, ComponentType<FlowProps>>>;
-  /** "Default sign-in method: … Change". */
-  changeDefault: ComponentType<FlowProps & { methods: MethodSummary[] }> | null;
-  /** "Delete" on a method row (SPEC §1: always confirms, says it cannot be undone). */
-  deleteMethod: ComponentType<MethodFlowProps> | null;
 }
 
 export const securityInfoFlows: SecurityInfoFlows = {
   addMethod: {
+    securityKey: SecurityKeyFlow,
     authenticatorApp: AuthenticatorAppFlow,
     hardwareToken: OathTokenFlow,
     phoneSms: makePhoneFlow('phoneSms'),
@@ -42,6 +47,4 @@ export const securityInfoFlows: SecurityInfoFlows = {
     email: EmailFlow,
     securityQuestions: SecurityQuestionsFlow,
   },
-  changeDefault: null,
-  deleteMethod: null,
 };

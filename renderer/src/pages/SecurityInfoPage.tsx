@@ -1,5 +1,10 @@
-import { useState, type ComponentType } from 'react';
-import type { MethodKind, MethodSummary, SecurityInfo } from '../../../preload/contract';
+import { useEffect, useId, useState, type ComponentType } from 'react';
+import type {
+  ContractError,
+  MethodKind,
+  MethodSummary,
+  SecurityInfo,
+} from '../../../preload/contract';
 import {
   Button,
   Dialog,
@@ -9,23 +14,41 @@ import {
   methodIconName,
   Notice,
   PageLayout,
+  useToasts,
 } from '../components';
-import { useCall } from '../api/ApiProvider';
+import { useApi, useCall } from '../api/ApiProvider';
 import { securityInfoFlows, type FlowProps } from '../flows';
 import { useI18n } from '../i18n/I18nProvider';
 import { routeHref } from '../router';
+import { Wizard } from './WizardPage';
+import './wizard.css';
 
-type OpenFlow =
+type OpenDialog =
   | { kind: 'add' }
   | { kind: 'addKind'; method: MethodKind }
   | { kind: 'changeDefault' }
   | { kind: 'delete'; method: MethodSummary }
   | null;
 
-/** SPEC §3.1: the person's methods, the default sign-in method, add / change / delete. */
+type Translate = ReturnType<typeof useI18n>['t'];
+
+/**
+ * SPEC §3.1: the person's methods, the default sign-in method, add / change / delete, and what
+ * registration still requires. When the methods don't meet the policy the page opens as the
+ * "Keep your account secure" wizard (SPEC §3.2) — once per visit; "Set up now" opens it again.
+ */
 export function SecurityInfoPage({ personId }: { personId: string }) {
   const { t } = useI18n();
   const { state, reload } = useCall((api) => api.securityInfo.get({ personId }), [personId]);
+  const [wizard, setWizard] = useState<'undecided' | 'open' | 'closed'>('undecided');
+
+  useEffect(() => {
+    if (wizard === 'undecided' && state.status === 'ok') {
+      setWizard(state.value.registration.complete ? 'closed' : 'open');
+    }
+  }, [wizard, state]);
+
+  const showWizard = wizard === 'open' && state.status === 'ok';
   const back = (
     <p className="ks-back">
       <a href={routeHref({ name: 'people' })}>← {t('securityInfo.backToRoster')}</a>
@@ -33,21 +56,44 @@ export function SecurityInfoPage({ personId }: { personId: string }) {
   );
 
   return (
-    <PageLayout title={t('securityInfo.title')} before={back}>
-      {state.status === 'loading' ? <Loading /> : null}
+    <PageLayout title={showWizard ? t('wizard.title') : t('securityInfo.title')} before={back}>
+      {state.status === 'loading' && wizard !== 'open' ? <Loading /> : null}
       {state.status === 'error' ? <ErrorNotice error={state.error} onRetry={reload} /> : null}
-      {state.status === 'ok' ? <SecurityInfoView info={state.value} onChanged={reload} /> : null}
+      {showWizard ? (
+        <Wizard
+          person={state.value.person}
+          methodsBefore={state.value.methods}
+          onExit={() => {
+            setWizard('closed');
+            reload();
+          }}
+        />
+      ) : state.status === 'ok' && wizard === 'closed' ? (
+        <SecurityInfoView
+          info={state.value}
+          onChanged={reload}
+          onOpenWizard={() => setWizard('open')}
+        />
+      ) : null}
     </PageLayout>
   );
 }
 
-function SecurityInfoView({ info, onChanged }: { info: SecurityInfo; onChanged(): void }) {
+function SecurityInfoView({
+  info,
+  onChanged,
+  onOpenWizard,
+}: {
+  info: SecurityInfo;
+  onChanged(): void;
+  onOpenWizard(): void;
+}) {
   const { t, tDynamic, formatDate } = useI18n();
-  const [open, setOpen] = useState<OpenFlow>(null);
+  const [open, setOpen] = useState<OpenDialog>(null);
   const kindName = (kind: MethodKind) => tDynamic(`methods.kind.${kind}`, kind);
   const defaultMethod = info.methods.find((m) => m.id === info.defaultMethodId) ?? null;
   const addable = info.offerableKinds.filter((k) => securityInfoFlows.addMethod[k]);
-  const flows = securityInfoFlows;
+  const mfaMethods = info.methods.filter((m) => m.usableForMfa);
 
   const done = (changed: boolean) => {
     setOpen(null);
@@ -63,26 +109,31 @@ function SecurityInfoView({ info, onChanged }: { info: SecurityInfo; onChanged()
         <span className="ks-person__upn">{info.person.upn}</span>
       </p>
 
-      {info.registration.complete ? (
-        <Notice tone="success">{t('securityInfo.registrationComplete')}</Notice>
-      ) : (
-        <Notice tone="warning">
-          <p>{t('securityInfo.registrationIncomplete')}</p>
-          <ul>
-            {info.registration.missingKinds.map((kind) => (
-              <li key={kind}>{t('securityInfo.missing.kind', { method: kindName(kind) })}</li>
-            ))}
-            {info.registration.additionalNeeded > 0 ? (
-              <li>
-                {t('securityInfo.missing.additional', {
-                  count: info.registration.additionalNeeded,
-                })}
-              </li>
-            ) : null}
-            {info.registration.needsMfaMethod ? <li>{t('securityInfo.missing.mfa')}</li> : null}
-          </ul>
-        </Notice>
-      )}
+      <div data-testid="registration-status">
+        {info.registration.complete ? (
+          <Notice tone="success">{t('securityInfo.registrationComplete')}</Notice>
+        ) : (
+          <Notice tone="warning">
+            <p>{t('securityInfo.registrationIncomplete')}</p>
+            <ul>
+              {info.registration.missingKinds.map((kind) => (
+                <li key={kind}>{t('securityInfo.missing.kind', { method: kindName(kind) })}</li>
+              ))}
+              {info.registration.additionalNeeded > 0 ? (
+                <li>
+                  {t('securityInfo.missing.additional', {
+                    count: info.registration.additionalNeeded,
+                  })}
+                </li>
+              ) : null}
+              {info.registration.needsMfaMethod ? <li>{t('securityInfo.missing.mfa')}</li> : null}
+            </ul>
+            <Button variant="primary" onClick={onOpenWizard} data-testid="open-wizard">
+              {t('securityInfo.setUpNow')}
+            </Button>
+          </Notice>
+        )}
+      </div>
 
       <div className="ks-default-method">
         <span className="ks-default-method__label">{t('securityInfo.defaultMethod')}</span>{' '}
@@ -91,31 +142,28 @@ function SecurityInfoView({ info, onChanged }: { info: SecurityInfo; onChanged()
             ? `${kindName(defaultMethod.kind)} – ${methodDetail(defaultMethod, t)}`
             : t('securityInfo.noDefault')}
         </strong>{' '}
-        <Button
-          variant="link"
-          unavailable={!flows.changeDefault}
-          disabledReason={t('common.notAvailableYet')}
-          onClick={() => setOpen({ kind: 'changeDefault' })}
-        >
-          {t('securityInfo.change')}
-        </Button>
+        {mfaMethods.length > 0 ? (
+          <Button
+            variant="link"
+            onClick={() => setOpen({ kind: 'changeDefault' })}
+            data-testid="change-default"
+          >
+            {t('securityInfo.change')}
+          </Button>
+        ) : null}
       </div>
 
-      <div className="ks-toolbar">
-        <Button
-          variant="primary"
-          icon={<Icon name="plus" size={20} />}
-          unavailable={addable.length === 0}
-          disabledReason={t('common.notAvailableYet')}
-          onClick={() =>
-            setOpen(
-              addable.length === 1 ? { kind: 'addKind', method: addable[0] } : { kind: 'add' },
-            )
-          }
-        >
-          {t('securityInfo.addMethod')}
-        </Button>
-      </div>
+      {addable.length > 0 ? (
+        <div className="ks-toolbar">
+          <Button
+            variant="primary"
+            icon={<Icon name="plus" size={20} />}
+            onClick={() => setOpen({ kind: 'add' })}
+          >
+            {t('securityInfo.addMethod')}
+          </Button>
+        </div>
+      ) : null}
 
       <h2 className="ks-section-title">{t('securityInfo.methodsHeading')}</h2>
       {info.methods.length === 0 ? (
@@ -134,7 +182,7 @@ function SecurityInfoView({ info, onChanged }: { info: SecurityInfo; onChanged()
           </thead>
           <tbody>
             {info.methods.map((m) => (
-              <tr key={m.id}>
+              <tr key={m.id} data-method-id={m.id} data-kind={m.kind}>
                 <th scope="row" className="ks-methods__kind">
                   <span className="ks-method-icon">
                     <Icon name={methodIconName(m.kind)} />
@@ -153,9 +201,9 @@ function SecurityInfoView({ info, onChanged }: { info: SecurityInfo; onChanged()
                 <td className="ks-methods__actions">
                   <Button
                     variant="link"
-                    unavailable={!flows.deleteMethod}
-                    disabledReason={t('common.notAvailableYet')}
-                    aria-label={t('securityInfo.deleteMethod', { method: kindName(m.kind) })}
+                    aria-label={t('securityInfo.deleteMethod', {
+                      method: `${kindName(m.kind)} – ${methodDetail(m, t)}`,
+                    })}
                     onClick={() => setOpen({ kind: 'delete', method: m })}
                   >
                     {t('securityInfo.delete')}
@@ -168,36 +216,36 @@ function SecurityInfoView({ info, onChanged }: { info: SecurityInfo; onChanged()
       )}
 
       {open?.kind === 'add' ? (
-        <Dialog open title={t('securityInfo.addMethod')} onClose={() => setOpen(null)}>
-          <ul className="ks-choice-list">
-            {addable.map((k) => (
-              <li key={k}>
-                <Button onClick={() => setOpen({ kind: 'addKind', method: k })}>
-                  {kindName(k)}
-                </Button>
-              </li>
-            ))}
-          </ul>
-        </Dialog>
+        <AddMethodDialog
+          kinds={addable}
+          kindName={kindName}
+          onClose={() => setOpen(null)}
+          onChoose={(k) => setOpen({ kind: 'addKind', method: k })}
+        />
       ) : null}
       {open?.kind === 'addKind'
-        ? renderFlow(flows.addMethod[open.method], kindName(open.method), flowProps, () =>
-            setOpen(null),
+        ? renderFlow(
+            securityInfoFlows.addMethod[open.method],
+            kindName(open.method),
+            flowProps,
+            () => setOpen(null),
           )
         : null}
-      {open?.kind === 'changeDefault' && flows.changeDefault ? (
-        <Dialog open title={t('securityInfo.defaultMethod')} onClose={() => setOpen(null)}>
-          <flows.changeDefault {...flowProps} methods={info.methods} />
-        </Dialog>
+      {open?.kind === 'changeDefault' ? (
+        <ChangeDefaultDialog
+          info={info}
+          candidates={mfaMethods}
+          describe={(m) => `${kindName(m.kind)} – ${methodDetail(m, t)}`}
+          onClose={done}
+        />
       ) : null}
-      {open?.kind === 'delete' && flows.deleteMethod ? (
-        <Dialog
-          open
-          title={t('securityInfo.deleteMethod', { method: kindName(open.method.kind) })}
-          onClose={() => setOpen(null)}
-        >
-          <flows.deleteMethod {...flowProps} method={open.method} />
-        </Dialog>
+      {open?.kind === 'delete' ? (
+        <DeleteMethodDialog
+          info={info}
+          method={open.method}
+          describe={(m) => `${kindName(m.kind)} – ${methodDetail(m, t)}`}
+          onClose={done}
+        />
       ) : null}
     </>
   );
@@ -217,7 +265,215 @@ function renderFlow(
   );
 }
 
-type Translate = ReturnType<typeof useI18n>['t'];
+/** "+ Add method": only what the policy allows and what is not at a limit (SPEC §1). */
+function AddMethodDialog({
+  kinds,
+  kindName,
+  onClose,
+  onChoose,
+}: {
+  kinds: MethodKind[];
+  kindName(kind: MethodKind): string;
+  onClose(): void;
+  onChoose(kind: MethodKind): void;
+}) {
+  const { t } = useI18n();
+  const [choice, setChoice] = useState<MethodKind | null>(kinds.length === 1 ? kinds[0] : null);
+  const name = useId();
+  return (
+    <Dialog
+      open
+      title={t('securityInfo.addMethod')}
+      onClose={onClose}
+      actions={
+        <>
+          <Button onClick={onClose}>{t('common.cancel')}</Button>
+          <Button
+            variant="primary"
+            unavailable={!choice}
+            onClick={() => choice && onChoose(choice)}
+            data-testid="add-method-confirm"
+          >
+            {t('securityInfo.addDialog.add')}
+          </Button>
+        </>
+      }
+    >
+      <fieldset className="ks-default-choices">
+        <legend>{t('securityInfo.addDialog.body')}</legend>
+        {kinds.map((k) => (
+          <label key={k} className="ks-default-choice">
+            <input
+              type="radio"
+              name={name}
+              value={k}
+              checked={choice === k}
+              onChange={() => setChoice(k)}
+            />
+            <Icon name={methodIconName(k)} /> {kindName(k)}
+          </label>
+        ))}
+      </fieldset>
+    </Dialog>
+  );
+}
+
+/** "Default sign-in method: … Change" — only MFA-capable methods are offered (SPEC §1). */
+function ChangeDefaultDialog({
+  info,
+  candidates,
+  describe,
+  onClose,
+}: {
+  info: SecurityInfo;
+  candidates: MethodSummary[];
+  describe(m: MethodSummary): string;
+  onClose(changed: boolean): void;
+}) {
+  const api = useApi();
+  const { t } = useI18n();
+  const toasts = useToasts();
+  const [choice, setChoice] = useState<string | null>(info.defaultMethodId);
+  const [error, setError] = useState<ContractError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const name = useId();
+
+  const confirm = async () => {
+    if (!choice || busy) return;
+    if (choice === info.defaultMethodId) return onClose(false);
+    setBusy(true);
+    const r = await api.methods.setDefault({ personId: info.person.id, methodId: choice });
+    setBusy(false);
+    if (!r.ok) return setError(r.error);
+    toasts.show(
+      t('securityInfo.changeDefaultDialog.changed', { method: describe(r.value) }),
+      'success',
+    );
+    onClose(true);
+  };
+
+  return (
+    <Dialog
+      open
+      title={t('securityInfo.changeDefaultDialog.title')}
+      onClose={() => onClose(false)}
+      actions={
+        <>
+          <Button onClick={() => onClose(false)}>{t('common.cancel')}</Button>
+          <Button
+            variant="primary"
+            unavailable={busy}
+            onClick={() => void confirm()}
+            data-testid="change-default-confirm"
+          >
+            {t('securityInfo.changeDefaultDialog.confirm')}
+          </Button>
+        </>
+      }
+    >
+      <p>{t('securityInfo.changeDefaultDialog.body')}</p>
+      <fieldset className="ks-default-choices">
+        <legend>{t('securityInfo.changeDefaultDialog.legend')}</legend>
+        {candidates.map((m) => (
+          <label key={m.id} className="ks-default-choice">
+            <input
+              type="radio"
+              name={name}
+              value={m.id}
+              checked={choice === m.id}
+              onChange={() => setChoice(m.id)}
+            />
+            <Icon name={methodIconName(m.kind)} /> {describe(m)}
+          </label>
+        ))}
+      </fieldset>
+      <MethodError error={error} />
+    </Dialog>
+  );
+}
+
+/** Delete always confirms and says it cannot be undone (SPEC §1). */
+function DeleteMethodDialog({
+  info,
+  method,
+  describe,
+  onClose,
+}: {
+  info: SecurityInfo;
+  method: MethodSummary;
+  describe(m: MethodSummary): string;
+  onClose(changed: boolean): void;
+}) {
+  const api = useApi();
+  const { t } = useI18n();
+  const toasts = useToasts();
+  const [error, setError] = useState<ContractError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const confirm = async () => {
+    if (busy) return;
+    setBusy(true);
+    const r = await api.methods.delete({ personId: info.person.id, methodId: method.id });
+    setBusy(false);
+    if (!r.ok) {
+      setError(r.error);
+      if (r.error.code === 'method.notFound') onClose(true);
+      return;
+    }
+    toasts.show(t('securityInfo.deleteDialog.deleted', { method: describe(method) }), 'success');
+    if (r.value.newDefault && method.isDefault) {
+      toasts.show(
+        t('securityInfo.deleteDialog.newDefault', { method: describe(r.value.newDefault) }),
+        'info',
+      );
+    }
+    onClose(true);
+  };
+
+  return (
+    <Dialog
+      open
+      title={t('securityInfo.deleteMethod', { method: describe(method) })}
+      onClose={() => onClose(false)}
+      actions={
+        <>
+          {/* The safe choice has focus first, so Enter never deletes by accident. */}
+          <Button onClick={() => onClose(false)} autoFocus>
+            {t('common.cancel')}
+          </Button>
+          <Button
+            variant="danger"
+            unavailable={busy}
+            onClick={() => void confirm()}
+            data-testid="delete-confirm"
+          >
+            {t('securityInfo.deleteDialog.confirm')}
+          </Button>
+        </>
+      }
+    >
+      <p>{t('securityInfo.deleteDialog.body', { method: describe(method) })}</p>
+      <p className="ks-delete-warning">{t('securityInfo.deleteDialog.warning')}</p>
+      <MethodError error={error} />
+    </Dialog>
+  );
+}
+
+function MethodError({ error }: { error: ContractError | null }) {
+  const i18n = useI18n();
+  return (
+    <div aria-live="assertive" aria-atomic="true">
+      {error ? (
+        <p className="ks-notice ks-notice--error">
+          {i18n.tDynamic(`securityInfo.errors.${error.code}`, i18n.error(error), {
+            ...(error.params ?? {}),
+            count: typeof error.params?.limit === 'number' ? error.params.limit : undefined,
+          })}
+        </p>
+      ) : null}
+    </div>
+  );
+}
 
 function methodDetail(m: MethodSummary, t: Translate): string {
   if (m.securityKey) {

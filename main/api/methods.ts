@@ -1,0 +1,39 @@
+/** Default / delete / what registration still requires (SPEC §1, §3.1, §3.2). */
+import type { Station } from '../station';
+import { StationError } from '../station';
+import { registryId, toContractMethod } from './convert';
+import type { DomainHandlers } from './dispatch';
+
+/** Method ids are registry integers; anything else is simply not one of the person's methods. */
+function methodId(id: string): number {
+  const n = Number(id);
+  if (!/^[1-9][0-9]{0,14}$/.test(id) || !Number.isSafeInteger(n)) {
+    throw new StationError('method.notFound');
+  }
+  return n;
+}
+
+export function methodsHandlers(station: Station): DomainHandlers<'methods'> {
+  return {
+    setDefault({ personId, methodId: id }) {
+      return toContractMethod(station.methods.setDefault(registryId(personId), methodId(id)));
+    },
+    delete({ personId, methodId: id }) {
+      const { newDefault } = station.methods.remove(registryId(personId), methodId(id));
+      return { newDefault: newDefault ? toContractMethod(newDefault) : null };
+    },
+    registrationStatus({ personId }) {
+      const s = station.methods.registrationStatus(registryId(personId));
+      return {
+        complete: s.complete,
+        requiredCount: s.requiredCount,
+        registeredKinds: [...s.registeredKinds],
+        missingKinds: [...s.missingRequiredKinds],
+        additionalNeeded: s.additionalNeeded,
+        needsMfaMethod: s.needsMfaMethod,
+        nextSteps: [...s.nextSteps],
+        offerableKinds: [...s.offerable],
+      };
+    },
+  };
+}

@@ -1,0 +1,206 @@
+/**
+ * The keys a station can see (SPEC §3.3 "Insert your security key", §4): USB keys found by
+ * polling node-hid (native `watchDevices`, hot-plug by diffing paths) and — in demo mode only —
+ * the station's own in-process virtual keys, listed as "Virtual key (demo)". Changes are pushed
+ * to every renderer as `key.inserted` / `key.removed`; virtual-key state as
+ * `virtualKey.changed` (the staff-training panel).
+ *
+ * A production station never creates a virtual key, so it cannot list or open one; a UDP
+ * virtual key reached some other way is refused by the station's AAGUID check.
+ */
+import { join } from 'node:path';
+import {
+  watchDevices,
+  type DeviceTarget,
+  type DeviceWatcher,
+  type HidDeviceDescriptor,
+} from '../../native/index';
+import { VirtualKey } from '../../native/virtual-key/index';
+import type { KeyDevice, VirtualKeyStatus } from '../../preload/contract';
+import { StationError } from '../station';
+import type { StationEventBus } from './events';
+
+/** How many virtual keys the demo panel may plug in at once. */
+export const MAX_VIRTUAL_KEYS = 4;
+
+export interface KeyDevicesOptions {
+  mode: 'demo' | 'production';
+  bus: StationEventBus;
+  /** Where the first virtual key keeps its state (PIN hash, credentials), like a real key. */
+  dataDir?: string;
+  /** Poll node-hid for USB keys (off in unit tests). Default true. */
+  watchUsb?: boolean;
+  /**
+   * Virtual-key touch timeout (the key answers USER_ACTION_TIMEOUT after it); real keys wait
+   * about 30 s. `KEYSTATION_VIRTUAL_KEY_TOUCH_TIMEOUT_MS` overrides it (e2e "timed out").
+   */
+  touchTimeoutMs?: number;
+}
+
+interface VirtualEntry {
+  readonly deviceId: string;
+  readonly number: number;
+  readonly key: VirtualKey;
+}
+
+/** In auto mode the virtual key "is touched" after this long, so "touch your key" is seen. */
+const AUTO_TOUCH_DELAY_MS = 1200;
+
+export class KeyDevices {
+  readonly mode: 'demo' | 'production';
+  private readonly bus: StationEventBus;
+  private readonly virtualKeys: VirtualEntry[] = [];
+  private readonly usb = new Map<string, { deviceId: string; descriptor: HidDeviceDescriptor }>();
+  private usbCounter = 0;
+  private watcher: DeviceWatcher | null = null;
+  private readonly watchUsb: boolean;
+  private readonly touchTimeoutMs: number;
+  private readonly dataDir?: string;
+
+  constructor(options: KeyDevicesOptions) {
+    this.mode = options.mode;
+    this.bus = options.bus;
+    this.watchUsb = options.watchUsb ?? true;
+    this.dataDir = options.dataDir;
+    const fromEnv = Number(process.env.KEYSTATION_VIRTUAL_KEY_TOUCH_TIMEOUT_MS);
+    this.touchTimeoutMs =
+      options.touchTimeoutMs ??
+      (Number.isFinite(fromEnv) && fromEnv >= 500 && fromEnv <= 120_000 ? fromEnv : 30_000);
+    if (this.mode === 'demo') this.addVirtualKey();
+  }
+
+  /** Keys present now. Starts USB hot-plug polling on first use. */
+  list(): KeyDevice[] {
+    this.startWatching();
+    return [
+      ...[...this.usb.values()].map(({ deviceId, descriptor }) => ({
+        deviceId,
+        productName: descriptor.product ?? null,
+        virtual: false,
+      })),
+      ...this.virtualKeys
+        .filter((v) => v.key.isPluggedIn)
+        .map((v) => ({ deviceId: v.deviceId, productName: null, virtual: true })),
+    ];
+  }
+
+  /** What the station opens for `deviceId`: a fresh virtual-key connection or a USB path. */
+  target(deviceId: string): DeviceTarget {
+    const v = this.virtualKeys.find((e) => e.deviceId === deviceId);
+    if (v) {
+      if (!v.key.isPluggedIn) throw new StationError('securityKey.notFound');
+      return v.key.connect();
+    }
+    const usb = [...this.usb.values()].find((u) => u.deviceId === deviceId);
+    if (!usb) throw new StationError('securityKey.notFound');
+    return usb.descriptor;
+  }
+
+  isVirtual(deviceId: string): boolean {
+    return this.virtualKeys.some((e) => e.deviceId === deviceId);
+  }
+
+  // ---- the demo virtual keys -------------------------------------------------------------
+
+  /** The virtual key a demo control acts on (default: the first); refused in production. */
+  virtual(deviceId?: string): VirtualEntry {
+    if (this.mode !== 'demo') throw new StationError('securityKey.virtualKeyRefused');
+    const entry =
+      deviceId === undefined
+        ? this.virtualKeys[0]
+        : this.virtualKeys.find((e) => e.deviceId === deviceId);
+    if (!entry) throw new StationError('securityKey.notFound');
+    return entry;
+  }
+
+  addVirtualKey(): VirtualEntry {
+    if (this.mode !== 'demo') throw new StationError('securityKey.virtualKeyRefused');
+    if (this.virtualKeys.length >= MAX_VIRTUAL_KEYS) {
+      throw new StationError('input.invalid', { field: 'virtualKeys', max: MAX_VIRTUAL_KEYS });
+    }
+    const number = this.virtualKeys.length + 1;
+    const key = new VirtualKey({
+      touch: 'manual',
+      touchTimeoutMs: this.touchTimeoutMs,
+      autoTouchDelayMs: AUTO_TOUCH_DELAY_MS,
+      attestation: 'test',
+      // The first key keeps its PIN and credentials across restarts, as a real key would.
+      statePath: number === 1 && this.dataDir ? join(this.dataDir, 'virtual-key.json') : undefined,
+    });
+    const entry: VirtualEntry = { deviceId: `virtual-${number}`, number, key };
+    this.virtualKeys.push(entry);
+    const changed = () => this.bus.emit('virtualKey.changed', { keys: this.virtualStatus() });
+    key.on('plugged', () => {
+      this.bus.emit('key.inserted', { deviceId: entry.deviceId, productName: null, virtual: true });
+      changed();
+    });
+    key.on('unplugged', () => {
+      this.bus.emit('key.removed', { deviceId: entry.deviceId });
+      changed();
+    });
+    key.on('upneeded', changed);
+    key.on('upcleared', changed);
+    key.on('statechange', changed);
+    if (number > 1) {
+      this.bus.emit('key.inserted', { deviceId: entry.deviceId, productName: null, virtual: true });
+      changed();
+    }
+    return entry;
+  }
+
+  virtualStatus(): VirtualKeyStatus[] {
+    return this.virtualKeys.map((v) => statusOf(v));
+  }
+
+  statusOf(entry: VirtualEntry): VirtualKeyStatus {
+    return statusOf(entry);
+  }
+
+  // ---- USB hot-plug ------------------------------------------------------------------------
+
+  private startWatching(): void {
+    if (!this.watchUsb || this.watcher) return;
+    const watcher = watchDevices({ pollMs: 1000 });
+    this.watcher = watcher;
+    // node-hid missing or failing: the station still works with the keys it can see.
+    watcher.on('error', () => undefined);
+    watcher.on('inserted', (descriptor) => {
+      const deviceId = `usb-${++this.usbCounter}`;
+      this.usb.set(descriptor.path, { deviceId, descriptor });
+      this.bus.emit('key.inserted', {
+        deviceId,
+        productName: descriptor.product ?? null,
+        virtual: false,
+      });
+    });
+    watcher.on('removed', (descriptor) => {
+      const known = this.usb.get(descriptor.path);
+      if (!known) return;
+      this.usb.delete(descriptor.path);
+      this.bus.emit('key.removed', { deviceId: known.deviceId });
+    });
+  }
+
+  close(): void {
+    this.watcher?.close();
+    this.watcher = null;
+    for (const v of this.virtualKeys) {
+      v.key.removeAllListeners();
+      // Ends any wait for a touch so no timer keeps the process alive.
+      v.key.unplug();
+    }
+  }
+}
+
+function statusOf(v: VirtualEntry): VirtualKeyStatus {
+  const state = v.key.exportState();
+  return {
+    deviceId: v.deviceId,
+    number: v.number,
+    pluggedIn: v.key.isPluggedIn,
+    touchMode: v.key.currentTouchMode === 'auto' ? 'auto' : 'manual',
+    waitingForTouch: v.key.waitingForTouch,
+    pinSet: state.pin !== undefined,
+    credentialCount: state.credentials.length,
+  };
+}

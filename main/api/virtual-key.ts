@@ -1,0 +1,45 @@
+/**
+ * Demo-only controls of the in-process virtual key (staff training, e2e). Every entry refuses
+ * on a production station (`securityKey.virtualKeyRefused`): KeyDevices holds no virtual key
+ * there at all.
+ */
+import type { DomainHandlers } from './dispatch';
+import type { KeyDevices } from './security-key-devices';
+
+export function virtualKeyHandlers(devices: KeyDevices): DomainHandlers<'virtualKey'> {
+  return {
+    list() {
+      devices.virtual(); // refuses in production
+      return { keys: devices.virtualStatus() };
+    },
+    touch({ deviceId }) {
+      return { touched: devices.virtual(deviceId).key.touch() };
+    },
+    deny({ deviceId }) {
+      return { denied: devices.virtual(deviceId).key.deny() };
+    },
+    unplug({ deviceId }) {
+      const v = devices.virtual(deviceId);
+      v.key.unplug();
+      return devices.statusOf(v);
+    },
+    plugIn({ deviceId }) {
+      const v = devices.virtual(deviceId);
+      v.key.plugIn();
+      return devices.statusOf(v);
+    },
+    powerCycle({ deviceId }) {
+      const v = devices.virtual(deviceId);
+      v.key.powerCycle();
+      return devices.statusOf(v);
+    },
+    setTouchMode({ deviceId, mode }) {
+      const v = devices.virtual(deviceId);
+      v.key.setTouchMode(mode);
+      return devices.statusOf(v);
+    },
+    add() {
+      return devices.statusOf(devices.addVirtualKey());
+    },
+  };
+}

@@ -1,0 +1,327 @@
+/**
+ * The security key, methods and virtualKey contract domains through the real dispatcher, the
+ * real station (SQLite in a temp dir) and the in-process virtual key of a demo station.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createDispatch, type CallContext, type Dispatch } from '../../../main/api/dispatch';
+import { StationEventBus } from '../../../main/api/events';
+import { createHandlers } from '../../../main/api/index';
+import { KeyDevices } from '../../../main/api/security-key-devices';
+import type { SettingsStore } from '../../../main/api/settings';
+import { openStation, type Station } from '../../../main/station/index';
+import type { EventName } from '../../../preload/contract';
+
+const PIN = '482915';
+
+function memorySettings(): SettingsStore {
+  let value = {
+    language: null,
+    theme: 'system',
+    stationMode: 'demo',
+    kiosk: false,
+    window: {},
+  } as unknown as ReturnType<SettingsStore['get']>;
+  return {
+    get: () => value,
+    update(patch: Partial<typeof value>) {
+      value = { ...value, ...patch };
+      return value;
+    },
+  } as unknown as SettingsStore;
+}
+
+interface Harness {
+  station: Station;
+  devices: KeyDevices;
+  call<T = unknown>(channel: string, args: unknown): Promise<T>;
+  fail(
+    channel: string,
+    args: unknown,
+  ): Promise<{ kind: string; code: string; params?: Record<string, unknown> }>;
+  events: { name: EventName; payload: unknown }[];
+  close(): void;
+}
+
+function harness(mode: 'demo' | 'production'): Harness {
+  const dir = mkdtempSync(join(tmpdir(), 'ks-api-'));
+  const station = openStation({ dataDir: dir, demo: true, mode });
+  const bus = new StationEventBus();
+  const devices = new KeyDevices({ mode, bus, watchUsb: false, touchTimeoutMs: 800 });
+  const events: { name: EventName; payload: unknown }[] = [];
+  bus.attach((name, payload) => events.push({ name, payload }));
+  const handlers = createHandlers({
+    station,
+    settings: memorySettings(),
+    bus,
+    version: 'test',
+    host: 'browser',
+    keyDevices: devices,
+  });
+  const dispatch: Dispatch = createDispatch(handlers, { error: () => undefined });
+  const ctx: CallContext = {
+    host: 'browser',
+    emit: (name, payload) => events.push({ name, payload }),
+  };
+  return {
+    station,
+    devices,
+    events,
+    async call<T>(channel: string, args: unknown): Promise<T> {
+      const r = await dispatch(`ks:${channel}`, args, ctx);
+      if (!r.ok) throw new Error(`${channel}: ${JSON.stringify(r.error)}`);
+      return r.value as T;
+    },
+    async fail(channel, args) {
+      const r = await dispatch(`ks:${channel}`, args, ctx);
+      if (r.ok) throw new Error(`${channel} succeeded`);
+      return r.error as { kind: string; code: string; params?: Record<string, unknown> };
+    },
+    close() {
+      devices.close();
+      station.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function personId(h: Harness, upn: string): string {
+  return String(h.station.people.getByUpn(upn).id);
+}
+
+/** Touch the virtual key whenever it asks (what the person does at the station). */
+function autoTouch(h: Harness): void {
+  h.devices
+    .virtual()
+    .key.on('upneeded', () => setTimeout(() => h.devices.virtual().key.touch(), 300));
+}
+
+describe('securityKey / methods / virtualKey domains', () => {
+  let h: Harness;
+  afterEach(() => h.close());
+
+  describe('demo station', () => {
+    beforeEach(() => {
+      h = harness('demo');
+    });
+
+    it('lists the virtual key, enrolls it end to end with keepalive events, and the page shows it', async () => {
+      const lars = personId(h, 'lars.nilsson@demo.keystation.local');
+      const { devices } = await h.call<{ devices: { deviceId: string; virtual: boolean }[] }>(
+        'securityKey.devices',
+        {},
+      );
+      expect(devices).toEqual([{ deviceId: 'virtual-1', productName: null, virtual: true }]);
+      const start = await h.call<{
+        enrollmentId: string;
+        pinStep: string;
+        isVirtual: boolean;
+        pinPolicy: { minLength: number };
+      }>('securityKey.begin', { personId: lars, deviceId: 'virtual-1', operationId: 'op-begin' });
+      expect(start).toMatchObject({ pinStep: 'set', isVirtual: true, pinPolicy: { minLength: 6 } });
+      expect(
+        await h.fail('securityKey.setPin', {
+          enrollmentId: start.enrollmentId,
+          pin: '123456',
+          confirmation: '123456',
+        }),
+      ).toMatchObject({ code: 'pin.trivial' });
+      await h.call('securityKey.setPin', {
+        enrollmentId: start.enrollmentId,
+        pin: PIN,
+        confirmation: PIN,
+      });
+      autoTouch(h);
+      await h.call('securityKey.register', {
+        enrollmentId: start.enrollmentId,
+        operationId: 'op-reg',
+      });
+      expect(h.events).toContainEqual({
+        name: 'key.keepalive',
+        payload: { operationId: 'op-reg', status: 'touchNeeded' },
+      });
+      expect(h.events).toContainEqual({
+        name: 'operation.progress',
+        payload: { operationId: 'op-reg', step: 'touched' },
+      });
+      const method = await h.call<{
+        kind: string;
+        isDefault: boolean;
+        securityKey: { name: string; isVirtual: boolean };
+      }>('securityKey.complete', {
+        enrollmentId: start.enrollmentId,
+        operationId: 'op-test',
+        name: 'Blue key',
+      });
+      expect(method).toMatchObject({
+        kind: 'securityKey',
+        isDefault: true,
+        securityKey: { name: 'Blue key', isVirtual: true },
+      });
+      const plan = await h.call<{ complete: boolean; nextSteps: string[] }>(
+        'methods.registrationStatus',
+        { personId: lars },
+      );
+      expect(plan.complete).toBe(false);
+      expect(plan.nextSteps).toEqual(['authenticatorApp']);
+      const status = await h.call<{ keys: { pinSet: boolean; credentialCount: number }[] }>(
+        'virtualKey.list',
+        {},
+      );
+      expect(status.keys[0]).toMatchObject({ pinSet: true, credentialCount: 1 });
+    });
+
+    it('cancel during "touch your key" aborts the key operation (CTAPHID CANCEL)', async () => {
+      const lars = personId(h, 'lars.nilsson@demo.keystation.local');
+      const start = await h.call<{ enrollmentId: string }>('securityKey.begin', {
+        personId: lars,
+        deviceId: 'virtual-1',
+        operationId: 'b',
+      });
+      await h.call('securityKey.setPin', {
+        enrollmentId: start.enrollmentId,
+        pin: PIN,
+        confirmation: PIN,
+      });
+      const waiting = new Promise<void>((r) => h.devices.virtual().key.once('upneeded', () => r()));
+      const register = h.fail('securityKey.register', {
+        enrollmentId: start.enrollmentId,
+        operationId: 'r',
+      });
+      await waiting;
+      expect(h.devices.virtual().key.waitingForTouch).toBe(true);
+      await h.call('securityKey.cancel', { enrollmentId: start.enrollmentId });
+      expect(await register).toMatchObject({ code: 'securityKey.cancelled' });
+      expect(h.devices.virtual().key.waitingForTouch).toBe(false);
+      expect(h.station.methods.list(Number(lars))).toHaveLength(0);
+      // The enrollment is gone.
+      expect(
+        await h.fail('securityKey.register', {
+          enrollmentId: start.enrollmentId,
+          operationId: 'r2',
+        }),
+      ).toMatchObject({ code: 'enrollment.notFound' });
+    });
+
+    it('wrong PIN reports tries left; three in a row block until power cycle; unplug mid-way is "removed"; touch timeout', async () => {
+      const lars = personId(h, 'lars.nilsson@demo.keystation.local');
+      const erik = personId(h, 'erik.johansson@demo.keystation.local');
+      // Give the key a PIN by enrolling it for Lars.
+      const a = await h.call<{ enrollmentId: string }>('securityKey.begin', {
+        personId: lars,
+        deviceId: 'virtual-1',
+        operationId: 'a',
+      });
+      await h.call('securityKey.setPin', {
+        enrollmentId: a.enrollmentId,
+        pin: PIN,
+        confirmation: PIN,
+      });
+      await h.call('securityKey.cancel', { enrollmentId: a.enrollmentId });
+      const b = await h.call<{ enrollmentId: string; pinStep: string; pinRetries: number }>(
+        'securityKey.begin',
+        { personId: erik, deviceId: 'virtual-1', operationId: 'b' },
+      );
+      expect(b).toMatchObject({ pinStep: 'verify', pinRetries: 8 });
+      expect(
+        await h.fail('securityKey.verifyPin', { enrollmentId: b.enrollmentId, pin: '000000' }),
+      ).toMatchObject({ code: 'securityKey.wrongPin', params: { retriesLeft: 7 } });
+      expect(
+        await h.fail('securityKey.verifyPin', { enrollmentId: b.enrollmentId, pin: '000001' }),
+      ).toMatchObject({ code: 'securityKey.wrongPin', params: { retriesLeft: 6 } });
+      expect(
+        await h.fail('securityKey.verifyPin', { enrollmentId: b.enrollmentId, pin: '000002' }),
+      ).toMatchObject({ code: 'securityKey.pinAuthBlocked' });
+      await h.call('securityKey.cancel', { enrollmentId: b.enrollmentId });
+      await h.call('virtualKey.powerCycle', {});
+      expect(h.events.map((e) => e.name)).toEqual(
+        expect.arrayContaining(['key.removed', 'key.inserted', 'virtualKey.changed']),
+      );
+      const c = await h.call<{ enrollmentId: string }>('securityKey.begin', {
+        personId: erik,
+        deviceId: 'virtual-1',
+        operationId: 'c',
+      });
+      await h.call('securityKey.verifyPin', { enrollmentId: c.enrollmentId, pin: PIN });
+      // Touch timeout (the key gives up after 800 ms here).
+      expect(
+        await h.fail('securityKey.register', { enrollmentId: c.enrollmentId, operationId: 'c1' }),
+      ).toMatchObject({ code: 'securityKey.timeout' });
+      // Removed while waiting for a touch.
+      const waiting = new Promise<void>((r) => h.devices.virtual().key.once('upneeded', () => r()));
+      const reg = h.fail('securityKey.register', {
+        enrollmentId: c.enrollmentId,
+        operationId: 'c2',
+      });
+      await waiting;
+      await h.call('virtualKey.unplug', {});
+      expect(await reg).toMatchObject({ code: 'securityKey.removed' });
+      expect(await h.call<{ devices: unknown[] }>('securityKey.devices', {})).toEqual({
+        devices: [],
+      });
+      expect(
+        await h.fail('securityKey.begin', {
+          personId: erik,
+          deviceId: 'virtual-1',
+          operationId: 'd',
+        }),
+      ).toMatchObject({ code: 'securityKey.notFound' });
+      await h.call('virtualKey.plugIn', {});
+      const added = await h.call<{ deviceId: string }>('virtualKey.add', {});
+      expect(added.deviceId).toBe('virtual-2');
+      expect(
+        (await h.call<{ devices: unknown[] }>('securityKey.devices', {})).devices,
+      ).toHaveLength(2);
+    });
+
+    it('change default offers only MFA methods; delete the default promotes the fallback', async () => {
+      const anna = personId(h, 'anna.svensson@demo.keystation.local');
+      const info = h.station.methods.list(Number(anna));
+      const app = info.find((m) => m.kind === 'authenticatorApp');
+      const key = info.find((m) => m.kind === 'securityKey');
+      expect(key?.isDefault).toBe(true);
+      const changed = await h.call<{ id: string; isDefault: boolean }>('methods.setDefault', {
+        personId: anna,
+        methodId: String(app?.id),
+      });
+      expect(changed.isDefault).toBe(true);
+      const erik = personId(h, 'erik.johansson@demo.keystation.local');
+      const email = h.station.methods.list(Number(erik)).find((m) => m.kind === 'email');
+      expect(
+        await h.fail('methods.setDefault', { personId: erik, methodId: String(email?.id) }),
+      ).toMatchObject({ code: 'method.cannotBeDefault' });
+      const { newDefault } = await h.call<{ newDefault: { kind: string } | null }>(
+        'methods.delete',
+        { personId: anna, methodId: String(app?.id) },
+      );
+      expect(newDefault?.kind).toBe('securityKey');
+      expect(await h.fail('methods.delete', { personId: anna, methodId: 'x' })).toMatchObject({
+        code: 'method.notFound',
+      });
+    });
+  });
+
+  describe('production station', () => {
+    beforeEach(() => {
+      h = harness('production');
+    });
+
+    it('has no virtual key and refuses every virtualKey control', async () => {
+      expect(await h.call('securityKey.devices', {})).toEqual({ devices: [] });
+      for (const name of ['list', 'touch', 'deny', 'unplug', 'plugIn', 'powerCycle', 'add']) {
+        expect(await h.fail(`virtualKey.${name}`, {}), name).toMatchObject({
+          code: 'securityKey.virtualKeyRefused',
+        });
+      }
+      expect(
+        await h.fail('securityKey.begin', {
+          personId: '1',
+          deviceId: 'virtual-1',
+          operationId: 'x',
+        }),
+      ).toMatchObject({ code: 'securityKey.notFound' });
+    });
+  });
+});
