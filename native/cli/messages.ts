@@ -69,6 +69,12 @@ export function transportErrorMessage(e: TransportError): string {
     case 'closed':
       return 'The connection to the key was closed.';
     case 'io':
+      if (/no such file|not found/i.test(e.message))
+        return `No device at that path (${e.message}).`;
+      // The usual cause on Linux: no udev rule grants this user access to /dev/hidraw*.
+      if (process.platform === 'linux' && /permission denied|EACCES/i.test(e.message)) {
+        return `Cannot open the key: permission denied. Install the FIDO udev rules (package libu2f-udev) and re-insert it.`;
+      }
       return `Cannot talk to the device: ${e.message}`;
     case 'busy':
       return 'The key is busy with another program. Try again.';
