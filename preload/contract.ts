@@ -21,6 +21,12 @@ import { securityInfoCalls } from './contract/security-info';
 import { securityKeyCalls } from './contract/security-key';
 import { settingsCalls } from './contract/settings';
 import { stationCalls } from './contract/station';
+import { operatorCalls } from './contract/operator';
+import { kioskCalls } from './contract/kiosk';
+import { rosterCalls } from './contract/roster';
+import { passesCalls } from './contract/passes';
+import { policyCalls } from './contract/policy';
+import { auditCalls } from './contract/audit';
 import { virtualKeyCalls, virtualKeyEvents } from './contract/virtual-key';
 
 export const contract = {
@@ -28,6 +34,12 @@ export const contract = {
   settings: settingsCalls,
   people: peopleCalls,
   securityInfo: securityInfoCalls,
+  operator: operatorCalls,
+  kiosk: kioskCalls,
+  roster: rosterCalls,
+  passes: passesCalls,
+  policy: policyCalls,
+  audit: auditCalls,
   methods: methodsCalls,
   securityKey: securityKeyCalls,
   virtualKey: virtualKeyCalls,
@@ -128,6 +140,11 @@ export type {
   SecurityQuestionChoice,
 } from './contract/enrollment';
 export type { KeyPresence, KeyKeepalive, OperationProgress } from './contract/events';
+export type * from './contract/operator';
+export type * from './contract/roster';
+export type * from './contract/passes';
+export type * from './contract/audit';
+export type { EditablePolicy, PolicyIssue } from './contract/policy';
 export type { RegistrationPlan } from './contract/methods';
 export type { KeyDevice, SecurityKeyStart } from './contract/security-key';
 export type { VirtualKeyStatus, VirtualTouchMode } from './contract/virtual-key';

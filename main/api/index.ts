@@ -20,6 +20,13 @@ import type { SettingsStore } from './settings';
 import { stationHandlers } from './station';
 import type { StationHost, StationHostOptions } from './station-host';
 import { virtualKeyHandlers } from './virtual-key';
+import { auditHandlers } from './audit';
+import { authorize, isPublicEntry } from './authorization';
+import { kioskHandlers } from './kiosk';
+import { operatorHandlers, StationAccess } from './operator';
+import { passesHandlers } from './passes';
+import { policyHandlers } from './policy';
+import { rosterHandlers } from './roster';
 
 export interface HandlerDeps {
   station: Station;
@@ -29,12 +36,21 @@ export interface HandlerDeps {
   host: 'electron' | 'browser';
   /** USB keys + demo virtual keys; default: the station's mode, no USB polling (tests). */
   keyDevices?: KeyDevices;
+  /** Who the station serves now (operator console / kiosk, issue 7). */
+  access?: StationAccess;
 }
 
 export function createHandlers(deps: HandlerDeps): ContractHandlers {
   const keyDevices =
     deps.keyDevices ?? new KeyDevices({ mode: deps.station.mode, bus: deps.bus, watchUsb: false });
+  const access = deps.access ?? new StationAccess(deps.station, deps.settings);
   return {
+    operator: operatorHandlers(deps.station, access, keyDevices),
+    kiosk: kioskHandlers(deps.station, access, keyDevices),
+    roster: rosterHandlers(deps.station, access),
+    passes: passesHandlers(deps.station),
+    policy: policyHandlers(deps.station),
+    audit: auditHandlers(deps.station),
     station: stationHandlers(deps.station, { version: deps.version, host: deps.host }),
     settings: settingsHandlers(deps.settings),
     people: peopleHandlers(deps.station),
@@ -57,6 +73,7 @@ export async function openStationHost(
     mode: options.demo ? 'demo' : 'production',
   });
   const bus = new StationEventBus();
+  const access = new StationAccess(station, options.settings);
   const keyDevices = new KeyDevices({ mode: station.mode, bus, dataDir: options.dataDir });
   const handlers = createHandlers({
     station,
@@ -65,9 +82,17 @@ export async function openStationHost(
     version: options.version,
     host: options.host,
     keyDevices,
+    access,
   });
   return {
-    dispatch: createDispatch(handlers, log),
+    // Authorisation per session role, before any handler (main/api/authorization.ts).
+    dispatch: createDispatch(handlers, log, (domain, name, args) => {
+      access.expireIfIdle();
+      const refusal = authorize(domain, name, args, access);
+      // Activity is what a person does, not the renderer's public polling.
+      if (!refusal && !isPublicEntry(domain, name)) access.touch();
+      return refusal;
+    }),
     bus,
     settings: options.settings,
     close: () => {

@@ -1,15 +1,34 @@
 import { NotFoundPage } from './pages/NotFoundPage';
 import { PeoplePage } from './pages/PeoplePage';
 import { SecurityInfoPage } from './pages/SecurityInfoPage';
+import { FirstRunPage } from './pages/FirstRunPage';
+import { AccessProvider } from './pages/operator/access';
+import { AccessGate } from './pages/operator/AccessGate';
+import { OperatorConsole } from './pages/operator/OperatorConsole';
 import { useRoute } from './router';
 
+/** Who the station serves decides what shows (operator sign-in, kiosk, first run): AccessGate. */
 export function App() {
+  return (
+    <AccessProvider>
+      <AccessGate>
+        <Routes />
+      </AccessGate>
+    </AccessProvider>
+  );
+}
+
+function Routes() {
   const route = useRoute();
   switch (route.name) {
     case 'people':
       return <PeoplePage />;
     case 'securityInfo':
       return <SecurityInfoPage key={route.personId} personId={route.personId} />;
+    case 'firstRun':
+      return <FirstRunPage />;
+    case 'operator':
+      return <OperatorConsole path={route.path} />;
     case 'notFound':
       return <NotFoundPage />;
   }

@@ -6,11 +6,18 @@
 import { useEffect, useState } from 'react';
 
 export type Route =
-  { name: 'people' } | { name: 'securityInfo'; personId: string } | { name: 'notFound' };
+  | { name: 'people' }
+  | { name: 'securityInfo'; personId: string }
+  | { name: 'firstRun' }
+  /** The operator console; pages/operator/OperatorConsole.tsx routes the rest of the path. */
+  | { name: 'operator'; path: string }
+  | { name: 'notFound' };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/';
   if (path === '/' || path === '/people') return { name: 'people' };
+  if (path === '/first-run') return { name: 'firstRun' };
+  if (path === '/operator' || path.startsWith('/operator/')) return { name: 'operator', path };
   const m = /^\/people\/([A-Za-z0-9_-]{1,64})\/security-info$/.exec(path);
   if (m) return { name: 'securityInfo', personId: m[1] };
   return { name: 'notFound' };
@@ -22,6 +29,10 @@ export function routeHref(route: Route): string {
       return '#/people';
     case 'securityInfo':
       return `#/people/${encodeURIComponent(route.personId)}/security-info`;
+    case 'firstRun':
+      return '#/first-run';
+    case 'operator':
+      return `#${route.path}`;
     case 'notFound':
       return '#/';
   }

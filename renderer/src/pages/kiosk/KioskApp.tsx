@@ -14,6 +14,9 @@ import { useI18n } from '../../i18n/I18nProvider';
 import { useAccess, useErrorText, useIdleTimer } from '../operator/access';
 import { OperatorSignIn } from '../operator/OperatorSignIn';
 import { SecurityInfoPage } from '../SecurityInfoPage';
+import { Wizard } from '../WizardPage';
+import { ErrorNotice, Loading } from '../../components';
+import { useCall } from '../../api/ApiProvider';
 import '../operator/operator.css';
 
 /** Start over with a fresh document: nothing of the previous person survives in the renderer. */
@@ -140,7 +143,7 @@ function PersonSession({
           {t('kiosk.session.done')}
         </Button>
       </div>
-      <SecurityInfoPage personId={person.id} />
+      <KioskRegistration personId={person.id} onDone={() => onFinish('done')} />
       <Dialog
         open={remaining !== null}
         title={t('kiosk.idle.title')}
@@ -154,6 +157,34 @@ function PersonSession({
         <p data-testid="kiosk-idle-warning">{t('kiosk.idle.body', { seconds: remaining ?? 0 })}</p>
       </Dialog>
     </>
+  );
+}
+
+/**
+ * The person's part: the "Keep your account secure" wizard while registration is incomplete
+ * (no "set up later" at a kiosk), their security info page once it is complete.
+ */
+function KioskRegistration({ personId, onDone }: { personId: string; onDone: () => void }) {
+  const { t } = useI18n();
+  const { state, reload } = useCall((a) => a.securityInfo.get({ personId }), [personId]);
+  const [wizardDone, setWizardDone] = useState(false);
+  if (state.status === 'loading') return <Loading />;
+  if (state.status === 'error') return <ErrorNotice error={state.error} onRetry={reload} />;
+  if (state.value.registration.complete || wizardDone) {
+    return <SecurityInfoPage personId={personId} />;
+  }
+  return (
+    <PageLayout title={t('kiosk.session.wizardTitle')}>
+      <Wizard
+        person={state.value.person}
+        methodsBefore={state.value.methods}
+        allowLater={false}
+        onExit={() => {
+          setWizardDone(true);
+          onDone();
+        }}
+      />
+    </PageLayout>
   );
 }
 
