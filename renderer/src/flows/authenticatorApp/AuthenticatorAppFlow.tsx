@@ -52,6 +52,7 @@ export function AuthenticatorAppFlow({ person, onDone }: FlowProps) {
       return;
     }
     pending.current = r.value.enrollmentId;
+    setShowManual(false);
     setSetup(r.value);
     setStep('setup');
   };
@@ -92,6 +93,14 @@ export function AuthenticatorAppFlow({ person, onDone }: FlowProps) {
     setStep('done');
   };
 
+  // Errors a retry can't fix (the limit of five, a method the organization doesn't allow):
+  // the message says what to do instead, and the only way on is to close.
+  const blocked =
+    error !== null &&
+    ['method.limitReached', 'method.notAllowed', 'person.disabled', 'session.forbidden'].includes(
+      error.code,
+    );
+
   const cancel = (
     <Button onClick={() => onDone(false)} disabled={busy}>
       {t('common.cancel')}
@@ -104,18 +113,26 @@ export function AuthenticatorAppFlow({ person, onDone }: FlowProps) {
         <FlowStep
           testId="app-step-get-app"
           title={t('authApp.getApp.heading')}
-          onSubmit={() => void begin()}
+          onSubmit={() => {
+            if (!blocked) void begin();
+          }}
           actions={
-            <>
-              {cancel}
-              <Button variant="primary" type="submit" disabled={busy}>
-                {t('common.next')}
+            blocked ? (
+              <Button variant="primary" onClick={() => onDone(false)}>
+                {t('common.close')}
               </Button>
-            </>
+            ) : (
+              <>
+                {cancel}
+                <Button variant="primary" type="submit" disabled={busy}>
+                  {t('common.next')}
+                </Button>
+              </>
+            )
           }
         >
           <FlowError error={error} />
-          {anyApp ? (
+          {blocked ? null : anyApp ? (
             <p>{t('authApp.getApp.anyAppBody')}</p>
           ) : (
             <>
@@ -165,10 +182,12 @@ export function AuthenticatorAppFlow({ person, onDone }: FlowProps) {
             </>
           }
         >
-          <p>{t('authApp.scan.body')}</p>
-          <div className="ks-qr">
-            <img src={setup.qrImage} alt={t('authApp.scan.qrAlt')} width={280} height={280} />
-          </div>
+          <p>{showManual ? t('authApp.scan.manualBody') : t('authApp.scan.body')}</p>
+          {showManual ? null : (
+            <div className="ks-qr">
+              <img src={setup.qrImage} alt={t('authApp.scan.qrAlt')} width={280} height={280} />
+            </div>
+          )}
           <p>
             <Button
               variant="link"

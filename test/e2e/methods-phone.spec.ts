@@ -1,0 +1,97 @@
+/**
+ * Phone flow end to end (SPEC §3.5, seed 002): the code comes from the station's offline
+ * outbox through the demo outbox view that demo stations show in the flow — never a fixed value.
+ */
+import { expect, test } from './station';
+import {
+  codeFromDemoOutbox,
+  expectStepFocused,
+  methodRows,
+  msg,
+  openSecurityInfo,
+  shot,
+  startAddMethod,
+} from './methods-support';
+
+for (const lang of ['sv', 'en'] as const) {
+  test(`phone: text me a code end to end (${lang})`, async ({ page, station }) => {
+    await openSecurityInfo(page, station, 'María García', lang);
+    await expect(methodRows(page, lang, 'phoneSms')).toHaveCount(0);
+    const dialog = await startAddMethod(page, lang, 'phoneSms');
+    await expectStepFocused(dialog, msg(lang, 'phone.number.heading'));
+    // Sweden is preselected; a local number is enough.
+    await expect(dialog.getByLabel(msg(lang, 'phone.number.country'))).toHaveValue('SE');
+    await dialog.getByLabel(msg(lang, 'phone.number.label')).fill('070-765 43 21');
+    await page.screenshot({ path: shot(`methods-phone-${lang}-01-number`) });
+    await dialog.getByRole('button', { name: msg(lang, 'phone.number.text') }).click();
+
+    await expectStepFocused(dialog, msg(lang, 'phone.code.heading'));
+    await expect(dialog.getByTestId('phone-sent')).toHaveText(
+      msg(lang, 'phone.code.sentSms', { number: '+46 70 765 43 21' }),
+    );
+    // Offline outbox gateway: said plainly.
+    await expect(dialog.getByText(msg(lang, 'enroll.offline.title'))).toBeVisible();
+    await expect(dialog.getByTestId('phone-extension-notice')).toHaveCount(0);
+    const code = await codeFromDemoOutbox(dialog);
+    await page.screenshot({ path: shot(`methods-phone-${lang}-02-code`) });
+    await dialog.getByLabel(msg(lang, 'enroll.codeLabel')).fill(code);
+    await dialog.getByRole('button', { name: msg(lang, 'enroll.verify') }).click();
+
+    await expectStepFocused(dialog, msg(lang, 'phone.success.heading'));
+    await page.screenshot({ path: shot(`methods-phone-${lang}-03-success`) });
+    await dialog.getByRole('button', { name: msg(lang, 'common.done') }).click();
+    await expect(dialog).toBeHidden();
+    // Stored and listed, masked (SPEC §1: not shown to other people at the station).
+    const row = methodRows(page, lang, 'phoneSms');
+    await expect(row).toHaveCount(1);
+    await expect(row).toContainText('21');
+    await expect(row).not.toContainText('765 43');
+    await page.screenshot({ path: shot(`methods-phone-${lang}-04-listed`), fullPage: true });
+  });
+}
+
+test('phone: a bad number gets a clear message; an extension is removed and the person told (call)', async ({
+  page,
+  station,
+}) => {
+  const lang = 'en';
+  await openSecurityInfo(page, station, 'María García', lang);
+  const dialog = await startAddMethod(page, lang, 'phoneCall');
+  await expectStepFocused(dialog, msg(lang, 'phone.number.heading'));
+
+  await dialog.getByLabel(msg(lang, 'phone.number.label')).fill('12345');
+  await dialog.getByRole('button', { name: msg(lang, 'phone.number.call') }).click();
+  await expect(dialog.getByTestId('flow-error')).toHaveText(
+    msg(lang, 'enroll.errors.phone.invalid'),
+  );
+  await page.screenshot({ path: shot('methods-phone-en-05-bad-number') });
+
+  // The seed's example: "+1 4255551234X12345" — accepted, the extension removed.
+  await dialog.getByLabel(msg(lang, 'phone.number.label')).fill('+1 4255551234x12345');
+  await dialog.getByRole('button', { name: msg(lang, 'phone.number.call') }).click();
+  await expectStepFocused(dialog, msg(lang, 'phone.code.heading'));
+  await expect(dialog.getByTestId('phone-extension-notice')).toHaveText(
+    msg(lang, 'phone.code.extensionRemoved', { extension: '12345', number: '+1 425 555 1234' }),
+  );
+  await expect(dialog.getByTestId('phone-sent')).toHaveText(
+    msg(lang, 'phone.code.sentCall', { number: '+1 425 555 1234' }),
+  );
+  // A call reads the code digit by digit: the outbox text carries it spoken.
+  const code = await codeFromDemoOutbox(dialog);
+  await page.screenshot({ path: shot('methods-phone-en-06-extension') });
+
+  // A wrong code first: tries left.
+  const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+  await dialog.getByLabel(msg(lang, 'enroll.codeLabel')).fill(wrong);
+  await dialog.getByRole('button', { name: msg(lang, 'enroll.verify') }).click();
+  await expect(dialog.getByTestId('flow-error')).toContainText(
+    msg(lang, 'enroll.errors.code.invalid', { count: 4 }).slice(0, 20),
+  );
+
+  await dialog.getByLabel(msg(lang, 'enroll.codeLabel')).fill(code);
+  await dialog.getByRole('button', { name: msg(lang, 'enroll.verify') }).click();
+  await expectStepFocused(dialog, msg(lang, 'phone.success.heading'));
+  await expect(dialog).toContainText('+1 425 555 1234');
+  await dialog.getByRole('button', { name: msg(lang, 'common.done') }).click();
+  await expect(methodRows(page, lang, 'phoneCall')).toHaveCount(1);
+});
