@@ -4,6 +4,7 @@ import { CtapError } from '../../../native/ctap2/status';
 import { TransportError } from '../../../native/errors';
 import { contract, contractEvents, isEventName, listChannels } from '../../../preload/contract';
 import { createDispatch, type ContractHandlers } from '../../../main/api/dispatch';
+import { fakeHandlers } from './fake-handlers';
 import { toContractError } from '../../../main/api/errors';
 import { StationError } from '../../../main/station';
 
@@ -45,7 +46,7 @@ describe('the contract', () => {
 
 describe('dispatch', () => {
   const calls: unknown[] = [];
-  const handlers = {
+  const handlers = fakeHandlers({
     station: {
       info: () => ({ mode: 'demo', version: '1', organizationName: 'X', host: 'browser' }),
     },
@@ -63,7 +64,7 @@ describe('dispatch', () => {
       },
     },
     securityInfo: { get: () => null },
-  } as unknown as ContractHandlers;
+  });
   const logged: string[] = [];
   const dispatch = createDispatch(handlers, { error: (channel) => logged.push(channel) });
   const ctx = { host: 'browser' as const, emit: () => {} };

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { listChannels } from '../../../preload/contract';
-import { createDispatch, type ContractHandlers } from '../../../main/api/dispatch';
+import { createDispatch } from '../../../main/api/dispatch';
+import { fakeHandlers } from '../contract/fake-handlers';
 import {
   registerContractIpc,
   checkSender,
@@ -33,7 +34,7 @@ const search = vi.fn((args: { query: string }) => ({
   hasMore: false,
   echo: args.query,
 }));
-const handlers = {
+const handlers = fakeHandlers({
   station: {
     info: () => ({ mode: 'demo', version: '0', organizationName: null, host: 'electron' }),
   },
@@ -47,7 +48,7 @@ const handlers = {
       throw new Error('boom');
     },
   },
-} as unknown as ContractHandlers;
+});
 
 const OUR_ID = 7;
 const ours: InvokeEventLike = {
