@@ -46,6 +46,8 @@ export interface AuthenticatorHost {
   /** Persist the state after a change. */
   stateChanged(): void;
   onReset(): void;
+  /** Built-in UV: does the next gesture verify the user (a matching finger)? */
+  uvMatches(): boolean;
 }
 
 export interface AuthenticatorConfig {
@@ -53,6 +55,8 @@ export interface AuthenticatorConfig {
   readonly firmwareVersion: number;
   readonly pinUvAuthProtocols: readonly PinProtocolVersion[];
   readonly resetWindowMs: number;
+  /** A built-in user-verification method (e.g. fingerprint) is present and enrolled. */
+  readonly builtInUv: boolean;
 }
 
 export const MAX_MSG_SIZE = 1200;
@@ -65,6 +69,8 @@ const TOKEN_MAX_USAGE_MS = 10 * 60_000;
 /** authenticatorGetNextAssertion must follow within 30 s (§6.3). */
 const NEXT_ASSERTION_TIMEOUT_MS = 30_000;
 const CRED_ID_VERSION = 0x01;
+/** Built-in UV attempts before UV_BLOCKED (CTAP 2.1 §6.5.5.3 getUVRetries). */
+export const MAX_UV_RETRIES = 8;
 
 /** A CTAP status to return; thrown inside command handlers. */
 class CtapFail extends Error {
@@ -276,7 +282,7 @@ export class Authenticator {
       case CtapCommand.getNextAssertion:
         return this.getNextAssertion();
       case CtapCommand.clientPIN:
-        return this.clientPin(decodeParams(body));
+        return this.clientPin(decodeParams(body), signal);
       case CtapCommand.reset:
         return this.reset(signal);
       case CtapCommand.credentialManagement:
@@ -458,6 +464,7 @@ export class Authenticator {
       // makeCredUvNotRqd must be absent/false while alwaysUv is on (§7.2.2).
       ['makeCredUvNotRqd', !s.alwaysUv],
     ]);
+    if (this.config.builtInUv) options.set('uv', true);
     return new Map<CborValue, CborValue>([
       [0x01, ['FIDO_2_0', 'FIDO_2_1_PRE', 'FIDO_2_1']],
       [0x02, ['credBlob', 'credProtect', 'hmac-secret', 'minPinLength']],
@@ -487,12 +494,17 @@ export class Authenticator {
       [0x0f, MAX_CRED_BLOB_LENGTH],
       [0x10, MAX_RPIDS_FOR_SET_MIN_PIN_LENGTH],
       [0x14, Math.max(0, this.config.capacity - this.discoverableCount)],
+      // uvModality (0x12): FIDO registry USER_VERIFY_FINGERPRINT_INTERNAL.
+      ...(this.config.builtInUv ? ([[0x12, 0x02]] as [CborValue, CborValue][]) : []),
     ]);
   }
 
   // ---- authenticatorClientPIN (§6.5.5) ---------------------------------------------------
 
-  private clientPin(p: CborMap): CborValue | undefined {
+  private clientPin(
+    p: CborMap,
+    signal: AbortSignal,
+  ): Promise<CborValue | undefined> | CborValue | undefined {
     const sub = required(p, 0x02, asInt);
     // getPINRetries needs no protocol (§6.5.5.2).
     if (sub === 0x01) {
@@ -501,8 +513,10 @@ export class Authenticator {
         [0x04, this.pinAuthBlocked],
       ]);
     }
-    if (sub === 0x06 || sub === 0x07) fail(CtapStatus.INVALID_SUBCOMMAND); // no built-in UV
-    if (![0x02, 0x03, 0x04, 0x05, 0x09].includes(sub)) fail(CtapStatus.INVALID_SUBCOMMAND);
+    if ((sub === 0x06 || sub === 0x07) && !this.config.builtInUv)
+      fail(CtapStatus.INVALID_SUBCOMMAND);
+    if (sub === 0x07) return new Map<CborValue, CborValue>([[0x05, this.uvRetries]]);
+    if (![0x02, 0x03, 0x04, 0x05, 0x06, 0x09].includes(sub)) fail(CtapStatus.INVALID_SUBCOMMAND);
     const protocol = this.protocol(required(p, 0x01, (v) => v));
     switch (sub) {
       case 0x02:
@@ -513,6 +527,8 @@ export class Authenticator {
         return this.changePin(p, protocol);
       case 0x05:
         return this.getPinToken(p, protocol, false);
+      case 0x06:
+        return this.getUvToken(p, protocol, signal);
       default:
         return this.getPinToken(p, protocol, true);
     }
@@ -618,6 +634,57 @@ export class Authenticator {
     this.resetToken();
     this.save();
     return undefined;
+  }
+
+  private get uvRetries(): number {
+    return this.state.uvRetries ?? MAX_UV_RETRIES;
+  }
+
+  /**
+   * performBuiltInUv (§6.5.5.7.3): one fingerprint gesture, which is also user presence.
+   * A non-matching finger costs a UV retry; at 0 the method is blocked (UV_BLOCKED).
+   */
+  private async performBuiltInUv(command: number, signal: AbortSignal): Promise<void> {
+    if (this.uvRetries === 0) fail(CtapStatus.UV_BLOCKED);
+    await this.presence(command, signal);
+    if (!this.host.uvMatches()) {
+      this.state.uvRetries = this.uvRetries - 1;
+      this.save();
+      fail(this.state.uvRetries === 0 ? CtapStatus.UV_BLOCKED : CtapStatus.UV_INVALID);
+    }
+    if (this.uvRetries !== MAX_UV_RETRIES) {
+      this.state.uvRetries = MAX_UV_RETRIES;
+      this.save();
+    }
+  }
+
+  /** getPinUvAuthTokenUsingUvWithPermissions (0x06, §6.5.5.7.3). */
+  private async getUvToken(
+    p: CborMap,
+    protocol: PinUvAuthProtocol,
+    signal: AbortSignal,
+  ): Promise<CborValue> {
+    required(p, 0x03, asMap);
+    const permissions = required(p, 0x09, asInt);
+    const rpId = optional(p, 0x0a, asText);
+    if (permissions === 0) fail(CtapStatus.INVALID_PARAMETER);
+    if (permissions & (Permission.be | Permission.lbw) || permissions & ~0x3f)
+      fail(CtapStatus.UNAUTHORIZED_PERMISSION);
+    const shared = this.sharedSecret(p, protocol);
+    await this.performBuiltInUv(CtapCommand.clientPIN, signal);
+    this.resetToken();
+    this.token = {
+      ...this.token,
+      protocol: protocol.version,
+      inUse: true,
+      permissions,
+      rpId,
+      userPresent: true,
+      userVerified: true,
+      issuedAt: this.host.clock(),
+      legacy: false,
+    };
+    return new Map<CborValue, CborValue>([[0x02, protocol.encrypt(shared, this.token.bytes)]]);
   }
 
   /** getPinToken (0x05, legacy) and getPinUvAuthTokenUsingPinWithPermissions (0x09). */
@@ -727,15 +794,17 @@ export class Authenticator {
     // Step 5: options.
     const rk = options ? (optional(options, 'rk', asBool) ?? false) : false;
     const upOpt = options ? optional(options, 'up', asBool) : undefined;
-    const uvOpt = options ? optional(options, 'uv', asBool) : undefined;
+    let uvOpt = options ? optional(options, 'uv', asBool) : undefined;
     if (upOpt === false) fail(CtapStatus.INVALID_OPTION);
-    if (!pinUvAuthParam && uvOpt === true) fail(CtapStatus.INVALID_OPTION); // no built-in UV
+    if (pinUvAuthParam) uvOpt = false; // a pinUvAuthParam takes precedence over "uv"
+    if (uvOpt === true && !this.config.builtInUv) fail(CtapStatus.INVALID_OPTION);
 
     // Step 6-7: alwaysUv / makeCredUvNotRqd.
-    if (!pinUvAuthParam) {
-      if (this.state.alwaysUv)
-        fail(this.pinSet ? CtapStatus.PUAT_REQUIRED : CtapStatus.PIN_NOT_SET);
-      if (this.pinSet && rk) fail(CtapStatus.PUAT_REQUIRED);
+    if (!pinUvAuthParam && uvOpt !== true) {
+      if (this.state.alwaysUv) {
+        if (this.config.builtInUv) uvOpt = true;
+        else fail(this.pinSet ? CtapStatus.PUAT_REQUIRED : CtapStatus.PIN_NOT_SET);
+      } else if (this.pinSet && rk) fail(CtapStatus.PUAT_REQUIRED);
     }
     if (p.has(0x0a)) fail(CtapStatus.INVALID_PARAMETER); // not enterprise-attestation capable
 
@@ -744,6 +813,13 @@ export class Authenticator {
     if (pinUvAuthParam) {
       this.authorizeToken(p, 0x09, 0x08, clientDataHash, rpId, Permission.mc);
       uv = true;
+    }
+    // Step 11.2: built-in UV (the gesture is also the user presence of step 14).
+    let upDone = false;
+    if (uvOpt === true) {
+      await this.performBuiltInUv(CtapCommand.makeCredential, signal);
+      uv = true;
+      upDone = true;
     }
     const rpIdHash = sha256(utf8(rpId));
 
@@ -776,7 +852,7 @@ export class Authenticator {
     // Step 14: user presence (a token's cached presence counts once).
     if (pinUvAuthParam && this.token.userPresent) {
       this.token.userPresent = false;
-    } else {
+    } else if (!upDone) {
       await this.presence(CtapCommand.makeCredential, signal);
     }
     if (pinUvAuthParam) this.spendToken();
@@ -867,15 +943,25 @@ export class Authenticator {
     const options = optional(p, 0x05, asMap);
     if (options?.has('rk')) fail(CtapStatus.UNSUPPORTED_OPTION);
     const up = options ? (optional(options, 'up', asBool) ?? true) : true;
-    const uvOpt = options ? optional(options, 'uv', asBool) : undefined;
-    if (!pinUvAuthParam && uvOpt === true) fail(CtapStatus.INVALID_OPTION);
-    if (!pinUvAuthParam && this.state.alwaysUv && up)
-      fail(this.pinSet ? CtapStatus.PUAT_REQUIRED : CtapStatus.PIN_NOT_SET);
+    let uvOpt = options ? optional(options, 'uv', asBool) : undefined;
+    if (pinUvAuthParam) uvOpt = false;
+    if (uvOpt === true && !this.config.builtInUv) fail(CtapStatus.INVALID_OPTION);
+    if (!pinUvAuthParam && uvOpt !== true && this.state.alwaysUv && up) {
+      if (this.config.builtInUv) uvOpt = true;
+      else fail(this.pinSet ? CtapStatus.PUAT_REQUIRED : CtapStatus.PIN_NOT_SET);
+    }
 
     let uv = false;
     if (pinUvAuthParam) {
       this.authorizeToken(p, 0x07, 0x06, clientDataHash, rpId, Permission.ga);
       uv = true;
+    }
+    // Step 6.2: built-in UV before locating credentials (its gesture is the presence too).
+    let upDone = false;
+    if (uvOpt === true) {
+      await this.performBuiltInUv(CtapCommand.getAssertion, signal);
+      uv = true;
+      upDone = true;
     }
     const rpIdHash = sha256(utf8(rpId));
 
@@ -913,7 +999,7 @@ export class Authenticator {
     // Step 9: user presence.
     if (up) {
       if (pinUvAuthParam && this.token.userPresent) this.token.userPresent = false;
-      else await this.presence(CtapCommand.getAssertion, signal);
+      else if (!upDone) await this.presence(CtapCommand.getAssertion, signal);
       if (pinUvAuthParam) this.spendToken();
     }
 
@@ -1022,6 +1108,7 @@ export class Authenticator {
     s.credRandomKeyHex = hex(this.host.rng.bytes(32));
     delete s.pin;
     s.pinRetries = MAX_PIN_RETRIES;
+    delete s.uvRetries;
     s.minPinLength = 4;
     s.minPinLengthRpIds = [];
     s.forcePinChange = false;

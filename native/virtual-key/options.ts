@@ -53,6 +53,15 @@ export interface VirtualKeyOptions {
   attestation?: AttestationMode;
   /** Supported PIN/UV auth protocols in preference order (default [2, 1]). */
   pinUvAuthProtocols?: readonly (1 | 2)[];
+  /**
+   * Simulate a built-in user-verification method (a fingerprint sensor, enrolled): getInfo
+   * `uv: true`, uvModality, getUVRetries, getPinUvAuthTokenUsingUvWithPermissions and the
+   * "uv" option of makeCredential/getAssertion. Each verification is a touch gesture (see
+   * `touch`); whether the finger matches is `uvResult` / `setUvResult()`. Default false.
+   */
+  builtInUv?: boolean;
+  /** Built-in UV outcome of the next gestures (default 'match'). */
+  uvResult?: 'match' | 'nomatch';
   /** Start with alwaysUv on (CTAP 2.1 §7.2.2). Default false; toggled by authenticatorConfig. */
   alwaysUv?: boolean;
   /** Initial minimum PIN length in Unicode code points (default 4, spec minimum 4). */

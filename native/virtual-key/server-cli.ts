@@ -1,6 +1,6 @@
 /**
  * `keystation-virtual-key --port <port> [--state <file>] [--touch auto|manual|deny]
- *   [--touch-timeout <ms>] [--attestation test|generated] [--seed <s>]`
+ *   [--touch-timeout <ms>] [--attestation test|generated] [--seed <s>] [--builtin-uv]`
  * Serves one virtual key on udp:127.0.0.1:<port>. Prints exactly one line when ready; exits
  * cleanly on SIGINT/SIGTERM. In manual mode, Enter on a TTY stdin touches the key.
  */
@@ -10,7 +10,7 @@ import type { AttestationMode, TouchMode } from './options';
 
 function usage(message: string): never {
   process.stderr.write(
-    `${message}\nusage: keystation-virtual-key --port <port> [--state <file>] [--touch auto|manual|deny] [--touch-timeout <ms>] [--attestation test|generated] [--seed <seed>]\n`,
+    `${message}\nusage: keystation-virtual-key --port <port> [--state <file>] [--touch auto|manual|deny] [--touch-timeout <ms>] [--attestation test|generated] [--seed <seed>] [--builtin-uv]\n`,
   );
   process.exit(2);
 }
@@ -26,6 +26,7 @@ async function main(): Promise<void> {
         'touch-timeout': { type: 'string' },
         attestation: { type: 'string', default: 'test' },
         seed: { type: 'string' },
+        'builtin-uv': { type: 'boolean', default: false },
       },
       strict: true,
     }));
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
     ...(values.state ? { statePath: values.state } : {}),
     ...(values.seed ? { seed: values.seed } : {}),
     ...(touchTimeoutMs ? { touchTimeoutMs } : {}),
+    builtInUv: values['builtin-uv'] === true,
   });
   if (touch === 'manual') {
     server.key.on('upneeded', () => process.stderr.write('touch needed: press Enter\n'));

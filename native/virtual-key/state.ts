@@ -32,6 +32,8 @@ export interface VirtualKeyState {
   credRandomKeyHex: string;
   pin?: { readonly hashHex: string; readonly codePoints: number };
   pinRetries: number;
+  /** Built-in UV retries (absent = 8, the maximum). */
+  uvRetries?: number;
   minPinLength: number;
   minPinLengthRpIds: string[];
   forcePinChange: boolean;

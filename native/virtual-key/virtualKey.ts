@@ -38,6 +38,7 @@ export const VIRTUAL_KEY_PRODUCT_ID = 0x000a;
 export interface VirtualKeySummary {
   readonly pinSet: boolean;
   readonly pinRetries: number;
+  readonly uvRetries: number;
   /** 3 consecutive PIN mismatches: PIN operations refused until a power cycle. */
   readonly pinAuthBlocked: boolean;
   readonly credentialCount: number;
@@ -92,6 +93,7 @@ export class VirtualKey extends EventEmitter<VirtualKeyEvents> implements Connec
     this.autoTouchDelayMs = options.autoTouchDelayMs ?? 0;
     this.replyRouting = options.replyRouting ?? 'origin';
     this.latencyMs = options.reportLatencyMs ?? 0;
+    this.uvResult = options.uvResult ?? 'match';
     const serialNumber = options.serialNumber ?? `VK${String(n).padStart(6, '0')}`;
     this.descriptor = {
       path: `virtual:${n}`,
@@ -131,12 +133,14 @@ export class VirtualKey extends EventEmitter<VirtualKeyEvents> implements Connec
         userPresence: (command, signal) => this.userPresence(command, signal),
         stateChanged: () => this.persist(),
         onReset: () => this.emit('reset'),
+        uvMatches: () => this.uvResult === 'match',
       },
       {
         capacity: options.capacity ?? 25,
         firmwareVersion,
         pinUvAuthProtocols: options.pinUvAuthProtocols ?? [2, 1],
         resetWindowMs: options.resetWindowMs ?? 10_000,
+        builtInUv: options.builtInUv ?? false,
       },
       state,
       this.identity,
@@ -161,6 +165,12 @@ export class VirtualKey extends EventEmitter<VirtualKeyEvents> implements Connec
   }
 
   private autoTouchPending = false;
+  private uvResult: 'match' | 'nomatch' = 'match';
+
+  /** Built-in UV (option `builtInUv`): whether the next fingerprint gestures match. */
+  setUvResult(result: 'match' | 'nomatch'): void {
+    this.uvResult = result;
+  }
 
   private freshState(options: VirtualKeyOptions): VirtualKeyState {
     return {
@@ -422,6 +432,7 @@ export class VirtualKey extends EventEmitter<VirtualKeyEvents> implements Connec
     return {
       pinSet: s.pin !== undefined,
       pinRetries: s.pinRetries,
+      uvRetries: s.uvRetries ?? 8,
       pinAuthBlocked: this.authenticator.pinAuthBlocked,
       credentialCount: s.credentials.length,
       capacity: this.options.capacity ?? 25,

@@ -1,6 +1,6 @@
 """Interop check of the Keystation virtual key with python-fido2 0.9.1 (an independent client).
 
-usage: python3 python_fido2_interop.py setup|reset <udp-port> <root-ca.pem>
+usage: python3 python_fido2_interop.py setup|reset|builtin-uv <udp-port> <root-ca.pem>
 
 `setup` (fresh key): PING/WINK, getInfo, set a PIN (protocol 2), PIN retry semantics, make a
 discoverable credential (attestation verified by python-fido2's packed verifier against the
@@ -194,6 +194,24 @@ def reset(port):
     results["ok"] = True
 
 
+def builtin_uv(port, root_der):
+    """A key started with builtInUv: python-fido2 verifies the user with the key's own UV."""
+    dev = open_udp_device(port)
+    ctap = Ctap2(dev)
+    check(ctap.info.options.get("uv") is True, "getInfo uv true")
+    server = Fido2Server(RP, attestation="direct", verify_attestation=RootVerifier(root_der))
+    client = Fido2Client(dev, ORIGIN)
+    opts, state = server.register_begin({"id": b"uv-user", "name": "uv"}, resident_key=True, user_verification="required")
+    reg = client.make_credential(opts["publicKey"])
+    auth_data = server.register_complete(state, reg.client_data, reg.attestation_object)
+    check(auth_data.is_user_verified(), "registration verified by built-in UV")
+    req, st = server.authenticate_begin(user_verification="required")
+    resp = client.get_assertion(req["publicKey"]).get_response(0)
+    server.authenticate_complete(st, [auth_data.credential_data], resp.credential_id, resp.client_data, resp.authenticator_data, resp.signature)
+    check(resp.authenticator_data.is_user_verified(), "assertion verified by built-in UV")
+    results["ok"] = True
+
+
 def main():
     phase, port, root_pem = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     with open(root_pem, "rb") as f:
@@ -203,6 +221,8 @@ def main():
     try:
         if phase == "setup":
             setup(port, root_der)
+        elif phase == "builtin-uv":
+            builtin_uv(port, root_der)
         else:
             reset(port)
     except Exception as e:  # report, then fail

@@ -48,7 +48,10 @@ interface PythonResult {
   registration?: { attestationObject: string; clientDataJSON: string; challenge: string };
 }
 
-async function python(phase: 'setup' | 'reset', port: number): Promise<PythonResult> {
+async function python(
+  phase: 'setup' | 'reset' | 'builtin-uv',
+  port: number,
+): Promise<PythonResult> {
   const { stdout } = await run(
     PYTHON,
     ['python_fido2_interop.py', phase, String(port), rootPemPath],
@@ -144,6 +147,23 @@ describe.skipIf(!hasPythonFido2)('python-fido2 0.9.1 over UDP', () => {
       ]);
     } finally {
       await second.close();
+    }
+  });
+});
+
+describe.skipIf(!hasPythonFido2)('python-fido2 0.9.1 with built-in UV', () => {
+  it('registers and asserts with the key verifying the user itself', async () => {
+    const server = await startUdpVirtualKey({ builtInUv: true });
+    try {
+      const r = await python('builtin-uv', server.port);
+      expect(r.error).toBeUndefined();
+      expect(r.checks).toEqual([
+        'getInfo uv true',
+        'registration verified by built-in UV',
+        'assertion verified by built-in UV',
+      ]);
+    } finally {
+      await server.close();
     }
   });
 });
