@@ -168,13 +168,14 @@ export function PhoneFlow({ person, onDone, preferred }: FlowProps & { preferred
         actions={
           <>
             {cancel}
-            {kinds.map((k, i) => (
+            {/* The preferred way is primary (and Enter); buttons are ordered primary last. */}
+            {[...kinds].reverse().map((k) => (
               <Button
                 key={k}
-                variant={i === 0 ? 'primary' : 'secondary'}
-                type={i === 0 ? 'submit' : 'button'}
+                variant={k === kinds[0] ? 'primary' : 'secondary'}
+                type={k === kinds[0] ? 'submit' : 'button'}
                 disabled={busy}
-                onClick={i === 0 ? undefined : () => void begin(k)}
+                onClick={k === kinds[0] ? undefined : () => void begin(k)}
               >
                 {k === 'phoneSms' ? t('phone.number.text') : t('phone.number.call')}
               </Button>

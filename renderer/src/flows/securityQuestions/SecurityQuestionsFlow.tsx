@@ -3,7 +3,7 @@
  * bank and answer each (3–40 characters). Answers are typed in password fields, sent once, and
  * never shown back — main keeps only a salted slow hash.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { ContractError, QuestionBankView } from '../../../../preload/contract';
 import { useApi } from '../../api/ApiProvider';
 import { Button } from '../../components/Button';
@@ -59,6 +59,8 @@ export function SecurityQuestionsFlow({ person, onDone }: FlowProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ContractError | null>(null);
   const [done, setDone] = useState(false);
+  const baseId = useId();
+  const hintId = `${baseId}-hint`;
 
   useEffect(() => {
     let live = true;
@@ -143,12 +145,14 @@ export function SecurityQuestionsFlow({ person, onDone }: FlowProps) {
     >
       <p>{t('questions.body', { count: bank.required })}</p>
       <p className="ks-muted">{t('questions.privacy')}</p>
+      <p className="ks-muted" id={hintId}>
+        {t('questions.answerHint', { min: bank.answerMin, max: bank.answerMax })}
+      </p>
       {pairs.map((p, i) => {
         const taken = new Set(pairs.filter((_, j) => j !== i).map((q) => q.questionId));
-        const selectId = `ks-question-${i}`;
+        const selectId = `${baseId}-q${i}`;
         return (
-          <fieldset className="ks-question-pair" key={i}>
-            <legend>{t('questions.number', { n: i + 1 })}</legend>
+          <div className="ks-question-pair" key={i}>
             <div className="ks-flow-select">
               <label htmlFor={selectId}>{t('questions.questionLabel', { n: i + 1 })}</label>
               <select
@@ -168,7 +172,6 @@ export function SecurityQuestionsFlow({ person, onDone }: FlowProps) {
             </div>
             <TextField
               label={t('questions.answerLabel', { n: i + 1 })}
-              hint={t('questions.answerHint', { min: bank.answerMin, max: bank.answerMax })}
               type="password"
               autoComplete="off"
               spellCheck={false}
@@ -176,7 +179,7 @@ export function SecurityQuestionsFlow({ person, onDone }: FlowProps) {
               value={p.answer}
               onChange={(e) => update(i, { answer: e.target.value })}
             />
-          </fieldset>
+          </div>
         );
       })}
       <FlowError error={error} />
