@@ -4,6 +4,7 @@ import { ApiProvider } from './api/ApiProvider';
 import { createApi } from './api/client';
 import { App } from './App';
 import { ToastProvider } from './components';
+import { SkipLink } from './components/SkipLink';
 import { I18nProvider } from './i18n/I18nProvider';
 import { ThemeProvider } from './theme';
 import './styles/global.css';
@@ -17,6 +18,7 @@ createRoot(root).render(
       <I18nProvider>
         <ThemeProvider>
           <ToastProvider>
+            <SkipLink />
             <App />
           </ToastProvider>
         </ThemeProvider>

@@ -31,6 +31,12 @@ test('keyboard only: search, open a person with incomplete registration, dark th
   await page.screenshot({ path: artifact('04-roster-keyboard-dark'), fullPage: true });
   await page.keyboard.press('Enter');
 
+  // Lars has no methods: the "Keep your account secure" wizard opens first (SPEC §3.2);
+  // "Set up later" leads to his Security info page.
+  await expect(
+    page.getByRole('heading', { level: 1, name: 'Håll ditt konto säkert' }),
+  ).toBeVisible();
+  await page.getByRole('button', { name: 'Konfigurera senare' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Säkerhetsinformation' })).toBeVisible();
   await expect(page.getByText('Registreringen är inte klar. Det här saknas:')).toBeVisible();
   await expect(page.getByText('Inga metoder har registrerats ännu.')).toBeVisible();

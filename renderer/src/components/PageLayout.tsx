@@ -37,9 +37,6 @@ export function PageLayout({ title, before, children }: PageLayoutProps) {
 
   return (
     <div className="ks-app">
-      <a className="ks-skip-link" href="#main">
-        {t('app.skipToContent')}
-      </a>
       <header className="ks-header">
         <div className="ks-header__brand">
           <span className="ks-header__logo">
