@@ -8,7 +8,9 @@ import { register } from 'tsx/esm/api';
 import { ensureBuilt, rendererDir, root } from './renderer-build.mjs';
 
 const argv = process.argv.slice(2);
-if (!ensureBuilt({ quiet: true })) process.exit(1);
+// Test runners build once up front (test/e2e/global-setup.ts) and set KEYSTATION_SKIP_BUILD so
+// parallel stations never rebuild out/ under each other.
+if (process.env.KEYSTATION_SKIP_BUILD !== '1' && !ensureBuilt({ quiet: true })) process.exit(1);
 register();
 const { runServeCommand } = await import('../main/browser-host/run.ts');
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));

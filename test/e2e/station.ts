@@ -33,7 +33,11 @@ export async function startStation(
       '300',
       ...extraArgs,
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } },
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // global-setup.ts built the app once; parallel stations must not rebuild out/.
+      env: { ...process.env, CI: '1', KEYSTATION_SKIP_BUILD: '1' },
+    },
   );
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
