@@ -145,6 +145,20 @@ function descriptorList(v: unknown): CredentialDescriptor[] {
   return out;
 }
 
+/** Crop to at most 64 UTF-8 bytes without splitting a character. */
+function crop64(s: string | undefined): string | undefined {
+  if (s === undefined) return undefined;
+  let out = '';
+  let bytes = 0;
+  for (const ch of s) {
+    const n = Buffer.byteLength(ch, 'utf8');
+    if (bytes + n > 64) break;
+    out += ch;
+    bytes += n;
+  }
+  return out;
+}
+
 const b64u = (b: Uint8Array): string => Buffer.from(b).toString('base64url');
 const fromB64u = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'base64url'));
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -443,7 +457,8 @@ export class Authenticator {
     const outcome = await this.host.userPresence(command, signal);
     if (outcome === 'cancelled') fail(CtapStatus.KEEPALIVE_CANCEL);
     if (outcome !== 'touched') fail(CtapStatus.OPERATION_DENIED);
-    fail(this.pinSet ? CtapStatus.PIN_AUTH_INVALID : CtapStatus.PIN_NOT_SET);
+    // CTAP 2.1 answers PIN_INVALID here (CTAP 2.0 said PIN_AUTH_INVALID).
+    fail(this.pinSet ? CtapStatus.PIN_INVALID : CtapStatus.PIN_NOT_SET);
   }
 
   // ---- authenticatorGetInfo (§6.4) -------------------------------------------------------
@@ -738,6 +753,8 @@ export class Authenticator {
   ): void {
     const protocol = this.protocol(p.get(protocolKey));
     const param = asBytes(p.get(paramKey));
+    // A pinUvAuthParam on a key without PIN: CTAP 2.0's PIN_NOT_SET (2.1 is silent; OpenSK agrees).
+    if (!this.pinSet && !this.config.builtInUv) fail(CtapStatus.PIN_NOT_SET);
     if (!this.verifyToken(protocol, clientDataHash, param)) fail(CtapStatus.PIN_AUTH_INVALID);
     if ((this.token.permissions & permission) === 0) fail(CtapStatus.PIN_AUTH_INVALID);
     if (this.token.rpId !== undefined && this.token.rpId !== rpId)
@@ -767,11 +784,12 @@ export class Authenticator {
     const user = required(p, 0x03, asMap);
     const params = required(p, 0x04, asArray);
     const rpId = required(rp, 'id', asText);
-    const rpName = optional(rp, 'name', asText);
+    const rpName = crop64(optional(rp, 'name', asText));
     const userId = required(user, 'id', asBytes);
     if (userId.length > 64) fail(CtapStatus.INVALID_PARAMETER);
-    const userName = optional(user, 'name', asText);
-    const userDisplayName = optional(user, 'displayName', asText);
+    // Stored strings are cropped to 64 bytes on a character boundary (§6.1.2, user entity).
+    const userName = crop64(optional(user, 'name', asText));
+    const userDisplayName = crop64(optional(user, 'displayName', asText));
     const excludeList = p.has(0x05) ? descriptorList(p.get(0x05)) : [];
     const extensions = optional(p, 0x06, asMap);
     const options = optional(p, 0x07, asMap);
@@ -803,7 +821,7 @@ export class Authenticator {
     if (!pinUvAuthParam && uvOpt !== true) {
       if (this.state.alwaysUv) {
         if (this.config.builtInUv) uvOpt = true;
-        else fail(this.pinSet ? CtapStatus.PUAT_REQUIRED : CtapStatus.PIN_NOT_SET);
+        else fail(CtapStatus.PUAT_REQUIRED);
       } else if (this.pinSet && rk) fail(CtapStatus.PUAT_REQUIRED);
     }
     if (p.has(0x0a)) fail(CtapStatus.INVALID_PARAMETER); // not enterprise-attestation capable
@@ -948,7 +966,7 @@ export class Authenticator {
     if (uvOpt === true && !this.config.builtInUv) fail(CtapStatus.INVALID_OPTION);
     if (!pinUvAuthParam && uvOpt !== true && this.state.alwaysUv && up) {
       if (this.config.builtInUv) uvOpt = true;
-      else fail(this.pinSet ? CtapStatus.PUAT_REQUIRED : CtapStatus.PIN_NOT_SET);
+      else fail(CtapStatus.PUAT_REQUIRED);
     }
 
     let uv = false;
@@ -991,6 +1009,8 @@ export class Authenticator {
     let credBlob = false;
     if (extensions) {
       const hs = optional(extensions, 'hmac-secret', asMap);
+      // hmac-secret needs user presence (§12.5; OpenSK: UNSUPPORTED_OPTION).
+      if (hs && !up) fail(CtapStatus.UNSUPPORTED_OPTION);
       if (hs) hmacSecret = this.hmacSecretInput(hs);
       credBlob = optional(extensions, 'credBlob', asBool) ?? false;
     }
@@ -1047,7 +1067,7 @@ export class Authenticator {
     }
     if (!protocol.verify(shared, saltEnc, saltAuth)) fail(CtapStatus.PIN_AUTH_INVALID);
     const salts = protocol.decrypt(shared, saltEnc);
-    if (!salts || (salts.length !== 32 && salts.length !== 64)) fail(CtapStatus.INVALID_LENGTH);
+    if (!salts || (salts.length !== 32 && salts.length !== 64)) fail(CtapStatus.INVALID_PARAMETER);
     return { protocol, sharedSecret: shared, salts };
   }
 
@@ -1209,8 +1229,8 @@ export class Authenticator {
         if (boundRp !== undefined && !this.token.legacy && stored.rpId !== boundRp)
           fail(CtapStatus.PIN_AUTH_INVALID);
         if (b64u(userId) !== stored.userId) fail(CtapStatus.INVALID_PARAMETER);
-        const name = optional(user, 'name', asText);
-        const displayName = optional(user, 'displayName', asText);
+        const name = crop64(optional(user, 'name', asText));
+        const displayName = crop64(optional(user, 'displayName', asText));
         // Absent or empty fields are removed (§6.8.6).
         if (name) stored.userName = name;
         else delete stored.userName;

@@ -269,12 +269,11 @@ describe('makeCredential / getAssertion', () => {
     const ctx = await withPin();
     expect((await ctx.p.ctap(0x01, mc({ rk: true }))).status).toBe(S.PUAT_REQUIRED);
     expect((await ctx.p.ctap(0x01, mc())).status).toBe(S.OK); // makeCredUvNotRqd
-    expect((await ctx.p.ctap(0x01, mc({ puat: new Uint8Array(0) }))).status).toBe(
-      S.PIN_AUTH_INVALID,
-    );
-    expect((await ctx.p.ctap(0x02, ga({ puat: new Uint8Array(0) }))).status).toBe(
-      S.PIN_AUTH_INVALID,
-    );
+    // CTAP 2.1 §6.1.2 step 1: PIN_INVALID once a PIN is set (2.0 said PIN_AUTH_INVALID).
+    expect((await ctx.p.ctap(0x01, mc({ puat: new Uint8Array(0) }))).status).toBe(S.PIN_INVALID);
+    expect((await ctx.p.ctap(0x02, ga({ puat: new Uint8Array(0) }))).status).toBe(S.PIN_INVALID);
+    // A real pinUvAuthParam on a key without a PIN.
+    expect((await p.ctap(0x01, mc({ puat: new Uint8Array(32) }))).status).toBe(S.PIN_NOT_SET);
   });
 
   it('pinUvAuthToken: permission, RP binding, single use after user presence, protocol match', async () => {
@@ -451,6 +450,27 @@ describe('makeCredential / getAssertion', () => {
     expect(key.credentialCount).toBe(2);
   });
 
+  it('crops stored user names to 64 bytes on a character boundary', async () => {
+    const { p, pin2 } = await withPin();
+    const t = (await pin2.token(PIN, PERM.mc | PERM.ga, 'example.com')).token as Uint8Array;
+    const long = 'å'.repeat(40); // 80 bytes
+    const params = mc({ rk: true, puat: pin2.authenticate(t, mc().get(1) as Uint8Array) });
+    params.set(
+      3,
+      new Map<string, CborValue>([
+        ['id', new Uint8Array(4)],
+        ['name', long],
+        ['displayName', 'x'.repeat(70)],
+      ]),
+    );
+    expect((await p.ctap(0x01, params)).status).toBe(S.OK);
+    const t2 = (await pin2.token(PIN, PERM.ga, 'example.com')).token as Uint8Array;
+    const a = await p.ctap(0x02, ga({ puat: pin2.authenticate(t2, ga().get(2) as Uint8Array) }));
+    const u = a.body?.get(4) as Map<string, string>;
+    expect(u.get('name')).toBe('å'.repeat(32));
+    expect(u.get('displayName')).toBe('x'.repeat(64));
+  });
+
   it('hmac-secret: stable per credential and salt, different with and without UV', async () => {
     const { p, pin2 } = await withPin();
     const made = await p.ctap(0x01, mc({ ext: new Map([['hmac-secret', true]]) }));
@@ -486,6 +506,22 @@ describe('makeCredential / getAssertion', () => {
         'hex',
       );
     };
+    const { cose, shared } = await pin2.keyAgreement();
+    const saltEnc = pin2.encrypt(shared, new Uint8Array(32));
+    const hsExt = new Map<string, CborValue>([
+      [
+        'hmac-secret',
+        new Map<number, CborValue>([
+          [1, cose],
+          [2, saltEnc],
+          [3, pin2.authenticate(shared, saltEnc)],
+          [4, 2],
+        ]),
+      ],
+    ]);
+    expect((await p.ctap(0x02, ga({ allow: [id], ext: hsExt, up: false }))).status).toBe(
+      S.UNSUPPORTED_OPTION,
+    );
     const a = await secret(false);
     expect(await secret(false)).toBe(a);
     expect(await secret(true)).not.toBe(a);
