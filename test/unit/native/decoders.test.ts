@@ -258,3 +258,48 @@ describe('decoder fuzzing: typed errors only', () => {
     );
   });
 });
+
+describe('CTAP 2.0-era keys', () => {
+  it('a minimal getInfo gets spec defaults; PIN protocol 1 and preview credMgmt are chosen', async () => {
+    const { credMgmtCommand } = await import('../../../native/ctap2/credMgmt');
+    const { selectPinProtocol } = await import('../../../native/ctap2/clientPin');
+    const info = decodeGetInfoResponse(
+      new Map<number, unknown>([
+        [1, ['U2F_V2', 'FIDO_2_0']],
+        [3, new Uint8Array(16)],
+        [
+          4,
+          new Map<unknown, unknown>([
+            ['credentialMgmtPreview', true],
+            ['clientPin', true],
+            [7, 'junk'],
+          ]),
+        ],
+      ]),
+    );
+    expect(info).toMatchObject({
+      maxMsgSize: 1024,
+      minPinLength: 4,
+      forcePinChange: false,
+      pinUvAuthProtocols: [],
+    });
+    expect(info.options).toEqual({ credentialMgmtPreview: true, clientPin: true });
+    expect(selectPinProtocol(info)).toBe(1);
+    expect(credMgmtCommand(info)).toBe(0x41);
+    expect(
+      credMgmtCommand({ ...info, options: { credMgmt: true, credentialMgmtPreview: true } }),
+    ).toBe(0x0a);
+  });
+
+  it('getInfo without versions or with a bad aaguid is invalid-cbor', () => {
+    expect(() => decodeGetInfoResponse(new Map([[3, new Uint8Array(16)]]))).toThrow(TransportError);
+    expect(() =>
+      decodeGetInfoResponse(
+        new Map<number, unknown>([
+          [1, ['FIDO_2_0']],
+          [3, new Uint8Array(15)],
+        ]),
+      ),
+    ).toThrow(expect.objectContaining({ code: 'invalid-cbor' }));
+  });
+});
