@@ -1308,8 +1308,10 @@ export class Authenticator {
     if (sub === 0x01) fail(CtapStatus.INVALID_PARAMETER); // enableEnterpriseAttestation: not EA capable
     if (sub !== 0x02 && sub !== 0x03) fail(CtapStatus.INVALID_SUBCOMMAND);
     const param = optional(p, 0x04, asBytes);
+    // Protected by a PIN, or alwaysUv on (except to switch it off): authorization required.
+    const enforceUv = sub !== 0x02 && this.state.alwaysUv;
     if (param === undefined) {
-      if (this.pinSet) fail(CtapStatus.PUAT_REQUIRED);
+      if (this.pinSet || enforceUv) fail(CtapStatus.PUAT_REQUIRED);
     } else {
       if (!p.has(0x03)) fail(CtapStatus.MISSING_PARAMETER);
       const protocol = this.protocol(p.get(0x03));
