@@ -172,7 +172,7 @@ describe('enrollment contract: phone and email', () => {
       (await refusal(() => api.emailConfirmInPerson({ enrollmentId: started.enrollmentId }, ctx)))
         .code,
     ).toBe('session.operatorRequired');
-    expect(api.contactOptions({}, ctx)).toEqual({
+    expect(await api.contactOptions({}, ctx)).toEqual({
       gateway: 'outbox',
       canConfirmInPerson: false,
       demo: true,
@@ -186,7 +186,7 @@ describe('enrollment contract: phone and email', () => {
     expect((await refusal(() => prodApi.demoMessage({ enrollmentId: 'x' }, ctx))).code).toBe(
       'session.forbidden',
     );
-    expect(prodApi.contactOptions({}, ctx).demo).toBe(false);
+    expect((await prodApi.contactOptions({}, ctx)).demo).toBe(false);
   });
 });
 
