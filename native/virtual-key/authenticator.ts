@@ -587,7 +587,7 @@ export class Authenticator {
     required(p, 0x03, asMap);
     const newPinEnc = required(p, 0x05, asBytes);
     const param = required(p, 0x04, asBytes);
-    if (this.pinSet) fail(CtapStatus.NOT_ALLOWED);
+    if (this.pinSet) fail(CtapStatus.PIN_AUTH_INVALID); // §6.5.5.5 step 3 (changePIN is the way)
     const shared = this.sharedSecret(p, protocol);
     if (!protocol.verify(shared, newPinEnc, param)) fail(CtapStatus.PIN_AUTH_INVALID);
     const pin = this.acceptNewPin(protocol, shared, newPinEnc);

@@ -178,7 +178,7 @@ describe('clientPIN retry semantics (§6.5.5)', () => {
     expect(await pin.changePin(PIN, '5678')).toBe(S.PIN_BLOCKED);
   });
 
-  it('setPIN / changePIN policy: min length, NOT_ALLOWED when set, bad pinUvAuthParam, PIN_NOT_SET', async () => {
+  it('setPIN / changePIN policy: min length, PIN_AUTH_INVALID when set, bad pinUvAuthParam, PIN_NOT_SET', async () => {
     const { p, pin2 } = await open();
     expect((await pin2.token(PIN, PERM.ga)).status).toBe(S.PIN_NOT_SET);
     expect(await pin2.changePin(PIN, '5678')).toBe(S.PIN_NOT_SET);
@@ -198,7 +198,7 @@ describe('clientPIN retry semantics (§6.5.5)', () => {
     );
     expect(r.status).toBe(S.PIN_AUTH_INVALID);
     expect(await pin2.setPin(PIN)).toBe(S.OK);
-    expect(await pin2.setPin('99999')).toBe(S.NOT_ALLOWED);
+    expect(await pin2.setPin('99999')).toBe(S.PIN_AUTH_INVALID);
     expect(await pin2.changePin(PIN, '24680')).toBe(S.OK);
     expect((await pin2.token('24680', PERM.ga)).status).toBe(S.OK);
     expect(
