@@ -410,6 +410,16 @@ function DeleteMethodDialog({
   const [error, setError] = useState<ContractError | null>(null);
   const [busy, setBusy] = useState(false);
 
+  // The safe choice has focus first, so Enter never deletes by accident (after showModal,
+  // which focuses the first control itself).
+  useEffect(() => {
+    const timer = setTimeout(
+      () => document.querySelector<HTMLElement>('[data-testid="delete-cancel"]')?.focus(),
+      0,
+    );
+    return () => clearTimeout(timer);
+  }, []);
+
   const confirm = async () => {
     if (busy) return;
     setBusy(true);
@@ -437,8 +447,7 @@ function DeleteMethodDialog({
       onClose={() => onClose(false)}
       actions={
         <>
-          {/* The safe choice has focus first, so Enter never deletes by accident. */}
-          <Button onClick={() => onClose(false)} autoFocus>
+          <Button onClick={() => onClose(false)} data-testid="delete-cancel">
             {t('common.cancel')}
           </Button>
           <Button

@@ -117,7 +117,7 @@ export function SecurityKeyFlow({ person, onDone }: FlowProps) {
         if (current.name === 'error' || current.name === 'done' || current.name === 'insert')
           return;
         operation.current = null;
-        fail({ kind: 'station', code: 'securityKey.removed' }, {});
+        fail({ kind: 'station', code: 'securityKey.removed' }, { deviceId });
       }),
     [api, fail],
   );
@@ -155,7 +155,7 @@ export function SecurityKeyFlow({ person, onDone }: FlowProps) {
       return;
     }
     operation.current = null;
-    if (!r.ok) return fail(r.error, {});
+    if (!r.ok) return fail(r.error, { deviceId });
     enrollmentId.current = r.value.enrollmentId;
     setStep({ name: 'info', key: r.value, deviceId });
   };
@@ -205,10 +205,10 @@ export function SecurityKeyFlow({ person, onDone }: FlowProps) {
     </Button>
   );
 
-  const virtualPanel =
-    demo && (step.name === 'insert' || stateVirtual(step)) ? (
-      <VirtualKeyPanel deviceId={stateVirtual(step) ? stateDevice(step) : undefined} />
-    ) : null;
+  // Demo mode: the staff-training controls of the virtual key, under every step.
+  const virtualPanel = demo ? (
+    <VirtualKeyPanel deviceId={stateVirtual(step) ? stateDevice(step) : undefined} />
+  ) : null;
 
   let body;
   switch (step.name) {
@@ -246,7 +246,7 @@ export function SecurityKeyFlow({ person, onDone }: FlowProps) {
         <PinStep
           keyInfo={step.key}
           onAccepted={() => void register(step.key, step.deviceId)}
-          onFatal={(error) => fail(error, {})}
+          onFatal={(error) => fail(error, { deviceId: step.deviceId })}
           cancelButton={cancelButton}
         />
       );
