@@ -1,6 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { Secret } from 'otpauth';
 import { encodeCanonical } from '../../native/cbor';
+import { searchKeys } from '../db/searchKeys';
 import type { StationContext } from './context';
 import type { MethodRegistry } from './methods/registry';
 import { slowHash } from './secrets';
@@ -134,8 +135,8 @@ export function seedDemo(ctx: StationContext, methods: MethodRegistry): void {
   const now = ctx.clock().toISOString();
   const insertPerson = ctx.db.prepare(
     `INSERT INTO people (upn, display_name, department, email, mobile, status, sspr_enabled,
-       password_managed_externally, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       password_managed_externally, created_at, updated_at, search_name, search_sort)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const ids = new Map<string, PersonId>();
   for (const p of DEMO_PEOPLE) {
@@ -150,6 +151,8 @@ export function seedDemo(ctx: StationContext, methods: MethodRegistry): void {
       p.passwordManagedExternally ? 1 : 0,
       now,
       now,
+      searchKeys(p.displayName).name,
+      searchKeys(p.displayName).sort,
     );
     const id = Number(info.lastInsertRowid);
     ids.set(p.upn, id);

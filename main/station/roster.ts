@@ -1,3 +1,4 @@
+import { searchKeys } from '../db/searchKeys';
 import type { StationContext } from './context';
 import { csvLine, parseCsv } from './csv';
 import { StationError, type RowError } from './errors';
@@ -160,26 +161,51 @@ export class RosterService {
     const { candidates, errors } = this.analyse(csv);
     const now = this.ctx.clock().toISOString();
     const insert = this.ctx.db.prepare(
-      `INSERT INTO people (upn, display_name, department, email, mobile, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO people (upn, display_name, department, email, mobile, created_at, updated_at,
+         search_name, search_sort)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const update = this.ctx.db.prepare(
-      'UPDATE people SET display_name = ?, department = ?, email = ?, mobile = ?, updated_at = ? WHERE id = ?',
+      `UPDATE people SET display_name = ?, department = ?, email = ?, mobile = ?, updated_at = ?,
+         search_name = ?, search_sort = ? WHERE id = ?`,
     );
     let created = 0;
     let updated = 0;
-    this.ctx.db.transaction(() => {
-      for (const c of candidates) {
-        if (c.action === 'create') {
-          insert.run(c.upn, c.displayName, c.department, c.email, c.mobile, now, now);
-          created++;
-        } else if (c.action === 'update') {
-          update.run(c.displayName, c.department, c.email, c.mobile, now, c.id);
-          updated++;
+    // A large import fits in the page cache instead of spilling into the WAL mid-transaction.
+    const cacheSize = this.ctx.db.pragma('cache_size', { simple: true }) as number;
+    if (candidates.length > 10_000) this.ctx.db.pragma('cache_size = -262144');
+    try {
+      this.ctx.db.transaction(() => {
+        for (const c of candidates) {
+          if (c.action === 'create') {
+            const k = searchKeys(c.displayName);
+            insert.run(
+              c.upn,
+              c.displayName,
+              c.department,
+              c.email,
+              c.mobile,
+              now,
+              now,
+              k.name,
+              k.sort,
+            );
+            created++;
+          } else if (c.action === 'update') {
+            const k = searchKeys(c.displayName);
+            update.run(c.displayName, c.department, c.email, c.mobile, now, k.name, k.sort, c.id);
+            updated++;
+          }
         }
-      }
-      this.ctx.audit.append('roster.imported', null, { created, updated, rejected: errors.length });
-    })();
+        this.ctx.audit.append('roster.imported', null, {
+          created,
+          updated,
+          rejected: errors.length,
+        });
+      })();
+    } finally {
+      this.ctx.db.pragma(`cache_size = ${cacheSize}`);
+    }
     return { created, updated, unchanged: candidates.length - created - updated, errors };
   }
 

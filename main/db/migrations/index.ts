@@ -4,6 +4,7 @@ import { m002AuditAndSettings } from './002_audit_and_settings';
 import { m003OathTokenInventory } from './003_oath_token_inventory';
 import { m004PassesAndOperators } from './004_passes_and_operators';
 import { m005VerificationAndOutbox } from './005_verification_and_outbox';
+import { m006SearchKeys } from './006_search_keys';
 
 /** One numbered, forward-only schema step (Signal-Desktop style). */
 export interface Migration {
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m003OathTokenInventory,
   m004PassesAndOperators,
   m005VerificationAndOutbox,
+  m006SearchKeys,
 ];

@@ -213,4 +213,24 @@ describe('each migration', () => {
     expect(db.prepare('SELECT count(*) AS n FROM verification_codes').get()).toEqual({ n: 0 });
     expect(db.prepare('SELECT person_id FROM outbox').get()).toEqual({ person_id: null });
   });
+
+  it('006 search keys: FTS replaced by folded name keys, existing people backfilled', () => {
+    db = openDatabase({ path: join(dir, 'r.sqlite'), migrations: MIGRATIONS.slice(0, 5) });
+    db.prepare(
+      'INSERT INTO people (upn, display_name, created_at, updated_at) VALUES (?, ?, ?, ?)',
+    ).run('a@x.org', 'Åsa Örn-Ståhl', NOW, NOW);
+    migrate(db, MIGRATIONS.slice(0, 6));
+    expect(schemaVersion(db)).toBe(6);
+    expect(tables(db)).not.toContain('people_fts');
+    expect(db.prepare('SELECT search_name, search_sort FROM people').get()).toEqual({
+      search_name: 'asa orn stahl',
+      search_sort: 'stahl asa orn',
+    });
+    const plan = db
+      .prepare(
+        "EXPLAIN QUERY PLAN SELECT id FROM people WHERE search_name >= 'as' AND search_name < 'as\uffff' ORDER BY search_name LIMIT 20",
+      )
+      .all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join()).toMatch(/USING (COVERING )?INDEX people_search_name/);
+  });
 });

@@ -130,6 +130,13 @@ describe('CSV', () => {
       { line: 4, cells: ['b@x.org', 'multi\nline "q"'] },
     ]);
   });
+  it('keeps empty and trailing fields, unterminated quotes do not hang', () => {
+    expect(parseCsv('a,b,c\n1,,3\n4,5,\n"x\n').rows.map((r) => r.cells)).toEqual([
+      ['1', '', '3'],
+      ['4', '5', ''],
+      ['x\n'],
+    ]);
+  });
   it('round-trips any text that does not look like a formula (property)', () => {
     const cell = fc.string().filter((s) => !/^[=+\-@\t\r]/.test(s));
     fc.assert(
