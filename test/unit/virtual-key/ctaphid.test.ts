@@ -169,10 +169,10 @@ describe('CTAPHID while a CBOR request waits for a touch', () => {
   });
 
   it('a touch completes the request; a manual timeout is USER_ACTION_TIMEOUT; deny is OPERATION_DENIED', async () => {
-    const key = newKey({ touch: 'manual', touchTimeoutMs: 150 });
+    const key = newKey({ touch: 'manual', touchTimeoutMs: 400 });
     const p = new TestPlatform(key.connect());
     await p.init();
-    key.once('upneeded', () => setTimeout(() => key.touch(), 120));
+    key.once('upneeded', () => setTimeout(() => key.touch(), 250));
     const touched = await p.ctap(0x0b);
     expect(touched.status).toBe(0);
     expect(touched.keepalives.length).toBeGreaterThanOrEqual(1);
