@@ -68,7 +68,8 @@ try {
 }
 const failedSteps = steps.filter((s) => !s.ok);
 console.log('\n=== summary');
-for (const s of steps) console.log(`${s.ok ? 'ok  ' : 'FAIL'} ${s.name} (${s.seconds.toFixed(1)} s)`);
+for (const s of steps)
+  console.log(`${s.ok ? 'ok  ' : 'FAIL'} ${s.name} (${s.seconds.toFixed(1)} s)`);
 // A failing non-test step (typecheck, lint, bench) counts as one failed check.
 failed += failedSteps.filter((s) => s.name !== 'unit + integration' && s.name !== 'e2e').length;
 if (failedSteps.length > 0 && failed === 0) failed = failedSteps.length;
