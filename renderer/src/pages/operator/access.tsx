@@ -93,7 +93,14 @@ export function useIdleTimer(
       lastEvent = t;
       reset();
     };
-    const events = ['keydown', 'pointerdown', 'pointermove', 'wheel', 'touchstart'] as const;
+    const events = [
+      'keydown',
+      'input',
+      'pointerdown',
+      'pointermove',
+      'wheel',
+      'touchstart',
+    ] as const;
     for (const e of events) window.addEventListener(e, onInput, { passive: true });
     const timer = setInterval(() => setNow(Date.now()), 250);
     return () => {
