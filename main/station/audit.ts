@@ -102,29 +102,36 @@ export class AuditLog {
     );
   }
 
-  /** Appends one entry; call inside the transaction that makes the change it records. */
+  /**
+   * Appends one entry. Call it inside the transaction that makes the change it records, so the
+   * change and its audit row commit together; standalone calls are atomic on their own.
+   */
   append(action: AuditAction, personId: PersonId | null, details: AuditDetails = {}): number {
     for (const key of Object.keys(details)) {
       if (FORBIDDEN_DETAIL.test(key)) throw new Error(`audit detail "${key}" looks secret`);
     }
     const actor = this.actor();
-    const prev = this.last.get() as { seq: number; hash: Buffer } | undefined;
-    const row = {
-      seq: (prev?.seq ?? 0) + 1,
-      at: this.clock().toISOString(),
-      station_id: this.stationId,
-      actor_kind: actor.kind,
-      actor_id: actor.id,
-      actor_label: actor.label,
-      action,
-      person_id: personId,
-      details: JSON.stringify(details),
-      prev_hash: prev?.hash ?? GENESIS,
-    };
-    const hash = this.rowHash(row);
-    this.insert.run({ ...row, hash });
-    this.setHead.run(this.headValue(row.seq, hash));
-    return row.seq;
+    // Read-previous, insert and head update commit together even when a caller appends outside
+    // a transaction (inside one, better-sqlite3 nests this as a savepoint).
+    return this.db.transaction(() => {
+      const prev = this.last.get() as { seq: number; hash: Buffer } | undefined;
+      const row = {
+        seq: (prev?.seq ?? 0) + 1,
+        at: this.clock().toISOString(),
+        station_id: this.stationId,
+        actor_kind: actor.kind,
+        actor_id: actor.id,
+        actor_label: actor.label,
+        action,
+        person_id: personId,
+        details: JSON.stringify(details),
+        prev_hash: prev?.hash ?? GENESIS,
+      };
+      const hash = this.rowHash(row);
+      this.insert.run({ ...row, hash });
+      this.setHead.run(this.headValue(row.seq, hash));
+      return row.seq;
+    })();
   }
 
   list(opts: { personId?: PersonId; limit?: number; beforeSeq?: number } = {}): AuditEntry[] {
