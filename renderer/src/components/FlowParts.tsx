@@ -116,16 +116,14 @@ export function cleanCode(typed: string): string {
   return typed.replace(/\D/g, '');
 }
 
-export function FlowSuccess({ title, children }: { title: string; children: ReactNode }) {
+/** The success message under the step's own heading (which already says what was added). */
+export function FlowSuccess({ children }: { children: ReactNode }) {
   return (
     <div className="ks-flow-success" role="status">
       <span className="ks-flow-success__mark" aria-hidden="true">
         ✓
       </span>
-      <div>
-        <p className="ks-flow-success__title">{title}</p>
-        {children}
-      </div>
+      <div className="ks-flow-success__body">{children}</div>
     </div>
   );
 }

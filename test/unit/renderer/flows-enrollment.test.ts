@@ -10,7 +10,7 @@ import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollmentHandlers } from '../../../main/api/enrollment';
 import type { CallContext } from '../../../main/api/dispatch';
-import { openStation, type Station } from '../../../main/station';
+import { DEMO_OPERATOR, openStation, type Station } from '../../../main/station';
 import { contract } from '../../../preload/contract';
 import { flowErrorMessage, cleanCode } from '../../../renderer/src/components/FlowParts';
 import { countryOptions } from '../../../renderer/src/flows/phone/countries';
@@ -179,6 +179,41 @@ describe('enrollment contract: phone and email', () => {
     });
     const method = await api.emailComplete({ enrollmentId: started.enrollmentId, code }, ctx);
     expect(method.kind).toBe('email');
+  });
+
+  it('a signed-in operator confirms a number in person (no code sent)', async () => {
+    const op = openStation({ dataDir: join(dir, 'operator'), demo: true });
+    try {
+      const opApi = enrollmentHandlers(op, { gateway: 'outbox' });
+      op.auth.signInOperator(DEMO_OPERATOR.username, DEMO_OPERATOR.password);
+      expect((await opApi.contactOptions({}, ctx)).canConfirmInPerson).toBe(true);
+      const lars = String(op.people.search('Lars', { limit: 1 })[0].id);
+      const outboxBefore = op.outbox.list().length;
+      const started = await opApi.phoneBegin(
+        {
+          personId: lars,
+          kind: 'phoneSms',
+          number: '0701112233',
+          country: 'SE',
+          delivery: 'inPerson',
+        },
+        ctx,
+      );
+      expect(started.delivery).toBe('inPerson');
+      expect(op.outbox.list().length).toBe(outboxBefore);
+      const method = await opApi.phoneConfirmInPerson({ enrollmentId: started.enrollmentId }, ctx);
+      expect(method.kind).toBe('phoneSms');
+      // A code can't complete an in-person enrollment.
+      expect(
+        (
+          await refusal(() =>
+            opApi.phoneComplete({ enrollmentId: started.enrollmentId, code: '000000' }, ctx),
+          )
+        ).code,
+      ).toBe('enrollment.notFound');
+    } finally {
+      op.close();
+    }
   });
 
   it('a production station never shows outbox messages in the flow', async () => {

@@ -264,7 +264,7 @@ export function AuthenticatorAppFlow({ person, onDone }: FlowProps) {
             </Button>
           }
         >
-          <FlowSuccess title={t('authApp.success.heading')}>
+          <FlowSuccess>
             <p>{added?.isDefault ? t('authApp.success.default') : t('authApp.success.body')}</p>
           </FlowSuccess>
         </FlowStep>

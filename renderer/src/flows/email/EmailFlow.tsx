@@ -231,7 +231,7 @@ export function EmailFlow({ person, onDone }: FlowProps) {
         </Button>
       }
     >
-      <FlowSuccess title={t('email.success.heading')}>
+      <FlowSuccess>
         <p>{t('email.success.body', { address: started?.address ?? '' })}</p>
       </FlowSuccess>
     </FlowStep>

@@ -73,7 +73,7 @@ export function OathTokenFlow({ person, onDone }: FlowProps) {
           </Button>
         }
       >
-        <FlowSuccess title={t('oath.success.heading')}>
+        <FlowSuccess>
           <p>{t('oath.success.body', { serial: added.detail })}</p>
           {added.isDefault ? <p>{t('enroll.nowDefault')}</p> : null}
         </FlowSuccess>

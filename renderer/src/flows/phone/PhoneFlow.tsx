@@ -312,7 +312,7 @@ export function PhoneFlow({ person, onDone, preferred }: FlowProps & { preferred
         </Button>
       }
     >
-      <FlowSuccess title={t('phone.success.heading')}>
+      <FlowSuccess>
         <p>
           {started?.kind === 'phoneCall'
             ? t('phone.success.call', { number: started?.display ?? '' })

@@ -120,7 +120,7 @@ export function SecurityQuestionsFlow({ person, onDone }: FlowProps) {
           </Button>
         }
       >
-        <FlowSuccess title={t('questions.success.heading')}>
+        <FlowSuccess>
           <p>{t('questions.success.body', { count: bank.required })}</p>
         </FlowSuccess>
       </FlowStep>
