@@ -35,12 +35,16 @@ export async function openPerson(
 export const PIN = '482915';
 
 /** "Insert your security key" → the (only) virtual key → Next; waits for the key info page. */
-export async function chooseKey(dialog: Locator, lang: Lang, number = 1): Promise<void> {
+/** `number` when several virtual keys are inserted ("Virtual key (demo) 2"). */
+export async function chooseKey(dialog: Locator, lang: Lang, number?: number): Promise<void> {
   // Visible, not necessarily focused: a test may just have used the demo panel.
   await expect(
     dialog.getByRole('heading', { level: 3, name: msg(lang, 'securityKey.insert.title') }),
   ).toBeVisible();
-  const name = msg(lang, 'securityKey.insert.virtualKey', { number });
+  const name =
+    number === undefined
+      ? msg(lang, 'securityInfo.virtualKey')
+      : msg(lang, 'securityKey.insert.virtualKey', { number });
   const devices = dialog.getByTestId('security-key-devices');
   await expect(devices).toContainText(name);
   const radio = devices.getByRole('radio', { name });

@@ -20,6 +20,7 @@ import { useApi, useCall } from '../api/ApiProvider';
 import { securityInfoFlows, type FlowProps } from '../flows';
 import { useI18n } from '../i18n/I18nProvider';
 import { routeHref } from '../router';
+import { describeMethod, methodDetail } from './methodDetail';
 import { Wizard } from './WizardPage';
 import './wizard.css';
 
@@ -29,8 +30,6 @@ type OpenDialog =
   | { kind: 'changeDefault' }
   | { kind: 'delete'; method: MethodSummary }
   | null;
-
-type Translate = ReturnType<typeof useI18n>['t'];
 
 /**
  * SPEC §3.1: the person's methods, the default sign-in method, add / change / delete, and what
@@ -88,7 +87,9 @@ function SecurityInfoView({
   onChanged(): void;
   onOpenWizard(): void;
 }) {
-  const { t, tDynamic, formatDate } = useI18n();
+  const i18n = useI18n();
+  const { t, tDynamic, formatDate } = i18n;
+  const describe = (m: MethodSummary) => describeMethod(m, i18n);
   const [open, setOpen] = useState<OpenDialog>(null);
   const kindName = (kind: MethodKind) => tDynamic(`methods.kind.${kind}`, kind);
   const defaultMethod = info.methods.find((m) => m.id === info.defaultMethodId) ?? null;
@@ -138,9 +139,7 @@ function SecurityInfoView({
       <div className="ks-default-method">
         <span className="ks-default-method__label">{t('securityInfo.defaultMethod')}</span>{' '}
         <strong data-testid="default-method">
-          {defaultMethod
-            ? `${kindName(defaultMethod.kind)} – ${methodDetail(defaultMethod, t)}`
-            : t('securityInfo.noDefault')}
+          {defaultMethod ? describe(defaultMethod) : t('securityInfo.noDefault')}
         </strong>{' '}
         {mfaMethods.length > 0 ? (
           <Button
@@ -201,9 +200,7 @@ function SecurityInfoView({
                 <td className="ks-methods__actions">
                   <Button
                     variant="link"
-                    aria-label={t('securityInfo.deleteMethod', {
-                      method: `${kindName(m.kind)} – ${methodDetail(m, t)}`,
-                    })}
+                    aria-label={t('securityInfo.deleteMethod', { method: describe(m) })}
                     onClick={() => setOpen({ kind: 'delete', method: m })}
                   >
                     {t('securityInfo.delete')}
@@ -235,17 +232,12 @@ function SecurityInfoView({
         <ChangeDefaultDialog
           info={info}
           candidates={mfaMethods}
-          describe={(m) => `${kindName(m.kind)} – ${methodDetail(m, t)}`}
+          describe={describe}
           onClose={done}
         />
       ) : null}
       {open?.kind === 'delete' ? (
-        <DeleteMethodDialog
-          info={info}
-          method={open.method}
-          describe={(m) => `${kindName(m.kind)} – ${methodDetail(m, t)}`}
-          onClose={done}
-        />
+        <DeleteMethodDialog info={info} method={open.method} describe={describe} onClose={done} />
       ) : null}
     </>
   );
@@ -482,18 +474,4 @@ function MethodError({ error }: { error: ContractError | null }) {
       ) : null}
     </div>
   );
-}
-
-function methodDetail(m: MethodSummary, t: Translate): string {
-  if (m.securityKey) {
-    const model = m.securityKey.isVirtual ? t('securityInfo.virtualKey') : m.securityKey.model;
-    return model && model !== m.securityKey.name
-      ? `${m.securityKey.name} (${model})`
-      : m.securityKey.name;
-  }
-  if (m.kind === 'securityQuestions' && /^\d+$/.test(m.detail)) {
-    return t('securityInfo.questionCount', { count: Number(m.detail) });
-  }
-  // The kind is named in its own (translated) column; the detail may be empty.
-  return m.detail || '–';
 }

@@ -16,6 +16,7 @@ import { useApi } from '../api/ApiProvider';
 import { Button, ErrorNotice, Icon, Loading, methodIconName, Stepper } from '../components';
 import { securityInfoFlows } from '../flows';
 import { useI18n } from '../i18n/I18nProvider';
+import { describeMethod } from './methodDetail';
 import './wizard.css';
 
 export interface WizardProps {
@@ -37,7 +38,8 @@ type Phase =
 
 export function Wizard({ person, methodsBefore, onExit, allowLater = true }: WizardProps) {
   const api = useApi();
-  const { t, tDynamic } = useI18n();
+  const i18n = useI18n();
+  const { t, tDynamic } = i18n;
   const kindName = (kind: MethodKind) => tDynamic(`methods.kind.${kind}`, kind);
   const [phase, setPhase] = useState<Phase>({ name: 'loading' });
   const [steps, setSteps] = useState<MethodKind[]>([]);
@@ -141,12 +143,7 @@ export function Wizard({ person, methodsBefore, onExit, allowLater = true }: Wiz
                 <ul className="ks-wizard__added" data-testid="wizard-added">
                   {phase.added.map((m) => (
                     <li key={m.id}>
-                      <Icon name={methodIconName(m.kind)} /> <strong>{kindName(m.kind)}</strong>
-                      {m.securityKey
-                        ? ` – ${m.securityKey.name}`
-                        : m.detail
-                          ? ` – ${m.detail}`
-                          : ''}
+                      <Icon name={methodIconName(m.kind)} /> {describeMethod(m, i18n)}
                     </li>
                   ))}
                 </ul>

@@ -343,6 +343,16 @@ export function SecurityKeyFlow({ person, onDone }: FlowProps) {
   );
 }
 
+/**
+ * getInfo firmwareVersion (0x0E) is one vendor-defined integer; the common encoding (YubiKey,
+ * the virtual key) is major/minor/patch in three bytes: 0x050403 → 5.4.3.
+ */
+function formatFirmware(firmware: string | null): string | null {
+  if (firmware === null || !/^\d{1,10}$/.test(firmware)) return firmware;
+  const n = Number(firmware);
+  return n > 0xffff && n <= 0xffffff ? `${n >> 16}.${(n >> 8) & 0xff}.${n & 0xff}` : firmware;
+}
+
 function stateDevice(step: Step): string | undefined {
   return 'deviceId' in step ? step.deviceId : undefined;
 }
@@ -392,9 +402,12 @@ function InsertStep({
   const selected =
     list.find((d) => d.deviceId === chosen)?.deviceId ??
     (list.length === 1 ? list[0].deviceId : null);
+  const virtualCount = list.filter((d) => d.virtual).length;
   const label = (d: KeyDevice, i: number) =>
     d.virtual
-      ? t('securityKey.insert.virtualKey', { number: i + 1 })
+      ? virtualCount > 1
+        ? t('securityKey.insert.virtualKey', { number: i + 1 })
+        : t('securityInfo.virtualKey')
       : (d.productName ?? t('securityKey.insert.unnamedKey'));
   const virtualIndex = (d: KeyDevice) => list.filter((x) => x.virtual).indexOf(d);
 
@@ -487,7 +500,7 @@ function KeyInfoStep({
           {keyInfo.isVirtual ? t('securityInfo.virtualKey') : keyInfo.model}
         </dd>
         <dt>{t('securityKey.info.firmware')}</dt>
-        <dd>{keyInfo.firmware ?? t('securityKey.info.unknown')}</dd>
+        <dd>{formatFirmware(keyInfo.firmware) ?? t('securityKey.info.unknown')}</dd>
         <dt>{t('securityKey.info.pin')}</dt>
         <dd data-testid="key-pin-state">
           {keyInfo.pinSet
