@@ -22,7 +22,13 @@ import {
 } from './keys';
 import { KeyAgreementError, PinUvAuthProtocol, type PinProtocolVersion } from './pinProtocol';
 import type { RandomSource } from './rng';
-import { MAX_PIN_RETRIES, type StoredCredential, type VirtualKeyState } from './state';
+import {
+  MAX_PIN_RETRIES,
+  pinMatches,
+  storePin,
+  type StoredCredential,
+  type VirtualKeyState,
+} from './state';
 import { sign } from 'node:crypto';
 
 /** pinUvAuthToken permissions (CTAP 2.1 §6.5.5.7). */
@@ -564,7 +570,7 @@ export class Authenticator {
     protocol: PinUvAuthProtocol,
     shared: Uint8Array,
     newPinEnc: Uint8Array,
-  ): { hashHex: string; codePoints: number } {
+  ): { hash: Uint8Array; codePoints: number } {
     const padded = protocol.decrypt(shared, newPinEnc);
     if (!padded) fail(CtapStatus.PIN_AUTH_INVALID);
     if (padded.length !== 64) fail(CtapStatus.INVALID_PARAMETER);
@@ -580,7 +586,7 @@ export class Authenticator {
     }
     const codePoints = [...pin].length;
     if (codePoints < this.state.minPinLength) fail(CtapStatus.PIN_POLICY_VIOLATION);
-    return { hashHex: hex(sha256(pinBytes).subarray(0, 16)), codePoints };
+    return { hash: sha256(pinBytes).subarray(0, 16), codePoints };
   }
 
   private setPin(p: CborMap, protocol: PinUvAuthProtocol): undefined {
@@ -591,7 +597,7 @@ export class Authenticator {
     const shared = this.sharedSecret(p, protocol);
     if (!protocol.verify(shared, newPinEnc, param)) fail(CtapStatus.PIN_AUTH_INVALID);
     const pin = this.acceptNewPin(protocol, shared, newPinEnc);
-    this.state.pin = pin;
+    this.state.pin = storePin(pin.hash, this.host.rng.bytes(16), pin.codePoints);
     this.state.pinRetries = MAX_PIN_RETRIES;
     this.state.forcePinChange = false;
     this.save();
@@ -616,7 +622,7 @@ export class Authenticator {
     this.state.pinRetries -= 1;
     this.save();
     const pinHash = protocol.decrypt(shared, pinHashEnc);
-    if (!pinHash || pinHash.length !== 16 || hex(pinHash) !== stored.hashHex) {
+    if (!pinHash || !pinMatches(stored, pinHash)) {
       for (const pp of this.protocols.values()) pp.regenerate();
       this.resetToken();
       this.consecutiveMismatches += 1;
@@ -642,9 +648,9 @@ export class Authenticator {
     this.checkPinHash(protocol, shared, pinHashEnc);
     const pin = this.acceptNewPin(protocol, shared, newPinEnc);
     // A forced change must actually change the PIN (§6.5.5.5).
-    if (this.state.forcePinChange && pin.hashHex === this.state.pin?.hashHex)
+    if (this.state.forcePinChange && this.state.pin && pinMatches(this.state.pin, pin.hash))
       fail(CtapStatus.PIN_POLICY_VIOLATION);
-    this.state.pin = pin;
+    this.state.pin = storePin(pin.hash, this.host.rng.bytes(16), pin.codePoints);
     this.state.forcePinChange = false;
     this.resetToken();
     this.save();

@@ -944,7 +944,14 @@ describe('attestation, determinism and state', () => {
     ).toBe(S.OK);
     key.unplug();
     expect(statePath && statSync(statePath).mode & 0o777).toBe(0o600);
-    expect(readFileSync(statePath, 'utf8')).not.toContain(PIN);
+    const file = readFileSync(statePath, 'utf8');
+    expect(file).not.toContain(PIN);
+    // Not even the PIN hash a key compares against: only a salted scrypt verifier.
+    const { createHash } = await import('node:crypto');
+    expect(file).not.toContain(
+      createHash('sha256').update(PIN).digest().subarray(0, 16).toString('hex'),
+    );
+    expect(file).toContain('verifierHex');
     const again = await open({ statePath, seed: undefined });
     expect(again.key.credentialCount).toBe(1);
     expect((await again.pin2.token(PIN, PERM.ga)).status).toBe(S.OK);
