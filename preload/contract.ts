@@ -22,7 +22,7 @@ import { securityKeyCalls } from './contract/security-key';
 import { settingsCalls } from './contract/settings';
 import { stationCalls } from './contract/station';
 import { operatorCalls } from './contract/operator';
-import { kioskCalls } from './contract/kiosk';
+import { kioskCalls, kioskEvents } from './contract/kiosk';
 import { rosterCalls } from './contract/roster';
 import { passesCalls } from './contract/passes';
 import { policyCalls } from './contract/policy';
@@ -49,6 +49,7 @@ export const contract = {
 export const contractEvents = {
   ...keyEvents,
   ...operationEvents,
+  ...kioskEvents,
   ...virtualKeyEvents,
 };
 

@@ -73,7 +73,9 @@ export async function openStationHost(
     mode: options.demo ? 'demo' : 'production',
   });
   const bus = new StationEventBus();
-  const access = new StationAccess(station, options.settings);
+  const access = new StationAccess(station, options.settings, {
+    onPersonSessionEnded: (reason) => bus.emit('kiosk.sessionEnded', { reason }),
+  });
   const keyDevices = new KeyDevices({ mode: station.mode, bus, dataDir: options.dataDir });
   const handlers = createHandlers({
     station,

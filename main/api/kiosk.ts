@@ -47,9 +47,9 @@ export function kioskHandlers(
       return access.status();
     },
 
-    finish() {
+    finish({ reason }) {
       // Whatever the reason, the person's session ends here; the renderer reloads itself.
-      if (station.session.actor.kind === 'person') station.auth.signOut();
+      access.endPersonSession(reason);
       return access.status();
     },
 

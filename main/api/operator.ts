@@ -25,6 +25,8 @@ export interface AccessOptions {
   /** Tests and demos: overrides the policy's kiosk idle timeout (seconds, 2–3600). */
   kioskIdleSeconds?: number;
   operatorIdleSeconds?: number;
+  /** A kiosk person's session ended (the desktop app rotates its kiosk window). */
+  onPersonSessionEnded?: (reason: 'done' | 'idle' | 'cancel' | 'expired') => void;
 }
 
 function envSeconds(name: string, min: number, max: number): number | undefined {
@@ -37,6 +39,7 @@ export class StationAccess implements AccessView {
   private readonly clock: () => number;
   private readonly kioskOverride: number | undefined;
   private readonly operatorIdle: number;
+  private readonly onPersonSessionEnded: AccessOptions['onPersonSessionEnded'];
 
   constructor(
     readonly station: Station,
@@ -45,6 +48,7 @@ export class StationAccess implements AccessView {
   ) {
     this.clock = options.clock ?? Date.now;
     this.lastActivity = this.clock();
+    this.onPersonSessionEnded = options.onPersonSessionEnded;
     this.kioskOverride =
       options.kioskIdleSeconds ?? envSeconds('KEYSTATION_KIOSK_IDLE_SECONDS', 2, 3600);
     this.operatorIdle =
@@ -100,7 +104,25 @@ export class StationAccess implements AccessView {
       actor.kind === 'person'
         ? this.kioskIdleSeconds() + this.kioskWarningSeconds()
         : this.operatorIdle + 30;
-    if (this.clock() - this.lastActivity > idle * 1000) this.station.session.clear();
+    if (this.clock() - this.lastActivity > idle * 1000) {
+      this.station.session.clear();
+      if (actor.kind === 'person') this.personSessionEnded('expired');
+    }
+  }
+
+  /** Ends a kiosk person's session (if one is open) and tells the host. */
+  endPersonSession(reason: 'done' | 'idle' | 'cancel'): void {
+    if (this.station.session.actor.kind !== 'person') return;
+    this.station.auth.signOut();
+    this.personSessionEnded(reason);
+  }
+
+  private personSessionEnded(reason: 'done' | 'idle' | 'cancel' | 'expired'): void {
+    try {
+      this.onPersonSessionEnded?.(reason);
+    } catch {
+      // The host's window rotation must never keep the session from ending.
+    }
   }
 
   touch(): void {

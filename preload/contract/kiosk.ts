@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { call } from './define';
+import { call, event } from './define';
 import type { AccessStatus } from './operator';
 import { pinSchema } from './operator';
 
@@ -24,4 +24,12 @@ export const kioskCalls = {
   unlockWithKey: call(
     z.object({ username: z.string().max(64).optional(), pin: pinSchema }).strict(),
   ).returns<AccessStatus>(),
+};
+
+export const kioskEvents = {
+  /**
+   * The station ended a kiosk person's session (done, idle, cancel, or expired on the server):
+   * the desktop app opens a fresh window on a fresh partition (main/electron/kiosk.ts).
+   */
+  'kiosk.sessionEnded': event<{ reason: 'done' | 'idle' | 'cancel' | 'expired' }>(),
 };
