@@ -7,6 +7,7 @@ import { Secret, TOTP } from 'otpauth';
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './station';
 import {
+  expectAccessible,
   expectStepFocused,
   methodRows,
   msg,
@@ -25,7 +26,10 @@ async function throughScan(
   screenshots?: string,
 ): Promise<TOTP> {
   await expectStepFocused(dialog, msg(lang, 'authApp.getApp.heading'));
-  if (screenshots) await page.screenshot({ path: shot(`${screenshots}-01-get-app`) });
+  if (screenshots) {
+    await page.screenshot({ path: shot(`${screenshots}-01-get-app`) });
+    await expectAccessible(page, 'get the app');
+  }
   await dialog.getByRole('button', { name: msg(lang, 'common.next') }).click();
   await expectStepFocused(dialog, msg(lang, 'authApp.setup.heading'));
   if (screenshots) await page.screenshot({ path: shot(`${screenshots}-02-set-up`) });
@@ -36,7 +40,10 @@ async function throughScan(
   // Large enough to scan from a phone at arm's length.
   const box = await qr.boundingBox();
   expect(box?.width ?? 0).toBeGreaterThanOrEqual(250);
-  if (screenshots) await page.screenshot({ path: shot(`${screenshots}-03-qr`) });
+  if (screenshots) {
+    await page.screenshot({ path: shot(`${screenshots}-03-qr`) });
+    await expectAccessible(page, 'QR code');
+  }
 
   // "Can't scan the QR code?" shows the secret (grouped), the account and the issuer.
   await expect(dialog.getByTestId('app-secret')).toHaveCount(0);
@@ -49,7 +56,10 @@ async function throughScan(
     /(\d+)\D+(\d+)\D+\((SHA\d+)\)/,
   );
   expect(details, 'digits / period / algorithm are shown').not.toBeNull();
-  if (screenshots) await page.screenshot({ path: shot(`${screenshots}-04-cant-scan`) });
+  if (screenshots) {
+    await page.screenshot({ path: shot(`${screenshots}-04-cant-scan`) });
+    await expectAccessible(page, "can't scan");
+  }
   await dialog.getByRole('button', { name: msg(lang, 'common.next') }).click();
   await expectStepFocused(dialog, msg(lang, 'authApp.verify.heading'));
   return new TOTP({
@@ -94,10 +104,12 @@ for (const lang of ['sv', 'en'] as const) {
     );
     await expect(dialog.getByTestId('flow-error')).toHaveAttribute('aria-live', 'assertive');
     await page.screenshot({ path: shot(`methods-app-${lang}-05-wrong-code`) });
+    await expectAccessible(page, 'wrong code');
 
     await enterCode(dialog, lang, totp.generate());
     await expectStepFocused(dialog, msg(lang, 'authApp.success.heading'));
     await page.screenshot({ path: shot(`methods-app-${lang}-06-success`) });
+    await expectAccessible(page, 'success');
     await dialog.getByRole('button', { name: msg(lang, 'common.done') }).click();
     await expect(dialog).toBeHidden();
     await expect(methodRows(page, lang, 'authenticatorApp')).toHaveCount(before + 1);
@@ -139,4 +151,5 @@ test('"I want to use a different authenticator app", and a sixth app gets the li
   await expect(dialog.getByTestId('flow-error')).toHaveText(limit);
   expect(limit).toContain('5');
   await page.screenshot({ path: shot('methods-app-sv-09-limit') });
+  await expectAccessible(page, 'limit');
 });

@@ -8,6 +8,7 @@ import { DEMO_OATH_TOKENS } from '../../main/station/demoSeed';
 import { expect, test } from './station';
 import {
   codeFromDemoOutbox,
+  expectAccessible,
   expectStepFocused,
   methodRows,
   msg,
@@ -39,10 +40,12 @@ test('email: a code to an alternate address (en)', async ({ page, station }) => 
   );
   const code = await codeFromDemoOutbox(dialog);
   await page.screenshot({ path: shot('methods-email-en-02-code') });
+  await expectAccessible(page, 'methods-email-en-02-code');
   await dialog.getByLabel(msg(lang, 'enroll.codeLabel')).fill(code);
   await dialog.getByRole('button', { name: msg(lang, 'enroll.verify') }).click();
   await expectStepFocused(dialog, msg(lang, 'email.success.heading'));
   await page.screenshot({ path: shot('methods-email-en-03-success') });
+  await expectAccessible(page, 'methods-email-en-03-success');
   await dialog.getByRole('button', { name: msg(lang, 'common.done') }).click();
   const row = methodRows(page, lang, 'email');
   await expect(row).toHaveCount(1);
@@ -77,6 +80,7 @@ test('security questions: pick 3 different, answers checked and never shown (sv)
     msg(lang, 'enroll.errors.questions.answerLength', { min: 3, max: 40 }),
   );
   await page.screenshot({ path: shot('methods-questions-sv-01-answers') });
+  await expectAccessible(page, 'methods-questions-sv-01-answers');
   await dialog
     .getByLabel(msg(lang, 'questions.answerLabel', { n: 3 }), { exact: true })
     .fill(answers[2]);
@@ -106,6 +110,7 @@ test('OATH hardware token: serial + current code (sv)', async ({ page, station }
     msg(lang, 'enroll.errors.oath.tokenNotFound'),
   );
   await page.screenshot({ path: shot('methods-oath-sv-01-unknown-serial') });
+  await expectAccessible(page, 'methods-oath-sv-01-unknown-serial');
 
   const totp = new TOTP({
     secret: Secret.fromBase32(token.secretBase32),
@@ -118,6 +123,7 @@ test('OATH hardware token: serial + current code (sv)', async ({ page, station }
   await dialog.getByRole('button', { name: msg(lang, 'oath.activate') }).click();
   await expectStepFocused(dialog, msg(lang, 'oath.success.heading'));
   await page.screenshot({ path: shot('methods-oath-sv-02-success') });
+  await expectAccessible(page, 'methods-oath-sv-02-success');
   await dialog.getByRole('button', { name: msg(lang, 'common.done') }).click();
   const row = methodRows(page, lang, 'hardwareToken');
   await expect(row).toHaveCount(1);

@@ -5,6 +5,7 @@
 import { expect, test } from './station';
 import {
   codeFromDemoOutbox,
+  expectAccessible,
   expectStepFocused,
   methodRows,
   msg,
@@ -23,6 +24,7 @@ for (const lang of ['sv', 'en'] as const) {
     await expect(dialog.getByLabel(msg(lang, 'phone.number.country'))).toHaveValue('SE');
     await dialog.getByLabel(msg(lang, 'phone.number.label')).fill('070-765 43 21');
     await page.screenshot({ path: shot(`methods-phone-${lang}-01-number`) });
+    await expectAccessible(page, 'phone number');
     await dialog.getByRole('button', { name: msg(lang, 'phone.number.text') }).click();
 
     await expectStepFocused(dialog, msg(lang, 'phone.code.heading'));
@@ -34,6 +36,7 @@ for (const lang of ['sv', 'en'] as const) {
     await expect(dialog.getByTestId('phone-extension-notice')).toHaveCount(0);
     const code = await codeFromDemoOutbox(dialog);
     await page.screenshot({ path: shot(`methods-phone-${lang}-02-code`) });
+    await expectAccessible(page, 'phone code');
     await dialog.getByLabel(msg(lang, 'enroll.codeLabel')).fill(code);
     await dialog.getByRole('button', { name: msg(lang, 'enroll.verify') }).click();
 
@@ -65,6 +68,7 @@ test('phone: a bad number gets a clear message; an extension is removed and the 
     msg(lang, 'enroll.errors.phone.invalid'),
   );
   await page.screenshot({ path: shot('methods-phone-en-05-bad-number') });
+  await expectAccessible(page, 'bad number');
 
   // The seed's example: "+1 4255551234X12345" — accepted, the extension removed.
   await dialog.getByLabel(msg(lang, 'phone.number.label')).fill('+1 4255551234x12345');
@@ -79,6 +83,7 @@ test('phone: a bad number gets a clear message; an extension is removed and the 
   // A call reads the code digit by digit: the outbox text carries it spoken.
   const code = await codeFromDemoOutbox(dialog);
   await page.screenshot({ path: shot('methods-phone-en-06-extension') });
+  await expectAccessible(page, 'extension notice');
 
   // A wrong code first: tries left.
   const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
 import { expect, type RunningStation } from './station';
 
@@ -105,4 +106,13 @@ export function methodRows(page: Page, lang: Lang, kind: string): Locator {
 
 export function shot(name: string): string {
   return join('test', 'artifacts', `${name}.png`);
+}
+
+/** axe-core on the whole page as it is now: no serious or critical violation (issue 6). */
+export async function expectAccessible(page: Page, step: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).analyze();
+  const bad = result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(bad, `axe violations at ${step}`).toEqual([]);
 }
