@@ -4,7 +4,7 @@
  * code points (needed for setMinPINLength's forcePINChange, §6.11.4). Credential private
  * keys live inside the credential IDs, sealed with `masterKeyHex`.
  */
-import { scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { CredentialAlg } from './keys';
 
@@ -87,6 +87,11 @@ export function loadStateFile(path: string): VirtualKeyState | undefined {
   if (!existsSync(path)) return undefined;
   const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
   if (!isState(parsed)) throw new Error(`${path} is not a virtual-key state file`);
+  // Files written before the scrypt verifier kept `pin.hashHex`: seal it now.
+  const legacy = parsed.pin as unknown as { hashHex?: unknown; codePoints?: unknown } | undefined;
+  if (legacy && typeof legacy.hashHex === 'string' && typeof legacy.codePoints === 'number') {
+    parsed.pin = storePin(Buffer.from(legacy.hashHex, 'hex'), randomBytes(16), legacy.codePoints);
+  }
   return parsed;
 }
 
