@@ -73,6 +73,8 @@ interface KeyState {
   readonly userHandle: Buffer;
   token?: PinUvAuthToken;
   credential?: NewCredential;
+  /** The operator set this PIN and policy says the person must change it (SPEC §2). */
+  forcePinChange?: boolean;
 }
 
 /**
@@ -251,10 +253,22 @@ export class SecurityKeyEnrollment {
     if (pin !== confirmation) throw new StationError('pin.mismatch');
     try {
       await s.ctap.clientPin.setPin(pin);
+      // One token for the whole ceremony, with 'acfg' too when the key must be told to force a
+      // PIN change (a second getPinToken would invalidate the first, CTAP 2.1 §6.5.5.7).
+      const force =
+        this.ctx.policy().pin.forceChangeWhenOperatorSet &&
+        this.ctx.session.actor.kind === 'operator' &&
+        s.ctap.info.options.setMinPINLength === true;
       s.token = await s.ctap.clientPin.getPinToken(pin, {
-        permissions: ['mc', 'ga'],
+        permissions: force ? ['mc', 'ga', 'acfg'] : ['mc', 'ga'],
         rpId: this.ctx.policy().securityKey.rpId,
       });
+      if (force) {
+        // Told now, while the token is fresh (makeCredential clears a token's other
+        // permissions); the token already issued stays valid for this ceremony.
+        await s.ctap.config(s.token).setMinPinLength({ forceChangePin: true });
+        s.forcePinChange = true;
+      }
     } catch (e) {
       throw keyErrorToStation(e);
     }
@@ -428,7 +442,12 @@ export class SecurityKeyEnrollment {
       const id = this.methods.insert(
         item.personId,
         { kind: 'securityKey', label: name, detail: cred.model, data: { aaguid: cred.aaguid } },
-        { aaguid: cred.aaguid, model: cred.model, attestationFormat: cred.fmt },
+        {
+          aaguid: cred.aaguid,
+          model: cred.model,
+          attestationFormat: cred.fmt,
+          mustChangeOnFirstUse: s.forcePinChange === true,
+        },
       );
       this.ctx.db
         .prepare(

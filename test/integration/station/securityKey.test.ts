@@ -162,3 +162,34 @@ describe('security key: PIN state on the key', () => {
     }
   });
 });
+
+describe('security key: operator-set PIN must be changed (SPEC §2)', () => {
+  it('with forceChangeWhenOperatorSet, the key demands a PIN change after enrollment', async () => {
+    const t = makeStation({ mode: 'demo' });
+    try {
+      const policy = t.station.policy.get();
+      t.station.policy.update({
+        ...policy,
+        pin: { ...policy.pin, forceChangeWhenOperatorSet: true },
+      });
+      t.station.session.setOperator(1, 'desk', 'operator');
+      const key = new VirtualKey({ touch: 'auto' });
+      const p = addPerson(t.station);
+      const s = t.station.enroll.securityKey;
+      const info = await s.begin(p, key.connect());
+      await s.setPin(info.enrollmentId, PIN, PIN);
+      await s.register(info.enrollmentId);
+      await s.complete(info.enrollmentId, { name: 'Desk-issued key' });
+      const { openAuthenticator } = await import('../../../native/index');
+      const ctap = await openAuthenticator(key.connect());
+      expect(ctap.info.forcePinChange).toBe(true);
+      await ctap.close();
+      expect(
+        t.station.audit.list({ personId: p }).find((e) => e.action === 'method.registered')?.details
+          .mustChangeOnFirstUse,
+      ).toBe(true);
+    } finally {
+      t.close();
+    }
+  });
+});
