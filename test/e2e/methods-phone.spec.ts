@@ -58,6 +58,8 @@ test('phone: a bad number gets a clear message; an extension is removed and the 
   station,
 }) => {
   const lang = 'en';
+  // Dark theme (following the system) for this run: the flow must read well in both.
+  await page.emulateMedia({ colorScheme: 'dark' });
   await openSecurityInfo(page, station, 'María García', lang);
   const dialog = await startAddMethod(page, lang, 'phoneCall');
   await expectStepFocused(dialog, msg(lang, 'phone.number.heading'));
@@ -85,15 +87,27 @@ test('phone: a bad number gets a clear message; an extension is removed and the 
   await page.screenshot({ path: shot('methods-phone-en-06-extension') });
   await expectAccessible(page, 'extension notice');
 
-  // A wrong code first: tries left.
+  // Wrong codes: tries left, then too many — the person starts again with a new code.
   const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+  for (let left = 4; left >= 1; left--) {
+    await dialog.getByLabel(msg(lang, 'enroll.codeLabel')).fill(wrong);
+    await dialog.getByRole('button', { name: msg(lang, 'enroll.verify') }).click();
+    await expect(dialog.getByTestId('flow-error')).toHaveText(
+      msg(lang, 'enroll.errors.code.invalid', { count: left }),
+    );
+  }
   await dialog.getByLabel(msg(lang, 'enroll.codeLabel')).fill(wrong);
   await dialog.getByRole('button', { name: msg(lang, 'enroll.verify') }).click();
-  await expect(dialog.getByTestId('flow-error')).toContainText(
-    msg(lang, 'enroll.errors.code.invalid', { count: 4 }).slice(0, 20),
+  await expectStepFocused(dialog, msg(lang, 'phone.number.heading'));
+  await expect(dialog.getByTestId('flow-error')).toHaveText(
+    msg(lang, 'enroll.errors.code.tooManyAttempts'),
   );
+  await page.screenshot({ path: shot('methods-phone-en-07-too-many') });
+  await dialog.getByRole('button', { name: msg(lang, 'phone.number.call') }).click();
+  await expectStepFocused(dialog, msg(lang, 'phone.code.heading'));
+  const second = await codeFromDemoOutbox(dialog);
 
-  await dialog.getByLabel(msg(lang, 'enroll.codeLabel')).fill(code);
+  await dialog.getByLabel(msg(lang, 'enroll.codeLabel')).fill(second);
   await dialog.getByRole('button', { name: msg(lang, 'enroll.verify') }).click();
   await expectStepFocused(dialog, msg(lang, 'phone.success.heading'));
   await expect(dialog).toContainText('+1 425 555 1234');

@@ -24,6 +24,11 @@ import { DemoOutbox, OfflineNotice } from './ContactVerification';
 type PhoneKind = 'phoneSms' | 'phoneCall';
 type Step = 'number' | 'code' | 'done';
 
+/** A phone number never breaks across lines (no-break spaces between its groups). */
+function keepTogether(display: string): string {
+  return display.replace(/ /g, '\u00a0');
+}
+
 export function makePhoneFlow(preferred: PhoneKind) {
   function PhoneKindFlow(props: FlowProps) {
     return <PhoneFlow {...props} preferred={preferred} />;
@@ -233,7 +238,7 @@ export function PhoneFlow({ person, onDone, preferred }: FlowProps & { preferred
         <p data-testid="phone-extension-notice">
           {t('phone.code.extensionRemoved', {
             extension: started.extensionRemoved,
-            number: started.display,
+            number: keepTogether(started.display),
           })}
         </p>
       </Notice>
@@ -254,7 +259,7 @@ export function PhoneFlow({ person, onDone, preferred }: FlowProps & { preferred
           }
         >
           {extension}
-          <p>{t('phone.code.inPerson', { number: started.display })}</p>
+          <p>{t('phone.code.inPerson', { number: keepTogether(started.display) })}</p>
           <FlowError error={error} />
         </FlowStep>
       );
@@ -287,8 +292,8 @@ export function PhoneFlow({ person, onDone, preferred }: FlowProps & { preferred
         {extension}
         <p data-testid="phone-sent">
           {started.kind === 'phoneSms'
-            ? t('phone.code.sentSms', { number: started.display })
-            : t('phone.code.sentCall', { number: started.display })}
+            ? t('phone.code.sentSms', { number: keepTogether(started.display) })
+            : t('phone.code.sentCall', { number: keepTogether(started.display) })}
         </p>
         <OfflineNotice options={options} />
         {options.demo ? <DemoOutbox enrollmentId={started.enrollmentId} /> : null}
@@ -315,8 +320,8 @@ export function PhoneFlow({ person, onDone, preferred }: FlowProps & { preferred
       <FlowSuccess>
         <p>
           {started?.kind === 'phoneCall'
-            ? t('phone.success.call', { number: started?.display ?? '' })
-            : t('phone.success.sms', { number: started?.display ?? '' })}
+            ? t('phone.success.call', { number: keepTogether(started?.display ?? '') })
+            : t('phone.success.sms', { number: keepTogether(started?.display ?? '') })}
         </p>
         {added?.isDefault ? <p>{t('enroll.nowDefault')}</p> : null}
       </FlowSuccess>
