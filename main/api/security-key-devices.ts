@@ -35,6 +35,8 @@ export interface KeyDevicesOptions {
    * about 30 s. `KEYSTATION_VIRTUAL_KEY_TOUCH_TIMEOUT_MS` overrides it (e2e "timed out").
    */
   touchTimeoutMs?: number;
+  /** Discoverable-credential slots of each virtual key (default 25, like many real keys). */
+  capacity?: number;
 }
 
 interface VirtualEntry {
@@ -55,6 +57,7 @@ export class KeyDevices {
   private watcher: DeviceWatcher | null = null;
   private readonly watchUsb: boolean;
   private readonly touchTimeoutMs: number;
+  private readonly capacity?: number;
   private readonly dataDir?: string;
 
   constructor(options: KeyDevicesOptions) {
@@ -62,6 +65,7 @@ export class KeyDevices {
     this.bus = options.bus;
     this.watchUsb = options.watchUsb ?? true;
     this.dataDir = options.dataDir;
+    this.capacity = options.capacity;
     const fromEnv = Number(process.env.KEYSTATION_VIRTUAL_KEY_TOUCH_TIMEOUT_MS);
     this.touchTimeoutMs =
       options.touchTimeoutMs ??
@@ -124,6 +128,7 @@ export class KeyDevices {
       touchTimeoutMs: this.touchTimeoutMs,
       autoTouchDelayMs: AUTO_TOUCH_DELAY_MS,
       attestation: 'test',
+      capacity: this.capacity,
       // The first key keeps its PIN and credentials across restarts, as a real key would.
       statePath: number === 1 && this.dataDir ? join(this.dataDir, 'virtual-key.json') : undefined,
     });

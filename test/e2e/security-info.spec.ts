@@ -5,7 +5,7 @@
  */
 import { expect, test } from './station';
 import { methodRows, msg, type Lang } from './methods-support';
-import { openPerson } from './security-key-support';
+import { expectAccessible, openPerson } from './security-key-support';
 
 for (const lang of ['sv', 'en'] as const satisfies readonly Lang[]) {
   test(`delete the default method → confirmation, then the fallback default and what is missing (${lang})`, async ({
@@ -27,6 +27,7 @@ for (const lang of ['sv', 'en'] as const satisfies readonly Lang[]) {
     // The safe choice has focus.
     await expect(dialog.getByRole('button', { name: msg(lang, 'common.cancel') })).toBeFocused();
     await page.screenshot({ path: `test/artifacts/security-info-${lang}-01-delete-confirm.png` });
+    await expectAccessible(page, 'delete confirmation');
     await dialog.getByTestId('delete-confirm').click();
     await expect(dialog).toBeHidden();
 
@@ -40,6 +41,7 @@ for (const lang of ['sv', 'en'] as const satisfies readonly Lang[]) {
       path: `test/artifacts/security-info-${lang}-02-after-delete.png`,
       fullPage: true,
     });
+    await expectAccessible(page, 'security info after delete');
   });
 }
 
@@ -67,6 +69,7 @@ test('change the default sign-in method: only MFA-capable methods are offered', 
   await expect(radios).toHaveCount(2);
   await expect(dialog).not.toContainText(kind('email'));
   await page.screenshot({ path: 'test/artifacts/security-info-en-03-change-default.png' });
+  await expectAccessible(page, 'change default dialog');
   await dialog
     .locator('label', { hasText: kind('phoneCall') })
     .getByRole('radio')

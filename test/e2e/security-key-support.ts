@@ -3,6 +3,7 @@
  * virtual key (demo mode). The virtual key waits for a touch like a real key ("manual"); the
  * test touches it with the flow's own demo button, as a trainee at the desk would.
  */
+import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
 import { expect, type RunningStation } from './station';
 import { msg, type Lang } from './methods-support';
@@ -129,4 +130,13 @@ export async function registerKey(
   ).toBeFocused();
   await expect(dialog).toContainText(msg(lang, 'securityKey.done.registered', { name: keyName }));
   await shot('07-done');
+}
+
+/** axe-core on the page as it is now: no serious or critical violation (issue 6 acceptance). */
+export async function expectAccessible(page: Page, where: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).analyze();
+  const bad = result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(bad, `axe at ${where}`).toEqual([]);
 }

@@ -11,6 +11,7 @@ import {
   chooseKey,
   openPerson,
   createPin,
+  expectAccessible,
   enterPin,
   keyError,
   registerKey,
@@ -35,6 +36,7 @@ for (const lang of ['sv', 'en'] as const) {
       dialog.getByRole('heading', { level: 3, name: msg(lang, 'securityKey.insert.title') }),
     ).toBeFocused();
     await page.screenshot({ path: `test/artifacts/security-key-${lang}-01-insert.png` });
+    await expectAccessible(page, '01-insert');
 
     // Key info: the model from the AAGUID (the virtual key is labelled as such), no PIN yet.
     const info = async () => {
@@ -48,6 +50,7 @@ for (const lang of ['sv', 'en'] as const) {
     await chooseKey(dialog, lang);
     await info();
     await page.screenshot({ path: `test/artifacts/security-key-${lang}-02-key-info.png` });
+    await expectAccessible(page, '02-key-info');
     await toPinStep(dialog, lang);
 
     // The PIN policy is shown live: a trivial PIN fails the rule, and the station refuses it.
@@ -58,28 +61,39 @@ for (const lang of ['sv', 'en'] as const) {
     await dialog.getByTestId('pin-confirm').fill(PIN);
     await expect(rules.locator('.ks-pin-rule--ok')).toHaveCount(3);
     await page.screenshot({ path: `test/artifacts/security-key-${lang}-03-pin.png` });
+    await expectAccessible(page, '03-pin');
     await dialog.getByRole('button', { name: msg(lang, 'common.next') }).click();
 
     await waitForTouchPrompt(dialog, lang);
     await expect(dialog.getByTestId('touch-status')).toHaveAttribute('aria-live', 'polite');
     await page.screenshot({ path: `test/artifacts/security-key-${lang}-04-touch.png` });
+    await expectAccessible(page, '04-touch');
+    // Dark theme (follows the system): same step, readable, contrast checked by axe.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+    await page.screenshot({ path: `test/artifacts/security-key-${lang}-04-touch-dark.png` });
+    await expectAccessible(page, '04-touch-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
     await touchVirtualKey(dialog, lang);
     await expect(
       dialog.getByRole('heading', { level: 3, name: msg(lang, 'securityKey.name.title') }),
     ).toBeFocused();
     await dialog.getByLabel(msg(lang, 'securityKey.name.label')).fill('Blå nyckeln');
     await page.screenshot({ path: `test/artifacts/security-key-${lang}-05-name.png` });
+    await expectAccessible(page, '05-name');
     await dialog.getByRole('button', { name: msg(lang, 'common.next') }).click();
     await waitForTouchPrompt(dialog, lang);
     await expect(
       dialog.getByRole('heading', { level: 3, name: msg(lang, 'securityKey.touch.testTitle') }),
     ).toBeVisible();
     await page.screenshot({ path: `test/artifacts/security-key-${lang}-06-test-sign-in.png` });
+    await expectAccessible(page, '06-test-sign-in');
     await touchVirtualKey(dialog, lang);
     await expect(
       dialog.getByRole('heading', { level: 3, name: msg(lang, 'securityKey.done.title') }),
     ).toBeFocused();
     await page.screenshot({ path: `test/artifacts/security-key-${lang}-07-done.png` });
+    await expectAccessible(page, '07-done');
     await dialog.getByRole('button', { name: msg(lang, 'common.done') }).click();
     await expect(dialog).toBeHidden();
 
@@ -143,6 +157,7 @@ for (const lang of ['sv', 'en'] as const) {
       msg(lang, 'securityKey.next.securityKey.pinAuthBlocked'),
     );
     await page.screenshot({ path: `test/artifacts/security-key-${lang}-11-pin-auth-blocked.png` });
+    await expectAccessible(page, 'pin-auth-blocked');
 
     const cycle = async () => {
       const panel = await virtualPanel(dialog);
@@ -154,7 +169,11 @@ for (const lang of ['sv', 'en'] as const) {
       await toPinStep(dialog, lang);
     };
     await cycle();
-    for (const n of [4, 5]) await wrong(n);
+    await wrong(4);
+    await expect(pinError).toHaveText(
+      msg(lang, 'securityKey.errors.securityKey.wrongPinTries', { count: 4 }),
+    );
+    await wrong(5);
     await expect(pinError).toHaveText(
       msg(lang, 'securityKey.errors.securityKey.wrongPinTries', { count: 3 }),
     );

@@ -7,7 +7,7 @@ import { Secret, TOTP } from 'otpauth';
 import type { Page } from '@playwright/test';
 import { expect, test, type RunningStation } from './station';
 import { msg, type Lang } from './methods-support';
-import { openPerson, registerKey } from './security-key-support';
+import { expectAccessible, openPerson, registerKey } from './security-key-support';
 
 async function openLars(page: Page, station: RunningStation, lang: Lang): Promise<void> {
   await openPerson(page, station, 'Lars Nilsson', lang, 'wizard.title');
@@ -23,6 +23,7 @@ async function securityKeyPage(page: Page, lang: Lang, shots: string): Promise<v
   await expect(stepper).toContainText(msg(lang, 'methods.kind.authenticatorApp'));
   await expect(step).toContainText(msg(lang, 'wizard.progress', { current: 1, total: 2 }));
   await page.screenshot({ path: `test/artifacts/${shots}-01-security-key.png` });
+  await expectAccessible(page, `${shots} security key page`);
   await registerKey(page, step, lang, 'Lars key');
   await step.getByRole('button', { name: msg(lang, 'common.done') }).click();
   await expect(page.getByTestId('wizard-step')).toHaveAttribute('data-kind', 'authenticatorApp');
@@ -41,6 +42,7 @@ async function successPage(page: Page, lang: Lang, shots: string, second: string
   await expect(added).toContainText(`${msg(lang, 'methods.kind.securityKey')} – Lars key`);
   await expect(added).toContainText(msg(lang, `methods.kind.${second}`));
   await page.screenshot({ path: `test/artifacts/${shots}-04-success.png` });
+  await expectAccessible(page, `${shots} success`);
   await success.getByRole('button', { name: msg(lang, 'wizard.done') }).click();
   await expect(
     page.getByRole('heading', { level: 1, name: msg(lang, 'securityInfo.title') }),
@@ -96,6 +98,7 @@ test('wizard: "I want to set up a different method" → security questions → s
     choose.getByRole('radio', { name: msg(lang, 'methods.kind.authenticatorApp') }),
   ).toHaveCount(0);
   await page.screenshot({ path: 'test/artifacts/wizard-sv-02-different-method.png' });
+  await expectAccessible(page, 'wizard different method');
   await choose.getByRole('radio', { name: msg(lang, 'methods.kind.securityQuestions') }).check();
   await choose.getByRole('button', { name: msg(lang, 'common.next') }).click();
 

@@ -45,11 +45,11 @@ interface Harness {
   close(): void;
 }
 
-function harness(mode: 'demo' | 'production'): Harness {
+function harness(mode: 'demo' | 'production', capacity?: number): Harness {
   const dir = mkdtempSync(join(tmpdir(), 'ks-api-'));
   const station = openStation({ dataDir: dir, demo: true, mode });
   const bus = new StationEventBus();
-  const devices = new KeyDevices({ mode, bus, watchUsb: false, touchTimeoutMs: 800 });
+  const devices = new KeyDevices({ mode, bus, watchUsb: false, touchTimeoutMs: 800, capacity });
   const events: { name: EventName; payload: unknown }[] = [];
   bus.attach((name, payload) => events.push({ name, payload }));
   const handlers = createHandlers({
@@ -60,7 +60,9 @@ function harness(mode: 'demo' | 'production'): Harness {
     host: 'browser',
     keyDevices: devices,
   });
-  const dispatch: Dispatch = createDispatch(handlers, { error: () => undefined });
+  const dispatch: Dispatch = createDispatch(handlers, {
+    error: (channel, e) => console.error(channel, e),
+  });
   const ctx: CallContext = {
     host: 'browser',
     emit: (name, payload) => events.push({ name, payload }),
@@ -300,6 +302,61 @@ describe('securityKey / methods / virtualKey domains', () => {
       expect(await h.fail('methods.delete', { personId: anna, methodId: 'x' })).toMatchObject({
         code: 'method.notFound',
       });
+    });
+  });
+
+  describe('demo station, a key with room for one credential', () => {
+    beforeEach(() => {
+      h = harness('demo', 1);
+    });
+
+    it('storage full, then a model the policy does not allow', async () => {
+      const lars = personId(h, 'lars.nilsson@demo.keystation.local');
+      const erik = personId(h, 'erik.johansson@demo.keystation.local');
+      autoTouch(h);
+      const a = await h.call<{ enrollmentId: string }>('securityKey.begin', {
+        personId: lars,
+        deviceId: 'virtual-1',
+        operationId: 'a',
+      });
+      await h.call('securityKey.setPin', {
+        enrollmentId: a.enrollmentId,
+        pin: PIN,
+        confirmation: PIN,
+      });
+      await h.call('securityKey.register', { enrollmentId: a.enrollmentId, operationId: 'a1' });
+      await h.call('securityKey.complete', {
+        enrollmentId: a.enrollmentId,
+        operationId: 'a2',
+        name: 'K',
+      });
+      const b = await h.call<{ enrollmentId: string }>('securityKey.begin', {
+        personId: erik,
+        deviceId: 'virtual-1',
+        operationId: 'b',
+      });
+      await h.call('securityKey.verifyPin', { enrollmentId: b.enrollmentId, pin: PIN });
+      expect(
+        await h.fail('securityKey.register', { enrollmentId: b.enrollmentId, operationId: 'b1' }),
+      ).toMatchObject({ code: 'securityKey.storageFull' });
+      await h.call('securityKey.cancel', { enrollmentId: b.enrollmentId });
+
+      // Key restrictions (SPEC §2): only a YubiKey 5 AAGUID is allowed now.
+      const policy = h.station.policy.get();
+      h.station.policy.update({
+        ...policy,
+        securityKey: {
+          ...policy.securityKey,
+          allowedAaguids: ['cb69481e-8ff7-4039-93ec-0a2729a154a8'],
+        },
+      });
+      expect(
+        await h.fail('securityKey.begin', {
+          personId: erik,
+          deviceId: 'virtual-1',
+          operationId: 'c',
+        }),
+      ).toMatchObject({ code: 'securityKey.modelNotAllowed' });
     });
   });
 
