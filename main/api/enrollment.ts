@@ -63,15 +63,20 @@ export function enrollmentHandlers(
     },
 
     contactOptions() {
+      const operator = station.session.actor.kind === 'operator';
       return {
         gateway: opts.gateway,
-        canConfirmInPerson: station.session.actor.kind === 'operator',
+        canConfirmInPerson: operator,
         demo: station.mode === 'demo',
+        canReadOutbox: station.mode === 'demo' || operator,
       };
     },
     demoMessage({ enrollmentId }) {
-      // Codes are secrets on a real station: only a demo station shows its outbox in the flow.
-      if (station.mode !== 'demo') throw new StationError('session.forbidden');
+      // Codes are secrets on a real station: the flow shows its outbox message only on a demo
+      // station or to a signed-in operator (staff at the desk hand the code over in person).
+      if (station.mode !== 'demo' && station.session.actor.kind !== 'operator') {
+        throw new StationError('session.forbidden');
+      }
       const sent = sentTo.get(enrollmentId);
       if (!sent) return null;
       const message = station.outbox

@@ -62,6 +62,11 @@ export interface ContactOptions {
   canConfirmInPerson: boolean;
   /** Demo station: the flow may show the recorded message (training, e2e). */
   demo: boolean;
+  /**
+   * The flow may show the outbox message of its own enrollment: on a demo station, or to a
+   * signed-in operator at the desk (an offline station's way to hand the code over).
+   */
+  canReadOutbox: boolean;
 }
 
 /** The message the outbox recorded for an enrollment (demo stations only). */
@@ -103,7 +108,7 @@ export const enrollmentCalls = {
   appCancel: call(z.object({ enrollmentId: enrollmentIdSchema }).strict()).returns<null>(),
 
   contactOptions: call(z.object({}).strict()).returns<ContactOptions>(),
-  /** The outbox message of a pending phone / email enrollment; refused outside demo mode. */
+  /** The outbox message of a pending phone / email enrollment (see `canReadOutbox`). */
   demoMessage: call(
     z.object({ enrollmentId: enrollmentIdSchema }).strict(),
   ).returns<DemoMessage | null>(),

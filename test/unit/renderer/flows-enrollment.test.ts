@@ -176,6 +176,7 @@ describe('enrollment contract: phone and email', () => {
       gateway: 'outbox',
       canConfirmInPerson: false,
       demo: true,
+      canReadOutbox: true,
     });
     const method = await api.emailComplete({ enrollmentId: started.enrollmentId, code }, ctx);
     expect(method.kind).toBe('email');
@@ -216,12 +217,36 @@ describe('enrollment contract: phone and email', () => {
     }
   });
 
-  it('a production station never shows outbox messages in the flow', async () => {
+  it('a production station shows the outbox message only to a signed-in operator', async () => {
     const prodApi = enrollmentHandlers(production, { gateway: 'outbox' });
     expect((await refusal(() => prodApi.demoMessage({ enrollmentId: 'x' }, ctx))).code).toBe(
       'session.forbidden',
     );
     expect((await prodApi.contactOptions({}, ctx)).demo).toBe(false);
+    expect((await prodApi.contactOptions({}, ctx)).canReadOutbox).toBe(false);
+    // A signed-in operator at the desk may read the message of the enrollment in front of them.
+    production.operators.create({
+      username: 'desk.one',
+      displayName: 'Desk One',
+      password: 'correct horse battery',
+    });
+    production.auth.signInOperator('desk.one', 'correct horse battery');
+    try {
+      expect((await prodApi.contactOptions({}, ctx)).canReadOutbox).toBe(true);
+      const person = production.people.create({
+        upn: 'eva@example.org',
+        displayName: 'Eva',
+      });
+      const started = await prodApi.emailBegin(
+        { personId: String(person.id), address: 'eva.home@example.net', delivery: 'gateway' },
+        ctx,
+      );
+      const message = await prodApi.demoMessage({ enrollmentId: started.enrollmentId }, ctx);
+      expect(message?.destination).toBe('eva.home@example.net');
+      expect(message?.text).toMatch(/\d{6}/);
+    } finally {
+      production.auth.signOut();
+    }
   });
 });
 

@@ -35,7 +35,11 @@ export function EmailFlow({ person, onDone }: FlowProps) {
     let live = true;
     void api.enrollment.contactOptions({}).then((o) => {
       if (live)
-        setOptions(o.ok ? o.value : { gateway: 'outbox', canConfirmInPerson: false, demo: false });
+        setOptions(
+          o.ok
+            ? o.value
+            : { gateway: 'outbox', canConfirmInPerson: false, demo: false, canReadOutbox: false },
+        );
     });
     return () => {
       live = false;
@@ -210,7 +214,9 @@ export function EmailFlow({ person, onDone }: FlowProps) {
       >
         <p>{t('email.code.sent', { address: started.address })}</p>
         <OfflineNotice options={options} />
-        {options.demo ? <DemoOutbox enrollmentId={started.enrollmentId} /> : null}
+        {options.canReadOutbox ? (
+          <DemoOutbox enrollmentId={started.enrollmentId} demo={options.demo} />
+        ) : null}
         <CodeField label={t('enroll.codeLabel')} value={code} onChange={setCode} />
         <FlowError error={error} />
       </FlowStep>

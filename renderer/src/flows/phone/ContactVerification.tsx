@@ -20,8 +20,11 @@ export function OfflineNotice({ options }: { options: ContactOptions }) {
   );
 }
 
-/** Demo stations only: what the outbox recorded, so training and tests need no real phone. */
-export function DemoOutbox({ enrollmentId }: { enrollmentId: string }) {
+/**
+ * What the outbox recorded for this enrollment: on a demo station (training and tests need no
+ * real phone) or for the signed-in operator at the desk of an offline station.
+ */
+export function DemoOutbox({ enrollmentId, demo }: { enrollmentId: string; demo: boolean }) {
   const api = useApi();
   const { t } = useI18n();
   const [message, setMessage] = useState<DemoMessage | null | undefined>(undefined);
@@ -35,13 +38,10 @@ export function DemoOutbox({ enrollmentId }: { enrollmentId: string }) {
     };
   }, [api, enrollmentId]);
   if (message === undefined) return null;
+  const title = demo ? t('enroll.demo.title') : t('enroll.demo.staffTitle');
   return (
-    <section
-      className="ks-demo-outbox"
-      data-testid="demo-outbox"
-      aria-label={t('enroll.demo.title')}
-    >
-      <p className="ks-demo-outbox__title">{t('enroll.demo.title')}</p>
+    <section className="ks-demo-outbox" data-testid="demo-outbox" aria-label={title}>
+      <p className="ks-demo-outbox__title">{title}</p>
       <p className="ks-demo-outbox__text" data-testid="demo-outbox-text">
         {message ? message.text : t('enroll.demo.none')}
       </p>

@@ -59,7 +59,11 @@ export function PhoneFlow({ person, onDone, preferred }: FlowProps & { preferred
       api.securityInfo.get({ personId: person.id }),
     ]).then(([o, info]) => {
       if (!live) return;
-      setOptions(o.ok ? o.value : { gateway: 'outbox', canConfirmInPerson: false, demo: false });
+      setOptions(
+        o.ok
+          ? o.value
+          : { gateway: 'outbox', canConfirmInPerson: false, demo: false, canReadOutbox: false },
+      );
       setOfferable(info.ok ? info.value.offerableKinds : [preferred]);
     });
     return () => {
@@ -296,7 +300,9 @@ export function PhoneFlow({ person, onDone, preferred }: FlowProps & { preferred
             : t('phone.code.sentCall', { number: keepTogether(started.display) })}
         </p>
         <OfflineNotice options={options} />
-        {options.demo ? <DemoOutbox enrollmentId={started.enrollmentId} /> : null}
+        {options.canReadOutbox ? (
+          <DemoOutbox enrollmentId={started.enrollmentId} demo={options.demo} />
+        ) : null}
         <CodeField label={t('enroll.codeLabel')} value={code} onChange={setCode} />
         <FlowError error={error} />
       </FlowStep>
