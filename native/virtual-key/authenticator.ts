@@ -8,6 +8,7 @@ import { CtapCommand } from '../ctap2/commands';
 import { CtapStatus } from '../ctap2/status';
 import { aaguidBytes, type AttestationIdentity } from './attestation';
 import { rawMapValue } from './cborRaw';
+import { signP256Deterministic } from './ecdsa';
 import {
   CoseAlg,
   aesGcmOpen,
@@ -63,6 +64,8 @@ export interface AuthenticatorConfig {
   readonly resetWindowMs: number;
   /** A built-in user-verification method (e.g. fingerprint) is present and enrolled. */
   readonly builtInUv: boolean;
+  /** Seeded mode: ES256 signatures with RFC 6979 nonces, so replies are byte-reproducible. */
+  readonly deterministicSignatures: boolean;
 }
 
 export const MAX_MSG_SIZE = 1200;
@@ -888,7 +891,7 @@ export class Authenticator {
     if (rk && !existing && this.discoverableCount >= this.config.capacity)
       fail(CtapStatus.KEY_STORE_FULL);
 
-    const key = newCredentialKey(alg, this.host.rng);
+    const key = newCredentialKey(alg, this.host.rng, this.config.deterministicSignatures);
     const secret: CredentialSecret = {
       alg,
       privateBytes: key.privateBytes,
@@ -929,13 +932,15 @@ export class Authenticator {
     const attested = concat(aaguidBytes(), idLen, credentialId, encodeCanonical(key.cosePublicKey));
     const flags = 0x01 | (uv ? 0x04 : 0);
     const authData = this.authData(rpIdHash, flags, this.nextSignCount(), attested, extOut);
-    const batch = p256FromScalar(this.attestation.batchKeyScalar);
-    const sig = new Uint8Array(
-      sign('sha256', concat(authData, clientDataHash), {
-        key: batch.privateKey,
-        dsaEncoding: 'der',
-      }),
-    );
+    const signed = concat(authData, clientDataHash);
+    const sig = this.config.deterministicSignatures
+      ? signP256Deterministic(this.attestation.batchKeyScalar, signed)
+      : new Uint8Array(
+          sign('sha256', signed, {
+            key: p256FromScalar(this.attestation.batchKeyScalar).privateKey,
+            dsaEncoding: 'der',
+          }),
+        );
     return new Map<CborValue, CborValue>([
       [0x01, 'packed'],
       [0x02, authData],
@@ -1097,7 +1102,11 @@ export class Authenticator {
       );
     const flags = (cont.up ? 0x01 : 0) | (cont.uv ? 0x04 : 0);
     const authData = this.authData(cont.rpIdHash, flags, this.nextSignCount(), undefined, ext);
-    const key: CredentialKey = credentialKeyFromBytes(cred.secret.alg, cred.secret.privateBytes);
+    const key: CredentialKey = credentialKeyFromBytes(
+      cred.secret.alg,
+      cred.secret.privateBytes,
+      this.config.deterministicSignatures,
+    );
     const signature = key.sign(concat(authData, cont.clientDataHash));
     const reply = new Map<CborValue, CborValue>([
       [

@@ -16,6 +16,7 @@ import {
   timingSafeEqual,
   type KeyObject,
 } from 'node:crypto';
+import { signP256Deterministic } from './ecdsa';
 import type { RandomSource } from './rng';
 
 /** COSE algorithm identifiers (RFC 9053 / IANA). */
@@ -118,9 +119,11 @@ export interface CredentialKey {
   sign(data: Uint8Array): Uint8Array;
 }
 
+/** @param deterministic ES256 with RFC 6979 nonces (seeded mode) instead of random ones. */
 export function credentialKeyFromBytes(
   alg: CredentialAlg,
   privateBytes: Uint8Array,
+  deterministic = false,
 ): CredentialKey {
   if (alg === CoseAlg.ES256) {
     const k = p256FromScalar(privateBytes);
@@ -136,7 +139,9 @@ export function credentialKeyFromBytes(
         [-3, k.y],
       ]),
       sign: (data) =>
-        new Uint8Array(sign('sha256', data, { key: k.privateKey, dsaEncoding: 'der' })),
+        deterministic
+          ? signP256Deterministic(privateBytes, data)
+          : new Uint8Array(sign('sha256', data, { key: k.privateKey, dsaEncoding: 'der' })),
     };
   }
   const k = ed25519FromSeed(privateBytes);
@@ -154,8 +159,13 @@ export function credentialKeyFromBytes(
   };
 }
 
-export function newCredentialKey(alg: CredentialAlg, rng: RandomSource): CredentialKey {
-  return credentialKeyFromBytes(alg, alg === CoseAlg.ES256 ? randomP256Scalar(rng) : rng.bytes(32));
+export function newCredentialKey(
+  alg: CredentialAlg,
+  rng: RandomSource,
+  deterministic = false,
+): CredentialKey {
+  const bytes = alg === CoseAlg.ES256 ? randomP256Scalar(rng) : rng.bytes(32);
+  return credentialKeyFromBytes(alg, bytes, deterministic);
 }
 
 /** AES-256-CBC without padding (PIN protocols 1 and 2, CTAP 2.1 §6.5.6/§6.5.7). */

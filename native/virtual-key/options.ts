@@ -30,7 +30,8 @@ export interface VirtualKeyOptions {
   /**
    * Deterministic mode: all randomness (credential keys, key-agreement keys, CIDs, tokens,
    * master keys, generated attestation) derives from this seed, so golden tests can pin
-   * bytes. ES256 signatures remain randomised (node:crypto ECDSA); EdDSA ones are not.
+   * bytes. ES256 signatures then use RFC 6979 deterministic nonces, so whole replies repeat
+   * byte for byte (EdDSA is deterministic anyway).
    */
   seed?: string | Uint8Array;
   /** Initial touch mode (default `auto`). */

@@ -141,6 +141,7 @@ export class VirtualKey extends EventEmitter<VirtualKeyEvents> implements Connec
         pinUvAuthProtocols: options.pinUvAuthProtocols ?? [2, 1],
         resetWindowMs: options.resetWindowMs ?? 10_000,
         builtInUv: options.builtInUv ?? false,
+        deterministicSignatures: options.seed !== undefined,
       },
       state,
       this.identity,

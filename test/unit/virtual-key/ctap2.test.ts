@@ -906,30 +906,32 @@ describe('attestation, determinism and state', () => {
     expect(b.attestationRootPem).toBe(a.attestationRootPem);
   });
 
-  it('deterministic mode: the same seed gives the same credential IDs and EdDSA signatures', async () => {
+  it('deterministic mode: the same seed gives byte-identical replies (ES256 via RFC 6979, EdDSA)', async () => {
     const run = async () => {
       const { p } = await open({ seed: 'golden-1' });
-      const made = await p.ctap(
-        0x01,
-        mc({
-          algs: [
-            new Map<string, CborValue>([
-              ['type', 'public-key'],
-              ['alg', -8],
-            ]),
-          ],
-        }),
-      );
-      const id = credentialIdOf(made.body);
-      const a = await p.ctap(0x02, ga({ allow: [id] }));
-      return [
-        Buffer.from(id).toString('hex'),
-        Buffer.from(a.body?.get(3) as Uint8Array).toString('hex'),
-        p.cid,
-      ];
+      const out: string[] = [String(p.cid)];
+      for (const alg of [-7, -8]) {
+        const made = await p.ctap(
+          0x01,
+          mc({
+            userId: `u${alg}`,
+            algs: [
+              new Map<string, CborValue>([
+                ['type', 'public-key'],
+                ['alg', alg],
+              ]),
+            ],
+          }),
+        );
+        const a = await p.ctap(0x02, ga({ allow: [credentialIdOf(made.body)] }));
+        out.push(Buffer.from(made.raw).toString('hex'), Buffer.from(a.raw).toString('hex'));
+      }
+      return out;
     };
     const [x, y] = [await run(), await run()];
     expect(x).toEqual(y);
+    const { p } = await open({ seed: 'golden-2' });
+    expect(String(p.cid)).not.toBe(x[0]);
   });
 
   it('statePath keeps PIN and credentials across restarts, file mode 0600, no PIN in clear', async () => {
