@@ -28,7 +28,15 @@ export function OperatorSignInPage() {
   return (
     <PageLayout title={t('operator.signIn.title')}>
       <p className="ks-lead">{t('operator.signIn.intro')}</p>
-      <OperatorSignIn purpose="signIn" />
+      <OperatorSignIn
+        purpose="signIn"
+        onDone={() => {
+          // The console's overview is the operator's start page; a deep link is kept.
+          if (window.location.hash === '' || window.location.hash === '#/') {
+            window.location.hash = '#/operator';
+          }
+        }}
+      />
     </PageLayout>
   );
 }
