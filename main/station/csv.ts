@@ -9,6 +9,7 @@ export interface CsvTable {
 }
 
 export function parseCsv(text: string): CsvTable {
+  if (typeof text !== 'string') return { header: [], rows: [] };
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const firstLineEnd = src.search(/\r?\n/);
   const firstLine = firstLineEnd === -1 ? src : src.slice(0, firstLineEnd);

@@ -177,6 +177,7 @@ export class PeopleService {
   }
 
   find(id: PersonId): Person | undefined {
+    if (!Number.isSafeInteger(id)) return undefined;
     const row = this.byId.get(id) as PersonRow | undefined;
     return row && toPerson(row);
   }
@@ -189,6 +190,7 @@ export class PeopleService {
   }
 
   findByUpn(upn: string): Person | undefined {
+    if (typeof upn !== 'string' || upn.length > 256) return undefined;
     const row = this.byUpn.get(upn.trim()) as PersonRow | undefined;
     return row && toPerson(row);
   }

@@ -33,6 +33,7 @@ export class EmailEnrollment {
     attemptsLeft: number;
   }> {
     const person = this.people.get(personId);
+    if (!req || typeof req !== 'object') throw new StationError('email.invalid');
     this.methods.assertCanAdd(personId, 'email');
     if (this.methods.list(personId).some((m) => m.kind === 'email')) {
       throw new StationError('method.alreadyRegistered', { kind: 'email' });

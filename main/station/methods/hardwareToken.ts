@@ -53,6 +53,8 @@ export class HardwareTokenEnrollment {
   activate(personId: PersonId, serial: string, code: string): MethodSummary {
     const person = this.people.get(personId);
     this.methods.assertCanAdd(personId, 'hardwareToken');
+    if (typeof serial !== 'string' || serial.length > 64)
+      throw new StationError('oath.tokenNotFound');
     const token = this.ctx.db
       .prepare('SELECT * FROM oath_tokens WHERE serial = ?')
       .get(serial.trim()) as TokenRow | undefined;

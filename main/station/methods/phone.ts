@@ -79,6 +79,7 @@ export class PhoneEnrollment {
     attemptsLeft: number;
   }> {
     this.people.get(personId);
+    if (!req || typeof req !== 'object') throw new StationError('input.invalid', { field: 'kind' });
     if (req.kind !== 'phoneSms' && req.kind !== 'phoneCall')
       throw new StationError('input.invalid', { field: 'kind' });
     this.methods.assertCanAdd(personId, req.kind);

@@ -88,6 +88,7 @@ export class MethodRegistry {
   }
 
   private assertPerson(personId: PersonId): void {
+    if (!Number.isSafeInteger(personId)) throw new StationError('person.notFound');
     const p = this.ctx.db.prepare('SELECT status FROM people WHERE id = ?').get(personId) as
       { status: string } | undefined;
     if (!p) throw new StationError('person.notFound');
@@ -107,6 +108,7 @@ export class MethodRegistry {
 
   private row(personId: PersonId, methodId: MethodId): MethodRow {
     this.assertPerson(personId);
+    if (!Number.isSafeInteger(methodId)) throw new StationError('method.notFound');
     const row = this.rows(personId).find((r) => r.id === methodId);
     if (!row) throw new StationError('method.notFound');
     return row;

@@ -23,6 +23,7 @@ export function totpMatches(
   typed: string,
   now: Date,
 ): boolean {
+  if (typeof typed !== 'string' || typed.length > 64) return false;
   const code = typed.replace(/\s+/g, '');
   if (!new RegExp(`^\\d{${p.digits}}$`).test(code)) return false;
   const totp = new TOTP({

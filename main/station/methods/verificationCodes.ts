@@ -68,7 +68,7 @@ export class VerificationCodes {
     if (this.ctx.clock().getTime() > Date.parse(row.expires_at))
       throw new StationError('code.expired');
     if (row.attempts >= CODE_MAX_ATTEMPTS) throw new StationError('code.tooManyAttempts');
-    const code = typed.replace(/\s+/g, '');
+    const code = typeof typed === 'string' ? typed.slice(0, 64).replace(/\s+/g, '') : '';
     const ok =
       /^\d{6}$/.test(code) &&
       equalBytes(this.ctx.keys.codeMac(id, code), Buffer.from(row.code_hash));
