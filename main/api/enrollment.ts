@@ -4,6 +4,7 @@
  * app's secret at `appBegin`); answers and codes are never logged or returned.
  */
 import { StationError, type Station } from '../station';
+import { ANSWER_MAX, ANSWER_MIN } from '../station/methods/securityQuestions';
 import { registryId, toContractMethod } from './convert';
 import type { DomainHandlers } from './dispatch';
 
@@ -162,9 +163,9 @@ export function enrollmentHandlers(
       const bank = station.enroll.securityQuestions.bank();
       return {
         required: bank.required,
-        // SPEC §1 / seed 003: answers 3–40 characters (main/station/methods/securityQuestions).
-        answerMin: 3,
-        answerMax: 40,
+        // The limits main enforces, so the flow checks the same before sending (seed 003).
+        answerMin: ANSWER_MIN,
+        answerMax: ANSWER_MAX,
         questions: bank.questions
           .filter((q) => q.active)
           .map((q) => ({ id: q.id, text: { sv: q.text.sv, en: q.text.en } })),

@@ -22,10 +22,19 @@ for (const lang of ['sv', 'en'] as const) {
     await expectStepFocused(dialog, msg(lang, 'phone.number.heading'));
     // Sweden is preselected; a local number is enough.
     await expect(dialog.getByLabel(msg(lang, 'phone.number.country'))).toHaveValue('SE');
-    await dialog.getByLabel(msg(lang, 'phone.number.label')).fill('070-765 43 21');
+    // Keyboard only, from the focused heading: Tab to the country, Tab to the number, Enter.
+    await page.keyboard.press('Tab');
+    await expect(dialog.getByLabel(msg(lang, 'phone.number.country'))).toBeFocused();
+    await page.keyboard.press('Tab');
+    await expect(dialog.getByLabel(msg(lang, 'phone.number.label'))).toBeFocused();
+    await page.keyboard.type('070-765 43 21');
     await page.screenshot({ path: shot(`methods-phone-${lang}-01-number`) });
     await expectAccessible(page, 'phone number');
-    await dialog.getByRole('button', { name: msg(lang, 'phone.number.text') }).click();
+    // Enter is the primary button, "Text me a code".
+    await expect(
+      dialog.getByRole('button', { name: msg(lang, 'phone.number.text') }),
+    ).toHaveAttribute('type', 'submit');
+    await page.keyboard.press('Enter');
 
     await expectStepFocused(dialog, msg(lang, 'phone.code.heading'));
     await expect(dialog.getByTestId('phone-sent')).toHaveText(
@@ -37,8 +46,10 @@ for (const lang of ['sv', 'en'] as const) {
     const code = await codeFromDemoOutbox(dialog);
     await page.screenshot({ path: shot(`methods-phone-${lang}-02-code`) });
     await expectAccessible(page, 'phone code');
-    await dialog.getByLabel(msg(lang, 'enroll.codeLabel')).fill(code);
-    await dialog.getByRole('button', { name: msg(lang, 'enroll.verify') }).click();
+    await page.keyboard.press('Tab');
+    await expect(dialog.getByLabel(msg(lang, 'enroll.codeLabel'))).toBeFocused();
+    await page.keyboard.type(code);
+    await page.keyboard.press('Enter');
 
     await expectStepFocused(dialog, msg(lang, 'phone.success.heading'));
     await page.screenshot({ path: shot(`methods-phone-${lang}-03-success`) });

@@ -265,6 +265,47 @@ describe('enrollment contract: questions and tokens', () => {
     expect(JSON.stringify(method).toLowerCase()).not.toContain('hemligt');
   });
 
+  it('a kind the policy does not allow is refused (and not offered)', async () => {
+    const strict = openStation({ dataDir: join(dir, 'strict'), demo: true });
+    try {
+      const policy = strict.policy.get();
+      strict.policy.update({
+        ...policy,
+        allowedMethods: policy.allowedMethods.filter(
+          (k) => k !== 'authenticatorApp' && k !== 'phoneCall',
+        ),
+      });
+      const strictApi = enrollmentHandlers(strict, { gateway: 'outbox' });
+      const lars = String(strict.people.search('Lars', { limit: 1 })[0].id);
+      expect(await refusal(() => strictApi.appBegin({ personId: lars }, ctx))).toEqual({
+        code: 'method.notAllowed',
+        params: { kind: 'authenticatorApp' },
+      });
+      expect(
+        (
+          await refusal(() =>
+            strictApi.phoneBegin(
+              {
+                personId: lars,
+                kind: 'phoneCall',
+                number: '0701112233',
+                country: 'SE',
+                delivery: 'gateway',
+              },
+              ctx,
+            ),
+          )
+        ).code,
+      ).toBe('method.notAllowed');
+      const offerable = strict.methods.registrationStatus(Number(lars)).offerable;
+      expect(offerable).not.toContain('authenticatorApp');
+      expect(offerable).not.toContain('phoneCall');
+      expect(offerable).toContain('phoneSms');
+    } finally {
+      strict.close();
+    }
+  });
+
   it('lists the person’s imported tokens without secrets', async () => {
     const tokens = await api.tokensAvailable({ personId: personId('María') }, ctx);
     expect(tokens).toEqual([
