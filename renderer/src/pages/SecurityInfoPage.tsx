@@ -22,6 +22,7 @@ import { useI18n } from '../i18n/I18nProvider';
 import { routeHref } from '../router';
 import { describeMethod, methodDetail } from './methodDetail';
 import { Wizard } from './WizardPage';
+import './securityInfo.css';
 import './wizard.css';
 
 type OpenDialog =
@@ -189,7 +190,7 @@ function SecurityInfoView({
                   {kindName(m.kind)}
                 </th>
                 <td>
-                  {methodDetail(m, t)}
+                  {methodDetail(m, t, { virtualBadgeShown: true })}
                   {m.securityKey?.isVirtual ? (
                     <span className="ks-badge ks-badge--demo">{t('securityInfo.virtualKey')}</span>
                   ) : null}

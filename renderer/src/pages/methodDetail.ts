@@ -3,9 +3,19 @@ import type { MethodKind, MethodSummary } from '../../../preload/contract';
 import type { I18n } from '../i18n/I18nProvider';
 
 /** The detail column: key name + model, masked phone / email, token serial, question count. */
-export function methodDetail(m: MethodSummary, t: I18n['t']): string {
+export function methodDetail(
+  m: MethodSummary,
+  t: I18n['t'],
+  opts: { virtualBadgeShown?: boolean } = {},
+): string {
   if (m.securityKey) {
-    const model = m.securityKey.isVirtual ? t('securityInfo.virtualKey') : m.securityKey.model;
+    if (m.securityKey.isVirtual) {
+      // The table marks the virtual key with a badge; in running text it is said in words.
+      return opts.virtualBadgeShown
+        ? m.securityKey.name
+        : `${m.securityKey.name}, ${t('securityInfo.virtualKey')}`;
+    }
+    const model = m.securityKey.model;
     return model && model !== m.securityKey.name
       ? `${m.securityKey.name} (${model})`
       : m.securityKey.name;
