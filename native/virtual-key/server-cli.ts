@@ -2,7 +2,8 @@
  * `keystation-virtual-key --port <port> [--state <file>] [--touch auto|manual|deny]
  *   [--touch-timeout <ms>] [--attestation test|generated] [--seed <s>] [--builtin-uv]`
  * Serves one virtual key on udp:127.0.0.1:<port>. Prints exactly one line when ready; exits
- * cleanly on SIGINT/SIGTERM. In manual mode, Enter on a TTY stdin touches the key.
+ * cleanly on SIGINT/SIGTERM. In manual mode, Enter on a TTY stdin touches the key ('d' + Enter
+ * refuses).
  */
 import { parseArgs } from 'node:util';
 import { startUdpVirtualKey } from './udp';
@@ -57,11 +58,14 @@ async function main(): Promise<void> {
     builtInUv: values['builtin-uv'] === true,
   });
   if (touch === 'manual') {
-    server.key.on('upneeded', () => process.stderr.write('touch needed: press Enter\n'));
+    server.key.on('upneeded', () =>
+      process.stderr.write('touch needed: Enter = touch, d + Enter = deny\n'),
+    );
     if (process.stdin.isTTY) {
       process.stdin.setEncoding('utf8');
-      process.stdin.on('data', () => {
-        if (!server.key.touch()) process.stderr.write('(no touch pending)\n');
+      process.stdin.on('data', (line: string) => {
+        const done = line.trim().toLowerCase() === 'd' ? server.key.deny() : server.key.touch();
+        if (!done) process.stderr.write('(no touch pending)\n');
       });
     }
   }
