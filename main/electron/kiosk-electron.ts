@@ -1,10 +1,11 @@
 /**
  * The Electron side of kiosk mode: a KioskWindowFactory over BrowserWindow + session, and the
  * wiring that rotates the kiosk window whenever the station ends a person's session
- * (`kiosk.sessionEnded` on the station's event bus). main/electron/app.ts calls
- * `installKioskWindows` when the station starts in kiosk mode.
+ * (`kiosk.sessionEnded` on the station's event bus). For main/electron/app.ts to call when the
+ * station starts in kiosk mode (not wired yet: app.ts's protocol handler and permission
+ * refusals must first be applicable to a given session, see `prepareSession`).
  */
-import { BrowserWindow, session } from 'electron';
+import { BrowserWindow, session, type Session } from 'electron';
 import type { StationEventBus } from '../api/events';
 import {
   kioskBlocksKey,
@@ -19,6 +20,12 @@ export interface KioskInstallOptions {
   /** The renderer's start URL (app://keystation/index.html). */
   url: string;
   bus: StationEventBus;
+  /**
+   * A fresh partition is a fresh session: it needs what app.ts gives the default session
+   * (the app:// protocol handler, the permission refusals, the security headers) before the
+   * window loads.
+   */
+  prepareSession(ses: Session): void;
   /** Per new window: attach the contract IPC trust, event sink… (app.ts knows how). */
   onWindow(window: BrowserWindow): void;
 }
@@ -26,6 +33,7 @@ export interface KioskInstallOptions {
 export function installKioskWindows(options: KioskInstallOptions): KioskWindows {
   const windows = new KioskWindows({
     open(partition): KioskWindowLike {
+      options.prepareSession(session.fromPartition(partition));
       const win = new BrowserWindow(kioskWindowOptions({ ...options.window, partition }));
       win.setMenu(null);
       win.webContents.on('before-input-event', (event, input) => {
