@@ -20,26 +20,40 @@ const TOTP = { period: 30, digits: 6, algorithm: 'SHA1' } as const;
 process.stdout.write('ready\n');
 
 async function step(i: number): Promise<void> {
-  const person = station.people.create({ upn: `p${process.pid}.${i}@crash.example`, displayName: `Crash ${i}` });
+  const person = station.people.create({
+    upn: `p${process.pid}.${i}@crash.example`,
+    displayName: `Crash ${i}`,
+  });
   const p = person.id;
   const op = rand(8);
   if (op === 0 || op === 7) {
     const s = await station.enroll.authenticatorApp.begin(p);
-    station.enroll.authenticatorApp.complete(s.enrollmentId, totpCode(s.manual.secret.replace(/ /g, ''), TOTP, new Date()));
+    station.enroll.authenticatorApp.complete(
+      s.enrollmentId,
+      totpCode(s.manual.secret.replace(/ /g, ''), TOTP, new Date()),
+    );
   } else if (op === 1) {
-    const s = await station.enroll.phone.begin(p, { kind: 'phoneSms', number: '+46701234567', delivery: 'gateway' });
+    const s = await station.enroll.phone.begin(p, {
+      kind: 'phoneSms',
+      number: '+46701234567',
+      delivery: 'gateway',
+    });
     const code = station.outbox.list()[0].text.match(/\d{6}/)?.[0] ?? '';
     station.enroll.phone.complete(s.enrollmentId, code);
   } else if (op === 2) {
     const bank = station.enroll.securityQuestions.bank();
     station.enroll.securityQuestions.register(
       p,
-      bank.questions.slice(0, bank.required).map((q, k) => ({ questionId: q.id, answer: `answer ${k} ${i}` })),
+      bank.questions
+        .slice(0, bank.required)
+        .map((q, k) => ({ questionId: q.id, answer: `answer ${k} ${i}` })),
     );
   } else if (op === 3) {
     const serial = `C-${process.pid}-${i}`;
     const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
-    station.oathTokens.importCsv(`upn,serial number,secret key,time interval,manufacturer,model\n${person.upn},${serial},${secret},30,M,X`);
+    station.oathTokens.importCsv(
+      `upn,serial number,secret key,time interval,manufacturer,model\n${person.upn},${serial},${secret},30,M,X`,
+    );
     station.enroll.hardwareToken.activate(p, serial, totpCode(secret, TOTP, new Date()));
   } else if (op === 4) {
     const s = station.enroll.securityKey;
@@ -48,8 +62,14 @@ async function step(i: number): Promise<void> {
     await s.register(info.enrollmentId);
     await s.complete(info.enrollmentId, { name: `Key ${i}` });
   } else if (op === 5) {
-    const s = await station.enroll.email.begin(p, { address: `alt${i}@example.com`, delivery: 'gateway' });
-    station.enroll.email.complete(s.enrollmentId, station.outbox.list()[0].text.match(/\d{6}/)?.[0] ?? '');
+    const s = await station.enroll.email.begin(p, {
+      address: `alt${i}@example.com`,
+      delivery: 'gateway',
+    });
+    station.enroll.email.complete(
+      s.enrollmentId,
+      station.outbox.list()[0].text.match(/\d{6}/)?.[0] ?? '',
+    );
   } else {
     station.passes.issue(p, { oneTime: rand(2) === 0 });
   }
@@ -69,5 +89,5 @@ async function step(i: number): Promise<void> {
 let i = 0;
 for (;;) {
   await step(i++);
-  if (i % 5 === 0) process.stdout.write(`step ${i}\n`);
+  process.stdout.write(`step ${i}\n`);
 }
