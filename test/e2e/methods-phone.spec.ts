@@ -2,6 +2,7 @@
  * Phone flow end to end (SPEC §3.5, seed 002): the code comes from the station's offline
  * outbox through the demo outbox view that demo stations show in the flow — never a fixed value.
  */
+import { DEMO_OPERATOR } from '../../main/station/demoSeed';
 import { expect, test } from './station';
 import {
   codeFromDemoOutbox,
@@ -122,6 +123,55 @@ test('phone: a bad number gets a clear message; an extension is removed and the 
   await dialog.getByRole('button', { name: msg(lang, 'enroll.verify') }).click();
   await expectStepFocused(dialog, msg(lang, 'phone.success.heading'));
   await expect(dialog).toContainText('+1 425 555 1234');
+  await dialog.getByRole('button', { name: msg(lang, 'common.done') }).click();
+  await expect(methodRows(page, lang, 'phoneCall')).toHaveCount(1);
+});
+
+test('phone: a signed-in operator confirms the number in person, no code sent (en)', async ({
+  page,
+  station,
+}) => {
+  const lang = 'en';
+  await page.goto(station.url);
+  // The operator signs in through the station's own contract entry (the operator console's
+  // sign-in is another issue's screen); the socket is authenticated by the page's cookie.
+  const signedIn = await page.evaluate(
+    ({ username, password }) =>
+      new Promise<unknown>((resolve) => {
+        const url = new URL('/api', window.location.href);
+        url.protocol = 'ws:';
+        url.hash = '';
+        const ws = new WebSocket(url.toString());
+        ws.onopen = () =>
+          ws.send(
+            JSON.stringify({
+              id: 1,
+              call: 'ks:operator.signInWithPassword',
+              args: { username, password },
+            }),
+          );
+        ws.onmessage = (e) => {
+          resolve(JSON.parse(String(e.data)));
+          ws.close();
+        };
+      }),
+    { username: DEMO_OPERATOR.username, password: DEMO_OPERATOR.password },
+  );
+  expect(signedIn).toMatchObject({ id: 1, result: { ok: true } });
+
+  await openSecurityInfo(page, station, 'María García', lang);
+  const dialog = await startAddMethod(page, lang, 'phoneCall');
+  await dialog.getByLabel(msg(lang, 'phone.number.label')).fill('+46 70 111 22 33');
+  await dialog.getByLabel(msg(lang, 'enroll.inPerson.option')).check();
+  await dialog.getByRole('button', { name: msg(lang, 'phone.number.call') }).click();
+  await expectStepFocused(dialog, msg(lang, 'enroll.inPerson.heading'));
+  await expect(dialog).toContainText(
+    msg(lang, 'phone.code.inPerson', { number: '+46 70 111 22 33' }),
+  );
+  await page.screenshot({ path: shot('methods-phone-en-08-in-person') });
+  await expectAccessible(page, 'in person');
+  await dialog.getByRole('button', { name: msg(lang, 'enroll.inPerson.confirm') }).click();
+  await expectStepFocused(dialog, msg(lang, 'phone.success.heading'));
   await dialog.getByRole('button', { name: msg(lang, 'common.done') }).click();
   await expect(methodRows(page, lang, 'phoneCall')).toHaveCount(1);
 });
