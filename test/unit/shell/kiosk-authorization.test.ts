@@ -11,7 +11,7 @@ import { openStationHost } from '../../../main/api';
 import { authorize, type AccessView, type SessionRole } from '../../../main/api/authorization';
 import type { StationHost } from '../../../main/api/station-host';
 import { MemorySettingsStore } from '../../../main/api/settings';
-import { channelOf } from '../../../preload/contract';
+import { channelOf, type Result } from '../../../preload/contract';
 
 const PASSWORD = 'a-long-operator-password';
 
@@ -70,6 +70,7 @@ describe('dispatch with authorisation (real station)', () => {
   let dir: string;
   let host: StationHost;
   let settings: MemorySettingsStore;
+  const code = (r: Result<unknown>): string | null => (r.ok ? null : r.error.code);
   const call = (entry: string, args: object) => {
     const [d, n] = entry.split('.');
     return host.dispatch(channelOf(d, n), args, { host: 'browser', emit: () => {} });
@@ -167,12 +168,13 @@ describe('dispatch with authorisation (real station)', () => {
       true,
     );
     expect((await call('securityInfo.get', { personId: a.value.id })).ok).toBe(true);
-    expect((await call('securityInfo.get', { personId: b.value.id })).error?.code).toBe(
+    expect(code(await call('securityInfo.get', { personId: b.value.id }))).toBe(
       'session.forbidden',
     );
     expect(
-      (await call('passes.issue', { personId: a.value.id, lifetimeMinutes: 60, oneTime: true }))
-        .error?.code,
+      code(
+        await call('passes.issue', { personId: a.value.id, lifetimeMinutes: 60, oneTime: true }),
+      ),
     ).toBe('session.operatorRequired');
     expect((await call('audit.list', {})).ok).toBe(false);
 
@@ -182,7 +184,7 @@ describe('dispatch with authorisation (real station)', () => {
     });
     await call('kiosk.finish', { reason: 'done' });
     expect(ended).toEqual(['done']);
-    expect((await call('securityInfo.get', { personId: a.value.id })).error?.code).toBe(
+    expect(code(await call('securityInfo.get', { personId: a.value.id }))).toBe(
       'session.signInRequired',
     );
 
@@ -192,7 +194,7 @@ describe('dispatch with authorisation (real station)', () => {
     );
     expect((await call('securityInfo.get', { personId: a.value.id })).ok).toBe(true);
     await new Promise((r) => setTimeout(r, 3300));
-    expect((await call('securityInfo.get', { personId: a.value.id })).error?.code).toBe(
+    expect(code(await call('securityInfo.get', { personId: a.value.id }))).toBe(
       'session.signInRequired',
     );
     expect(ended).toEqual(['done', 'expired']);
