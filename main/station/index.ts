@@ -28,7 +28,7 @@ import {
   type SecurityKeyClient,
 } from './methods/securityKey';
 import { SecurityQuestionsEnrollment } from './methods/securityQuestions';
-import { Outbox, OutboxGateway, type MessageGateway } from './messaging';
+import { HttpGateway, Outbox, OutboxGateway, type MessageGateway } from './messaging';
 import { OathTokenInventory } from './oathTokens';
 import { AuthService, OperatorService } from './operators';
 import { TemporaryAccessPasses } from './passes';
@@ -177,7 +177,16 @@ export function openStation(opts: OpenStationOptions): Station {
     if (opts.demo && people.count() === 0) {
       db.transaction(() => seedDemo(context, methods))();
     }
-    const gateway = opts.messageGateway ?? new OutboxGateway(context);
+    const settings = new StationSettings(context);
+    const outboxGateway = new OutboxGateway(context);
+    // An injected gateway wins; otherwise the admin's settings choose, read at each send so a
+    // change applies at once: gateway.kind = 'http' + gateway.url → POST, anything else → outbox.
+    const gateway = (): MessageGateway => {
+      if (opts.messageGateway) return opts.messageGateway;
+      const url = settings.get('gateway.url');
+      if (settings.get('gateway.kind') === 'http' && url) return new HttpGateway({ url });
+      return outboxGateway;
+    };
     const questions = new QuestionBank(context);
     const passes = new TemporaryAccessPasses(context);
     const operators = new OperatorService(context);
@@ -192,8 +201,8 @@ export function openStation(opts: OpenStationOptions): Station {
       enroll: {
         authenticatorApp: new AuthenticatorAppEnrollment(context, people, methods),
         hardwareToken: new HardwareTokenEnrollment(context, people, methods),
-        phone: new PhoneEnrollment(context, people, methods, () => gateway),
-        email: new EmailEnrollment(context, people, methods, () => gateway),
+        phone: new PhoneEnrollment(context, people, methods, gateway),
+        email: new EmailEnrollment(context, people, methods, gateway),
         securityQuestions: new SecurityQuestionsEnrollment(context, people, methods, questions),
         securityKey: new SecurityKeyEnrollment(
           context,
@@ -210,7 +219,7 @@ export function openStation(opts: OpenStationOptions): Station {
       policy,
       questions,
       backup: (dest) => backupRegistry(context, dest),
-      settings: new StationSettings(context),
+      settings,
       audit,
       context,
       checkIntegrity: () => integrityOk(db),

@@ -1,4 +1,5 @@
 import type { StationContext } from './context';
+import { StationError } from './errors';
 
 /**
  * Station settings that belong to the registry (station name, gateway URL, …). Window, language
@@ -28,6 +29,21 @@ export class StationSettings {
 
   set(key: SettingKey, value: string): void {
     this.ctx.session.assertAdmin();
+    if (typeof value !== 'string' || value.length > 2048)
+      throw new StationError('input.invalid', { field: key });
+    if (key === 'gateway.kind' && value !== 'outbox' && value !== 'http') {
+      throw new StationError('input.invalid', { field: key });
+    }
+    if (key === 'gateway.url' && value !== '') {
+      let ok = false;
+      try {
+        const u = new URL(value);
+        ok = u.protocol === 'https:' || u.protocol === 'http:';
+      } catch {
+        ok = false;
+      }
+      if (!ok) throw new StationError('gateway.notConfigured');
+    }
     this.ctx.db.transaction(() => {
       this.ctx.db
         .prepare(

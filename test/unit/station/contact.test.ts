@@ -259,3 +259,42 @@ describe('gateways', () => {
     }
   });
 });
+
+describe('gateway chosen by station settings', () => {
+  it('outbox by default; http when an admin sets gateway.kind=http and a URL; invalid settings refused', async () => {
+    const dir = (await import('node:fs')).mkdtempSync(
+      (await import('node:path')).join((await import('node:os')).tmpdir(), 'ks-gw-'),
+    );
+    const station = openStation({ dataDir: dir });
+    try {
+      const p = addPerson(station);
+      await station.enroll.phone.begin(p, {
+        kind: 'phoneSms',
+        number: '+46701234567',
+        delivery: 'gateway',
+      });
+      expect(station.outbox.list()).toHaveLength(1);
+      expect(() => station.settings.set('gateway.kind', 'carrier-pigeon')).toThrow(
+        expect.objectContaining({ code: 'input.invalid' }),
+      );
+      expect(() => station.settings.set('gateway.url', 'javascript:alert(1)')).toThrow(
+        expect.objectContaining({ code: 'gateway.notConfigured' }),
+      );
+      station.settings.set('gateway.kind', 'http');
+      station.settings.set('gateway.url', 'http://127.0.0.1:9/unreachable');
+      await expect(
+        station.enroll.phone.begin(p, {
+          kind: 'phoneCall',
+          number: '+46701234567',
+          delivery: 'gateway',
+        }),
+      ).rejects.toMatchObject({
+        code: 'gateway.failed',
+      });
+      expect(station.outbox.list()).toHaveLength(1);
+    } finally {
+      station.close();
+      (await import('node:fs')).rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
