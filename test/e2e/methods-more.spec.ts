@@ -17,40 +17,41 @@ import {
   startAddMethod,
 } from './methods-support';
 
-test('email: a code to an alternate address (en)', async ({ page, station }) => {
-  const lang = 'en';
-  await openSecurityInfo(page, station, 'Anna Svensson', lang);
-  const dialog = await startAddMethod(page, lang, 'email');
-  await expectStepFocused(dialog, msg(lang, 'email.address.heading'));
-  await page.screenshot({ path: shot('methods-email-en-01-address') });
+for (const lang of ['sv', 'en'] as const) {
+  test(`email: a code to an alternate address (${lang})`, async ({ page, station }) => {
+    await openSecurityInfo(page, station, 'Anna Svensson', lang);
+    const dialog = await startAddMethod(page, lang, 'email');
+    await expectStepFocused(dialog, msg(lang, 'email.address.heading'));
+    await page.screenshot({ path: shot(`methods-email-${lang}-01-address`) });
 
-  // The work account itself can't be the alternate address.
-  const address = dialog.getByLabel(msg(lang, 'email.address.label'));
-  await address.fill('anna.svensson@demo.keystation.local');
-  await dialog.getByRole('button', { name: msg(lang, 'common.next') }).click();
-  await expect(dialog.getByTestId('flow-error')).toHaveText(
-    msg(lang, 'enroll.errors.email.invalid'),
-  );
+    // The work account itself can't be the alternate address.
+    const address = dialog.getByLabel(msg(lang, 'email.address.label'));
+    await address.fill('anna.svensson@demo.keystation.local');
+    await dialog.getByRole('button', { name: msg(lang, 'common.next') }).click();
+    await expect(dialog.getByTestId('flow-error')).toHaveText(
+      msg(lang, 'enroll.errors.email.invalid'),
+    );
 
-  await address.fill('anna.private@example.org');
-  await dialog.getByRole('button', { name: msg(lang, 'common.next') }).click();
-  await expectStepFocused(dialog, msg(lang, 'email.code.heading'));
-  await expect(dialog).toContainText(
-    msg(lang, 'email.code.sent', { address: 'anna.private@example.org' }),
-  );
-  const code = await codeFromDemoOutbox(dialog);
-  await page.screenshot({ path: shot('methods-email-en-02-code') });
-  await expectAccessible(page, 'methods-email-en-02-code');
-  await dialog.getByLabel(msg(lang, 'enroll.codeLabel')).fill(code);
-  await dialog.getByRole('button', { name: msg(lang, 'enroll.verify') }).click();
-  await expectStepFocused(dialog, msg(lang, 'email.success.heading'));
-  await page.screenshot({ path: shot('methods-email-en-03-success') });
-  await expectAccessible(page, 'methods-email-en-03-success');
-  await dialog.getByRole('button', { name: msg(lang, 'common.done') }).click();
-  const row = methodRows(page, lang, 'email');
-  await expect(row).toHaveCount(1);
-  await expect(row).toContainText('@example.org');
-});
+    await address.fill('anna.private@example.org');
+    await dialog.getByRole('button', { name: msg(lang, 'common.next') }).click();
+    await expectStepFocused(dialog, msg(lang, 'email.code.heading'));
+    await expect(dialog).toContainText(
+      msg(lang, 'email.code.sent', { address: 'anna.private@example.org' }),
+    );
+    const code = await codeFromDemoOutbox(dialog);
+    await page.screenshot({ path: shot(`methods-email-${lang}-02-code`) });
+    await expectAccessible(page, 'methods-email-en-02-code');
+    await dialog.getByLabel(msg(lang, 'enroll.codeLabel')).fill(code);
+    await dialog.getByRole('button', { name: msg(lang, 'enroll.verify') }).click();
+    await expectStepFocused(dialog, msg(lang, 'email.success.heading'));
+    await page.screenshot({ path: shot(`methods-email-${lang}-03-success`) });
+    await expectAccessible(page, 'methods-email-en-03-success');
+    await dialog.getByRole('button', { name: msg(lang, 'common.done') }).click();
+    const row = methodRows(page, lang, 'email');
+    await expect(row).toHaveCount(1);
+    await expect(row).toContainText('@example.org');
+  });
+}
 
 test('security questions: pick 3 different, answers checked and never shown (sv)', async ({
   page,
@@ -103,6 +104,8 @@ test('OATH hardware token: serial + current code (sv)', async ({ page, station }
   await expectStepFocused(dialog, msg(lang, 'oath.heading'));
   await expect(dialog.getByTestId('oath-available')).toContainText(token.serial);
 
+  // The one token waiting for her is suggested.
+  await expect(dialog.getByLabel(msg(lang, 'oath.serial'))).toHaveValue(token.serial);
   await dialog.getByLabel(msg(lang, 'oath.serial')).fill('NOPE-0000');
   await dialog.getByLabel(msg(lang, 'oath.code')).fill('123456');
   await dialog.getByRole('button', { name: msg(lang, 'oath.activate') }).click();

@@ -25,7 +25,10 @@ export function OathTokenFlow({ person, onDone }: FlowProps) {
   useEffect(() => {
     let live = true;
     void api.enrollment.tokensAvailable({ personId: person.id }).then((r) => {
-      if (live && r.ok) setAvailable(r.value);
+      if (!live || !r.ok) return;
+      setAvailable(r.value);
+      // One token waiting for this person: its serial is the likely one (still editable).
+      if (r.value.length === 1) setSerial((typed) => typed || r.value[0].serial);
     });
     return () => {
       live = false;
