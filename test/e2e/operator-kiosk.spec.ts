@@ -326,7 +326,7 @@ test('operator console and kiosk: first run → key sign-in → roster → pass 
     await expect(page.getByText('Olle Strand')).toHaveCount(0);
     mark('idle timeout');
 
-    // ---- Operator unlock (password), the audit log names the operator -----------------
+    // ---- Operator unlock: a wrong password keeps the kiosk, the operator's key opens it ----
     await page.getByRole('button', { name: msg(lang, 'kiosk.unlock.open') }).click();
     await page.getByRole('radio', { name: msg(lang, 'operator.signIn.withPassword') }).check();
     await page
@@ -334,8 +334,18 @@ test('operator console and kiosk: first run → key sign-in → roster → pass 
       .fill(OPERATOR.username);
     await page
       .getByRole('textbox', { name: msg(lang, 'operator.signIn.password'), exact: true })
-      .fill(OPERATOR.password);
+      .fill('inte-rätt-lösenord');
     await page.getByRole('button', { name: msg(lang, 'kiosk.unlock.submit') }).click();
+    await expect(
+      page.getByText(msg(lang, 'operator.errors.station.operator.invalidCredentials')),
+    ).toBeVisible();
+    expect(
+      ((await contractCall(station, 'operator.status', {})).value as { kiosk: boolean }).kiosk,
+    ).toBe(true);
+    await page.getByRole('radio', { name: msg(lang, 'operator.signIn.withKey') }).check();
+    await page.getByLabel(msg(lang, 'operator.signIn.pin')).fill(PIN);
+    await page.getByRole('button', { name: msg(lang, 'kiosk.unlock.submit') }).click();
+    await page.getByTestId('operator-virtual-touch').click();
     await expect(page.getByTestId('signed-in-operator')).toContainText(OPERATOR.name);
 
     await page.getByRole('link', { name: msg(lang, 'operator.nav.audit'), exact: true }).click();
