@@ -21,7 +21,7 @@ function have(cmd) {
 }
 
 // 1. System packages (tests only): Chromium for Playwright, libusb/hidapi runtime for node-hid,
-//    python3-fido2 + fido2-tools for the interoperability tests.
+//    python3-fido2, fido2-tools, libfido2-dev and a C compiler for the interoperability tests.
 if (wantTest && process.platform === 'linux' && have('apt-get')) {
   const needed = [
     ['chromium', () => existsSync('/usr/bin/chromium')],
@@ -36,6 +36,8 @@ if (wantTest && process.platform === 'linux' && have('apt-get')) {
       () => spawnSync('/usr/bin/python3', ['-c', 'import fido2'], { stdio: 'ignore' }).status === 0,
     ],
     ['fido2-tools', () => have('fido2-token')],
+    ['libfido2-dev', () => existsSync('/usr/include/fido.h')],
+    ['gcc', () => have('cc')],
     ['fonts-dejavu-core', () => existsSync('/usr/share/fonts/truetype/dejavu')],
   ]
     .filter(([, ok]) => !ok())

@@ -10,6 +10,7 @@ import {
 } from './attestation';
 import { Authenticator, type PresenceOutcome } from './authenticator';
 import { VirtualKeyConnection, type ConnectionOwner } from './connection';
+import { DelayLine } from './delayLine';
 import { CtapHidEngine, KeepaliveStatus, type HidPort } from './ctaphid';
 import { VIRTUAL_KEY_MODEL_NAME } from './identity';
 import type {
@@ -78,9 +79,9 @@ export class VirtualKey extends EventEmitter<VirtualKeyEvents> implements Connec
   private plugged = true;
   private waiting?: PresenceWait;
   private faults = { dropIn: 0, corruptIn: 0, dropOut: 0, corruptOut: 0 };
-  /** Earliest time the next report may move in each direction (per-report latency). */
-  private nextInAt = 0;
-  private nextOutAt = 0;
+  /** Per-report latency, in order, one line per direction. */
+  private readonly inbound = new DelayLine();
+  private readonly outbound = new DelayLine();
 
   constructor(readonly options: VirtualKeyOptions = {}) {
     super();
@@ -226,10 +227,7 @@ export class VirtualKey extends EventEmitter<VirtualKeyEvents> implements Connec
   async receiveFrom(port: HidPort, report: Uint8Array): Promise<void> {
     if (!this.plugged || !this.ports.has(port)) return;
     if (this.latencyMs > 0) {
-      const now = Date.now();
-      const at = Math.max(now, this.nextInAt) + this.latencyMs;
-      this.nextInAt = at;
-      await new Promise((r) => setTimeout(r, at - now));
+      await this.inbound.delay(this.latencyMs);
       if (!this.plugged || !this.ports.has(port)) return;
     }
     if (this.faults.dropIn > 0) {
@@ -264,13 +262,10 @@ export class VirtualKey extends EventEmitter<VirtualKeyEvents> implements Connec
       for (const t of targets) t.deliver(report.slice());
       return;
     }
-    const now = Date.now();
-    const at = Math.max(now, this.nextOutAt) + this.latencyMs;
-    this.nextOutAt = at;
-    setTimeout(() => {
+    void this.outbound.delay(this.latencyMs).then(() => {
       if (!this.plugged) return;
       for (const t of targets) if (this.ports.has(t)) t.deliver(report.slice());
-    }, at - now);
+    });
   }
 
   /** Flip a few bits (header and payload) deterministically from the RNG. */
@@ -380,8 +375,8 @@ export class VirtualKey extends EventEmitter<VirtualKeyEvents> implements Connec
   plugIn(): void {
     if (this.plugged) return;
     this.plugged = true;
-    this.nextInAt = 0;
-    this.nextOutAt = 0;
+    this.inbound.clear();
+    this.outbound.clear();
     this.authenticator.powerUp();
     this.emit('plugged');
   }
