@@ -193,3 +193,36 @@ describe('security key: operator-set PIN must be changed (SPEC §2)', () => {
     }
   });
 });
+
+describe('security key: touch prompts and cancelling', () => {
+  it('"touch your key" reaches the interaction; aborting while waiting cancels and stores nothing', async () => {
+    const t = makeStation({ mode: 'demo' });
+    try {
+      const key = new VirtualKey({ touch: 'manual', touchTimeoutMs: 20_000 });
+      const p = addPerson(t.station);
+      const s = t.station.enroll.securityKey;
+      const info = await s.begin(p, key.connect());
+      await s.setPin(info.enrollmentId, PIN, PIN);
+      const ac = new AbortController();
+      const events: KeyEvent[] = [];
+      const started = Date.now();
+      await expect(
+        s.register(info.enrollmentId, {
+          signal: ac.signal,
+          interaction: {
+            onEvent: (e) => {
+              events.push(e);
+              if (e.type === 'touch') ac.abort();
+            },
+          },
+        }),
+      ).rejects.toMatchObject({ code: 'securityKey.cancelled' });
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(events[0]).toEqual({ type: 'touch' });
+      expect(t.station.methods.list(p)).toHaveLength(0);
+      await s.cancel(info.enrollmentId);
+    } finally {
+      t.close();
+    }
+  });
+});
