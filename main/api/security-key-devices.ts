@@ -37,6 +37,12 @@ export interface KeyDevicesOptions {
   touchTimeoutMs?: number;
   /** Discoverable-credential slots of each virtual key (default 25, like many real keys). */
   capacity?: number;
+  /**
+   * Keys reached over UDP (`udp:127.0.0.1:8111`, e.g. `npx keystation-virtual-key`), listed as
+   * if plugged in. `KEYSTATION_KEY_PATHS` (comma-separated) sets them. A production station
+   * refuses a virtual key reached this way by its AAGUID (SPEC §4).
+   */
+  extraPaths?: readonly string[];
 }
 
 interface VirtualEntry {
@@ -58,6 +64,7 @@ export class KeyDevices {
   private readonly watchUsb: boolean;
   private readonly touchTimeoutMs: number;
   private readonly capacity?: number;
+  private readonly extraPaths: readonly string[];
   private readonly dataDir?: string;
 
   constructor(options: KeyDevicesOptions) {
@@ -66,6 +73,12 @@ export class KeyDevices {
     this.watchUsb = options.watchUsb ?? true;
     this.dataDir = options.dataDir;
     this.capacity = options.capacity;
+    this.extraPaths =
+      options.extraPaths ??
+      (process.env.KEYSTATION_KEY_PATHS ?? '')
+        .split(',')
+        .map((p) => p.trim())
+        .filter((p) => /^udp:[^,\s]{1,200}$/.test(p));
     const fromEnv = Number(process.env.KEYSTATION_VIRTUAL_KEY_TOUCH_TIMEOUT_MS);
     this.touchTimeoutMs =
       options.touchTimeoutMs ??
@@ -164,8 +177,13 @@ export class KeyDevices {
   // ---- USB hot-plug ------------------------------------------------------------------------
 
   private startWatching(): void {
-    if (!this.watchUsb || this.watcher) return;
-    const watcher = watchDevices({ pollMs: 1000 });
+    if (this.watcher || (!this.watchUsb && this.extraPaths.length === 0)) return;
+    const watcher = watchDevices({
+      pollMs: 1000,
+      extraPaths: this.extraPaths,
+      // Without USB polling only the extra paths are listed (tests, UDP-only setups).
+      ...(this.watchUsb ? {} : { enumerate: () => Promise.resolve([]) }),
+    });
     this.watcher = watcher;
     // node-hid missing or failing: the station still works with the keys it can see.
     watcher.on('error', () => undefined);

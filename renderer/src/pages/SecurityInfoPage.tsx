@@ -25,6 +25,15 @@ import { Wizard } from './WizardPage';
 import './securityInfo.css';
 import './wizard.css';
 
+/** SPEC §1: the kinds usable for sign-in (MFA). */
+const MFA_KINDS: ReadonlySet<MethodKind> = new Set([
+  'securityKey',
+  'authenticatorApp',
+  'hardwareToken',
+  'phoneSms',
+  'phoneCall',
+]);
+
 type OpenDialog =
   | { kind: 'add' }
   | { kind: 'addKind'; method: MethodKind }
@@ -128,7 +137,11 @@ function SecurityInfoView({
                   })}
                 </li>
               ) : null}
-              {info.registration.needsMfaMethod ? <li>{t('securityInfo.missing.mfa')}</li> : null}
+              {/* Said only when no missing kind is one already (a security key is). */}
+              {info.registration.needsMfaMethod &&
+              !info.registration.missingKinds.some((k) => MFA_KINDS.has(k)) ? (
+                <li>{t('securityInfo.missing.mfa')}</li>
+              ) : null}
             </ul>
             <Button variant="primary" onClick={onOpenWizard} data-testid="open-wizard">
               {t('securityInfo.setUpNow')}
