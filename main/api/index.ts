@@ -71,6 +71,7 @@ export async function openStationHost(
     dataDir: options.dataDir,
     demo: options.demo,
     mode: options.demo ? 'demo' : 'production',
+    secretSealer: options.secretSealer,
   });
   const bus = new StationEventBus();
   const access = new StationAccess(station, options.settings, {

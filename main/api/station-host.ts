@@ -2,6 +2,7 @@
  * What both hosts need from the composed station: the dispatcher, the event bus, the settings,
  * and a way to close. main/electron/app.ts and main/browser-host/ build one at start-up.
  */
+import type { SecretSealer } from '../station/secrets';
 import type { Dispatch } from './dispatch';
 import type { StationEventBus } from './events';
 import type { SettingsStore } from './settings';
@@ -21,4 +22,6 @@ export interface StationHostOptions {
   settings: SettingsStore;
   host: 'electron' | 'browser';
   version: string;
+  /** Seals the station key; the desktop app passes Electron's safeStorage. Default: 0600 key file. */
+  secretSealer?: SecretSealer;
 }

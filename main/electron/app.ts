@@ -11,6 +11,7 @@ import {
   Menu,
   nativeTheme,
   protocol,
+  safeStorage,
   session,
   type WebContents,
 } from 'electron';
@@ -21,6 +22,7 @@ import { mimeTypeOf, resolveRendererFile } from '../api/renderer-files';
 import type { SettingsStore } from '../api/settings';
 import type { StationHost, StationHostOptions } from '../api/station-host';
 import { registerContractIpc } from './ipc';
+import { safeStorageSealer } from './safe-storage-sealer';
 import { appMenuTemplate } from './menu';
 import { APP_HOST, APP_ORIGIN, APP_SCHEME, isRendererUrl, rendererOrigin } from './renderer-origin';
 import { createElectronSettingsStore } from './settings-store';
@@ -92,6 +94,7 @@ export function runDesktopApp(options: DesktopAppOptions): void {
       settings,
       host: 'electron',
       version: options.version,
+      secretSealer: safeStorageSealer(safeStorage, process.platform),
     });
 
     const template = appMenuTemplate({
