@@ -193,6 +193,13 @@ export function KioskApp() {
   const { t } = useI18n();
   const { status, set } = useAccess();
   const [view, setView] = useState<'main' | 'unlock' | 'done'>('main');
+  // The server ended the person's session by itself (idle expiry): start over from scratch.
+  const wasPerson = useRef(false);
+  useEffect(() => {
+    const isPerson = status?.role === 'person';
+    if (wasPerson.current && !isPerson && view !== 'done') restartKiosk();
+    wasPerson.current = isPerson;
+  }, [status, view]);
 
   const finish = useCallback(
     (reason: 'done' | 'idle' | 'cancel') => {

@@ -9,11 +9,17 @@ import {
   useContext,
   useEffect,
   useMemo,
+  useRef,
   useState,
   type ReactNode,
 } from 'react';
-import type { AccessStatus, ContractError } from '../../../../preload/contract';
-import { useApi } from '../../api/ApiProvider';
+import type {
+  AccessStatus,
+  ContractError,
+  KeystationApi,
+  Result,
+} from '../../../../preload/contract';
+import { ApiProvider, useApi } from '../../api/ApiProvider';
 import { useI18n } from '../../i18n/I18nProvider';
 
 interface AccessContextValue {
@@ -26,10 +32,42 @@ interface AccessContextValue {
 
 const AccessContext = createContext<AccessContextValue | null>(null);
 
+/** Codes that mean "the session this renderer thinks it has is gone on the server". */
+const SESSION_GONE = new Set(['session.signInRequired']);
+
+/**
+ * The same api, but any answer saying the session is gone (idle expiry on the server, a
+ * sign-out elsewhere) makes `onSessionGone` run, so the page re-reads who it serves.
+ */
+export function watchSession(api: KeystationApi, onSessionGone: () => void): KeystationApi {
+  // A fresh object, not a Proxy: the Electron bridge's objects are frozen copies.
+  const out: Record<string, unknown> = { events: api.events };
+  for (const domain of Object.keys(api)) {
+    if (domain === 'events') continue;
+    const calls = (api as unknown as Record<string, Record<string, unknown>>)[domain];
+    const wrapped: Record<string, unknown> = {};
+    for (const name of Object.keys(calls)) {
+      const fn = calls[name];
+      if (typeof fn !== 'function') continue;
+      wrapped[name] = async (args: unknown) => {
+        const result = (await (fn as (a: unknown) => Promise<Result<unknown>>)(
+          args,
+        )) as Result<unknown>;
+        if (!result.ok && SESSION_GONE.has(result.error.code)) onSessionGone();
+        return result;
+      };
+    }
+    out[domain] = wrapped;
+  }
+  return out as unknown as KeystationApi;
+}
+
 export function AccessProvider({ children }: { children: ReactNode }) {
-  const api = useApi();
+  const outer = useApi();
   const [status, setStatus] = useState<AccessStatus | null>(null);
   const [error, setError] = useState<ContractError | null>(null);
+  const refreshRef = useRef<() => void>(() => {});
+  const api = useMemo(() => watchSession(outer, () => refreshRef.current()), [outer]);
 
   const refresh = useCallback(async () => {
     const r = await api.operator.status({});
@@ -40,6 +78,7 @@ export function AccessProvider({ children }: { children: ReactNode }) {
   }, [api]);
 
   useEffect(() => {
+    refreshRef.current = () => void refresh();
     void refresh();
   }, [refresh]);
 
@@ -47,7 +86,11 @@ export function AccessProvider({ children }: { children: ReactNode }) {
     () => ({ status, error, set: setStatus, refresh }),
     [status, error, refresh],
   );
-  return <AccessContext.Provider value={value}>{children}</AccessContext.Provider>;
+  return (
+    <ApiProvider api={api}>
+      <AccessContext.Provider value={value}>{children}</AccessContext.Provider>
+    </ApiProvider>
+  );
 }
 
 export function useAccess(): AccessContextValue {
