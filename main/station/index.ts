@@ -190,6 +190,12 @@ export function openStation(opts: OpenStationOptions): Station {
     const questions = new QuestionBank(context);
     const passes = new TemporaryAccessPasses(context);
     const operators = new OperatorService(context);
+    const securityKey = new SecurityKeyEnrollment(
+      context,
+      people,
+      methods,
+      opts.securityKeys ?? nativeSecurityKeyClient,
+    );
     return {
       stationId,
       mode,
@@ -204,12 +210,7 @@ export function openStation(opts: OpenStationOptions): Station {
         phone: new PhoneEnrollment(context, people, methods, gateway),
         email: new EmailEnrollment(context, people, methods, gateway),
         securityQuestions: new SecurityQuestionsEnrollment(context, people, methods, questions),
-        securityKey: new SecurityKeyEnrollment(
-          context,
-          people,
-          methods,
-          opts.securityKeys ?? nativeSecurityKeyClient,
-        ),
+        securityKey,
       },
       oathTokens: new OathTokenInventory(context),
       passes,
@@ -223,7 +224,10 @@ export function openStation(opts: OpenStationOptions): Station {
       audit,
       context,
       checkIntegrity: () => integrityOk(db),
-      close: () => db.close(),
+      close: () => {
+        securityKey.cancelAll();
+        db.close();
+      },
     };
   } catch (err) {
     db.close();

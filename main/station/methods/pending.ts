@@ -21,7 +21,11 @@ interface Pending<T> {
 export class PendingEnrollments<T> {
   private readonly items = new Map<string, Pending<T>>();
 
-  constructor(private readonly ctx: Pick<StationContext, 'clock' | 'session'>) {}
+  constructor(
+    private readonly ctx: Pick<StationContext, 'clock' | 'session'>,
+    /** Releases what an abandoned enrollment holds (e.g. an open security key). */
+    private readonly dispose: (state: T) => void = () => undefined,
+  ) {}
 
   create(
     personId: PersonId,
@@ -45,6 +49,7 @@ export class PendingEnrollments<T> {
     if (!item) throw new StationError('enrollment.notFound');
     if (this.ctx.clock().getTime() > item.expiresAt) {
       this.items.delete(id);
+      this.dispose(item.state);
       throw new StationError('enrollment.expired');
     }
     this.ctx.session.assertMayActOn(item.personId);
@@ -59,6 +64,17 @@ export class PendingEnrollments<T> {
 
   private sweep(): void {
     const now = this.ctx.clock().getTime();
-    for (const [id, item] of this.items) if (now > item.expiresAt) this.items.delete(id);
+    for (const [id, item] of this.items) {
+      if (now > item.expiresAt) {
+        this.items.delete(id);
+        this.dispose(item.state);
+      }
+    }
+  }
+
+  /** Forgets everything (station closing, kiosk session ending). */
+  clear(): void {
+    for (const item of this.items.values()) this.dispose(item.state);
+    this.items.clear();
   }
 }

@@ -155,7 +155,9 @@ export class SecurityKeyEnrollment {
     private readonly methods: MethodRegistry,
     private readonly client: SecurityKeyClient,
   ) {
-    this.pending = new PendingEnrollments(ctx);
+    this.pending = new PendingEnrollments<KeyState>(ctx, (state) => {
+      void state.ctap.close().catch(() => undefined);
+    });
   }
 
   private origin(): string {
@@ -473,6 +475,11 @@ export class SecurityKeyEnrollment {
     this.pending.delete(enrollmentId);
     await s.ctap.close().catch(() => undefined);
     return this.methods.get(item.personId, methodId);
+  }
+
+  /** Closes every key still open by an unfinished enrollment. */
+  cancelAll(): void {
+    this.pending.clear();
   }
 
   async cancel(enrollmentId: string): Promise<void> {
