@@ -395,6 +395,8 @@ test('operator console and kiosk: first run → key sign-in → roster → pass 
       msg(lang, 'audit.tampered'),
     );
     await snap(page, '16-audit-tampered');
+    await page.getByTestId(`audit-row-${importedSeq}`).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: shot('16b-audit-tampered-row') });
     mark('audit + tamper');
 
     expect(pageErrors).toEqual([]);
