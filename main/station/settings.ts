@@ -35,7 +35,7 @@ export class StationSettings {
       throw new StationError('input.invalid', { field: key });
     }
     if (key === 'gateway.url' && value !== '') {
-      let ok = false;
+      let ok: boolean;
       try {
         const u = new URL(value);
         ok = u.protocol === 'https:' || u.protocol === 'http:';
