@@ -21,8 +21,12 @@ export async function openPerson(
 ): Promise<void> {
   await page.goto(station.url);
   const select = page.getByTestId('language-select');
-  await select.selectOption(lang);
-  await expect(page.locator('html')).toHaveAttribute('lang', lang);
+  // The stored setting arrives asynchronously at start and may land after the first choice
+  // (I18nProvider), so choose until it sticks.
+  await expect(async () => {
+    await select.selectOption(lang);
+    await expect(page.locator('html')).toHaveAttribute('lang', lang, { timeout: 1000 });
+  }).toPass({ timeout: 15_000 });
   await page.getByLabel(msg(lang, 'people.searchLabel')).fill(displayName);
   const link = page.getByRole('link', { name: new RegExp(displayName) });
   await expect(link).toHaveCount(1);
