@@ -326,3 +326,72 @@ test('the same key again for the same person → "already registered"', async ({
   );
   await page.screenshot({ path: 'test/artifacts/security-key-en-16-already-registered.png' });
 });
+
+test('keyboard only: add a security key without the mouse', async ({ page, station }) => {
+  await openPerson(page, station, 'María García', lang);
+  /** Tab until the focused element's text or label is `name` (fails after 40 presses). */
+  const tabTo = async (name: string) => {
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate(() => {
+        const el = document.activeElement as HTMLInputElement | null;
+        const label = el?.labels?.[0]?.innerText;
+        return (el?.getAttribute('aria-label') ?? label ?? el?.innerText ?? '').trim();
+      });
+      if (focused === name) return;
+    }
+    throw new Error(`could not Tab to "${name}"`);
+  };
+  await tabTo(msg(lang, 'securityInfo.addMethod'));
+  await page.keyboard.press('Enter');
+  const chooser = page.getByRole('dialog', { name: msg(lang, 'securityInfo.addMethod') });
+  await expect(chooser).toBeVisible();
+  // Radios: Tab into the group, arrow keys move and select.
+  await tabTo(msg(lang, 'methods.kind.securityKey'));
+  await page.keyboard.press('Space');
+  await tabTo(msg(lang, 'securityInfo.addDialog.add'));
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog', { name: msg(lang, 'methods.kind.securityKey') });
+  await expect(
+    dialog.getByRole('heading', { level: 3, name: msg(lang, 'securityKey.insert.title') }),
+  ).toBeFocused();
+  await expect(dialog.getByTestId('security-key-devices')).toContainText(
+    msg(lang, 'securityInfo.virtualKey'),
+  );
+  await tabTo(msg(lang, 'common.next'));
+  await page.keyboard.press('Enter');
+  await expect(
+    dialog.getByRole('heading', { level: 3, name: msg(lang, 'securityKey.info.title') }),
+  ).toBeFocused();
+  await tabTo(msg(lang, 'common.next'));
+  await page.keyboard.press('Enter');
+  await expect(dialog.getByTestId('security-key-pin')).toBeVisible();
+  await page.keyboard.press('Tab'); // heading → PIN field
+  await expect(dialog.getByTestId('pin-input')).toBeFocused();
+  await page.keyboard.type(PIN);
+  await page.keyboard.press('Tab');
+  await expect(dialog.getByTestId('pin-confirm')).toBeFocused();
+  await page.keyboard.type(PIN);
+  await page.keyboard.press('Enter'); // submits the step's form
+  await waitForTouchPrompt(dialog, lang);
+  await tabTo(msg(lang, 'securityKey.touch.virtualTouch'));
+  await page.keyboard.press('Enter');
+  await expect(
+    dialog.getByRole('heading', { level: 3, name: msg(lang, 'securityKey.name.title') }),
+  ).toBeFocused();
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('Keyboard key');
+  await page.keyboard.press('Enter');
+  await waitForTouchPrompt(dialog, lang);
+  await tabTo(msg(lang, 'securityKey.touch.virtualTouch'));
+  await page.keyboard.press('Enter');
+  await expect(
+    dialog.getByRole('heading', { level: 3, name: msg(lang, 'securityKey.done.title') }),
+  ).toBeFocused();
+  await tabTo(msg(lang, 'common.done'));
+  await page.keyboard.press('Enter');
+  await expect(dialog).toBeHidden();
+  await expect(
+    methodRows(page, lang, 'securityKey').filter({ hasText: 'Keyboard key' }),
+  ).toHaveCount(1);
+});
