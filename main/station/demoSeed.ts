@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { Secret } from 'otpauth';
 import { encodeCanonical } from '../../native/cbor';
-import { searchKeys } from '../db/searchKeys';
+import { PeopleRepository } from '../db/repositories/people';
 import type { StationContext } from './context';
 import type { MethodRegistry } from './methods/registry';
 import { slowHash } from './secrets';
@@ -133,28 +133,10 @@ function demoCoseKey(): Buffer {
 /** Runs inside openStation's first-open transaction. */
 export function seedDemo(ctx: StationContext, methods: MethodRegistry): void {
   const now = ctx.clock().toISOString();
-  const insertPerson = ctx.db.prepare(
-    `INSERT INTO people (upn, display_name, department, email, mobile, status, sspr_enabled,
-       password_managed_externally, created_at, updated_at, search_name, search_sort)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
+  const people = new PeopleRepository(ctx.db);
   const ids = new Map<string, PersonId>();
   for (const p of DEMO_PEOPLE) {
-    const info = insertPerson.run(
-      p.upn,
-      p.displayName,
-      p.department,
-      p.upn,
-      p.mobile ?? '',
-      p.status ?? 'active',
-      p.ssprEnabled === false ? 0 : 1,
-      p.passwordManagedExternally ? 1 : 0,
-      now,
-      now,
-      searchKeys(p.displayName).name,
-      searchKeys(p.displayName).sort,
-    );
-    const id = Number(info.lastInsertRowid);
+    const id = people.insert({ ...p, email: p.upn, mobile: p.mobile ?? '' }, now);
     ids.set(p.upn, id);
     ctx.audit.append('person.created', id, { upn: p.upn, source: 'demo' });
     for (const kind of p.methods) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { foldForSearch, searchKeys } from '../db/searchKeys';
+import { PeopleRepository, type PersonRow, type PersonSummaryRow } from '../db/repositories/people';
+import { foldForSearch } from '../db/searchKeys';
 import type { StationContext } from './context';
 import { StationError } from './errors';
 import type { Person, PersonId, PersonStatus, PersonSummary } from './types';
@@ -24,20 +25,6 @@ export const PersonPatchSchema = NewPersonSchema.omit({ upn: true })
   .extend({ status: z.enum(['active', 'disabled']).optional() });
 export type PersonPatch = z.input<typeof PersonPatchSchema>;
 
-interface PersonRow {
-  id: number;
-  upn: string;
-  display_name: string;
-  department: string;
-  email: string;
-  mobile: string;
-  status: PersonStatus;
-  sspr_enabled: number;
-  password_managed_externally: number;
-  created_at: string;
-  updated_at: string;
-}
-
 export function toPerson(r: PersonRow): Person {
   return {
     id: r.id,
@@ -61,16 +48,7 @@ export function zodToStationError(err: z.ZodError): StationError {
 
 const NAME_ORDER = new Intl.Collator('sv', { sensitivity: 'base' });
 
-const SUMMARY_COLUMNS = `p.id, p.upn, p.display_name, p.department, p.status, p.search_name`;
-
-interface SummaryRow {
-  id: number;
-  upn: string;
-  display_name: string;
-  department: string;
-  status: PersonStatus;
-  search_name: string;
-}
+type SummaryRow = PersonSummaryRow;
 
 function toSummary(r: SummaryRow, methodCount: number): PersonSummary {
   return {
@@ -84,46 +62,10 @@ function toSummary(r: SummaryRow, methodCount: number): PersonSummary {
 }
 
 export class PeopleService {
-  private readonly byId;
-  private readonly byUpn;
-  private readonly byName;
-  private readonly bySort;
-  private readonly byUpnPrefix;
-  private readonly firstPage;
-  private readonly methodCounts;
+  readonly repo: PeopleRepository;
 
   constructor(private readonly ctx: StationContext) {
-    // Counted only for the page actually shown, not for every candidate row.
-    this.methodCounts = ctx.db.prepare(
-      `SELECT person_id AS id, count(*) AS n FROM methods
-       WHERE person_id IN (SELECT value FROM json_each(?)) GROUP BY person_id`,
-    );
-    this.byId = ctx.db.prepare('SELECT * FROM people WHERE id = ?');
-    this.byUpn = ctx.db.prepare('SELECT * FROM people WHERE upn = ?');
-    // Prefix range scans on indexed, folded keys (migration 006): O(log n) per keystroke. The
-    // extra words of a multi-word query filter the range ("anna sv", "sv anna").
-    const extraWords = (col: string) =>
-      [2, 3, 4]
-        .map((i) => `(@w${i} = '' OR instr(' ' || ${col}, ' ' || @w${i}) > 0)`)
-        .join(' AND ');
-    this.byName = ctx.db.prepare(
-      `SELECT ${SUMMARY_COLUMNS} FROM people p
-       WHERE p.search_name >= @lo AND p.search_name < @hi AND ${extraWords('p.search_name')}
-       ORDER BY p.search_name LIMIT @limit`,
-    );
-    this.bySort = ctx.db.prepare(
-      `SELECT ${SUMMARY_COLUMNS} FROM people p
-       WHERE p.search_sort >= @lo AND p.search_sort < @hi AND ${extraWords('p.search_name')}
-       ORDER BY p.search_sort LIMIT @limit`,
-    );
-    // upn is declared COLLATE NOCASE, so this range uses its unique index case-insensitively.
-    this.byUpnPrefix = ctx.db.prepare(
-      `SELECT ${SUMMARY_COLUMNS} FROM people p WHERE p.upn >= @lo AND p.upn < @hi
-       ORDER BY p.upn LIMIT @limit`,
-    );
-    this.firstPage = ctx.db.prepare(
-      `SELECT ${SUMMARY_COLUMNS} FROM people p ORDER BY p.search_name LIMIT ?`,
-    );
+    this.repo = new PeopleRepository(ctx.db);
   }
 
   /**
@@ -134,28 +76,19 @@ export class PeopleService {
     const limit = Math.min(Math.max(opts.limit ?? 20, 1), 200);
     const raw = typeof typed === 'string' ? typed.trim().slice(0, 256) : '';
     const words = foldForSearch(raw).replace(/[@.]/g, ' ').split(' ').filter(Boolean).slice(0, 4);
-    if (words.length === 0 && raw === '')
-      return this.withCounts(this.firstPage.all(limit) as SummaryRow[]);
+    if (words.length === 0 && raw === '') return this.withCounts(this.repo.firstPage(limit));
     const found = new Map<number, SummaryRow>();
-    const add = (rows: unknown[]) => {
-      for (const r of rows as SummaryRow[]) found.set(r.id, r);
+    const add = (rows: SummaryRow[]) => {
+      for (const r of rows) found.set(r.id, r);
     };
     if (words.length > 0) {
       // The longest word drives the range scan (most selective); the others filter it.
       const driver = [...words].sort((a, b) => b.length - a.length)[0];
-      const others = words.filter((w, i) => i !== words.indexOf(driver));
-      const params = {
-        lo: driver,
-        hi: `${driver}\uffff`,
-        w2: others[0] ?? '',
-        w3: others[1] ?? '',
-        w4: others[2] ?? '',
-        limit,
-      };
-      add(this.byName.all(params));
-      add(this.bySort.all(params));
+      const otherWords = words.filter((_, i) => i !== words.indexOf(driver));
+      add(this.repo.byNamePrefix({ prefix: driver, otherWords, limit }));
+      add(this.repo.bySortPrefix({ prefix: driver, otherWords, limit }));
     }
-    if (!/\s/.test(raw)) add(this.byUpnPrefix.all({ lo: raw, hi: `${raw}\uffff`, limit }));
+    if (!/\s/.test(raw)) add(this.repo.byUpnPrefix(raw, limit));
     const exact = raw.toLowerCase();
     const phrase = words.join(' ');
     const rank = (r: SummaryRow): number =>
@@ -168,17 +101,13 @@ export class PeopleService {
 
   private withCounts(rows: SummaryRow[]): PersonSummary[] {
     if (rows.length === 0) return [];
-    const counts = new Map(
-      (
-        this.methodCounts.all(JSON.stringify(rows.map((r) => r.id))) as { id: number; n: number }[]
-      ).map((c) => [c.id, c.n]),
-    );
+    const counts = this.repo.methodCounts(rows.map((r) => r.id));
     return rows.map((r) => toSummary(r, counts.get(r.id) ?? 0));
   }
 
   find(id: PersonId): Person | undefined {
     if (!Number.isSafeInteger(id)) return undefined;
-    const row = this.byId.get(id) as PersonRow | undefined;
+    const row = this.repo.byId(id);
     return row && toPerson(row);
   }
 
@@ -191,7 +120,7 @@ export class PeopleService {
 
   findByUpn(upn: string): Person | undefined {
     if (typeof upn !== 'string' || upn.length > 256) return undefined;
-    const row = this.byUpn.get(upn.trim()) as PersonRow | undefined;
+    const row = this.repo.byUpn(upn.trim());
     return row && toPerson(row);
   }
 
@@ -203,7 +132,7 @@ export class PeopleService {
   }
 
   count(): number {
-    return (this.ctx.db.prepare('SELECT count(*) AS n FROM people').get() as { n: number }).n;
+    return this.repo.count();
   }
 
   create(input: NewPerson): Person {
@@ -218,29 +147,10 @@ export class PeopleService {
     const p = parsed.data;
     const now = this.ctx.clock().toISOString();
     return this.ctx.db.transaction(() => {
-      if (this.byUpn.get(p.upn)) throw new StationError('person.upnTaken', { upn: p.upn });
-      const info = this.ctx.db
-        .prepare(
-          `INSERT INTO people (upn, display_name, department, email, mobile, sspr_enabled,
-             password_managed_externally, created_at, updated_at, search_name, search_sort)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          p.upn,
-          p.displayName,
-          p.department,
-          p.email,
-          p.mobile,
-          p.ssprEnabled ? 1 : 0,
-          p.passwordManagedExternally ? 1 : 0,
-          now,
-          now,
-          searchKeys(p.displayName).name,
-          searchKeys(p.displayName).sort,
-        );
-      const id = Number(info.lastInsertRowid);
+      if (this.repo.byUpn(p.upn)) throw new StationError('person.upnTaken', { upn: p.upn });
+      const id = this.repo.insert(p, now);
       this.ctx.audit.append('person.created', id, { upn: p.upn });
-      return toPerson(this.byId.get(id) as PersonRow);
+      return toPerson(this.repo.byId(id) as PersonRow);
     })();
   }
 
@@ -251,31 +161,22 @@ export class PeopleService {
     const p = parsed.data;
     return this.ctx.db.transaction(() => {
       const current = this.get(id);
-      const next = {
-        display_name: p.displayName ?? current.displayName,
-        department: p.department ?? current.department,
-        email: p.email ?? current.email,
-        mobile: p.mobile ?? current.mobile,
-        status: p.status ?? current.status,
-        sspr_enabled: (p.ssprEnabled ?? current.ssprEnabled) ? 1 : 0,
-        password_managed_externally:
-          (p.passwordManagedExternally ?? current.passwordManagedExternally) ? 1 : 0,
-        updated_at: this.ctx.clock().toISOString(),
-        search_name: searchKeys(p.displayName ?? current.displayName).name,
-        search_sort: searchKeys(p.displayName ?? current.displayName).sort,
+      this.repo.update(
         id,
-      };
-      this.ctx.db
-        .prepare(
-          `UPDATE people SET display_name = @display_name, department = @department,
-             email = @email, mobile = @mobile, status = @status, sspr_enabled = @sspr_enabled,
-             password_managed_externally = @password_managed_externally, updated_at = @updated_at,
-             search_name = @search_name, search_sort = @search_sort
-           WHERE id = @id`,
-        )
-        .run(next);
+        {
+          displayName: p.displayName ?? current.displayName,
+          department: p.department ?? current.department,
+          email: p.email ?? current.email,
+          mobile: p.mobile ?? current.mobile,
+          status: p.status ?? current.status,
+          ssprEnabled: p.ssprEnabled ?? current.ssprEnabled,
+          passwordManagedExternally:
+            p.passwordManagedExternally ?? current.passwordManagedExternally,
+        },
+        this.ctx.clock().toISOString(),
+      );
       this.ctx.audit.append('person.updated', id, { fields: Object.keys(p).sort().join(',') });
-      return toPerson(this.byId.get(id) as PersonRow);
+      return toPerson(this.repo.byId(id) as PersonRow);
     })();
   }
 }

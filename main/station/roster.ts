@@ -1,4 +1,4 @@
-import { searchKeys } from '../db/searchKeys';
+import { PeopleRepository, type PersonRow } from '../db/repositories/people';
 import type { StationContext } from './context';
 import { csvLine, parseCsv } from './csv';
 import { StationError, type RowError } from './errors';
@@ -67,10 +67,14 @@ export function registrationComplete(policy: Policy, kinds: ReadonlySet<MethodKi
 
 /** Roster CSV import (preview with per-row errors, then one transaction) and the exports (SPEC §6). */
 export class RosterService {
-  constructor(private readonly ctx: StationContext) {}
+  private readonly people: PeopleRepository;
+
+  constructor(private readonly ctx: StationContext) {
+    this.people = new PeopleRepository(ctx.db);
+  }
 
   private analyse(csv: string): {
-    candidates: (Candidate & { action: 'create' | 'update' | 'unchanged'; id?: number })[];
+    candidates: (Candidate & { action: 'create' | 'update' | 'unchanged'; previous?: PersonRow })[];
     errors: RowError[];
   } {
     const table = parseCsv(csv);
@@ -78,27 +82,14 @@ export class RosterService {
     const col = new Map(table.header.map((h, i) => [h, i]));
     for (const c of ['upn', 'display name'] as const)
       if (!col.has(c)) throw new StationError('csv.missingColumn', { column: c });
-    const existing = new Map<
-      string,
-      { id: number; display_name: string; department: string; email: string; mobile: string }
-    >();
-    for (const r of this.ctx.db
-      .prepare('SELECT id, upn, display_name, department, email, mobile FROM people')
-      .iterate()) {
-      const row = r as {
-        id: number;
-        upn: string;
-        display_name: string;
-        department: string;
-        email: string;
-        mobile: string;
-      };
-      existing.set(row.upn.toLowerCase(), row);
-    }
+    const existing = new Map<string, PersonRow>();
+    for (const row of this.people.all()) existing.set(row.upn.toLowerCase(), row);
     const errors: RowError[] = [];
     const seen = new Set<string>();
-    const candidates: (Candidate & { action: 'create' | 'update' | 'unchanged'; id?: number })[] =
-      [];
+    const candidates: (Candidate & {
+      action: 'create' | 'update' | 'unchanged';
+      previous?: PersonRow;
+    })[] = [];
     const idx = ROSTER_COLUMNS.map((c) => col.get(c) ?? -1);
     for (const { line, cells } of table.rows) {
       const get = (i: number): string => (idx[i] >= 0 ? (cells[idx[i]] ?? '').trim() : '');
@@ -136,7 +127,7 @@ export class RosterService {
           old.department === c.department &&
           old.email === c.email &&
           old.mobile === c.mobile;
-        candidates.push({ ...c, action: same ? 'unchanged' : 'update', id: old.id });
+        candidates.push({ ...c, action: same ? 'unchanged' : 'update', previous: old });
       }
     }
     return { candidates, errors };
@@ -160,15 +151,6 @@ export class RosterService {
     this.ctx.session.assertStaff();
     const { candidates, errors } = this.analyse(csv);
     const now = this.ctx.clock().toISOString();
-    const insert = this.ctx.db.prepare(
-      `INSERT INTO people (upn, display_name, department, email, mobile, created_at, updated_at,
-         search_name, search_sort)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const update = this.ctx.db.prepare(
-      `UPDATE people SET display_name = ?, department = ?, email = ?, mobile = ?, updated_at = ?,
-         search_name = ?, search_sort = ? WHERE id = ?`,
-    );
     let created = 0;
     let updated = 0;
     // A large import fits in the page cache instead of spilling into the WAL mid-transaction.
@@ -178,22 +160,20 @@ export class RosterService {
       this.ctx.db.transaction(() => {
         for (const c of candidates) {
           if (c.action === 'create') {
-            const k = searchKeys(c.displayName);
-            insert.run(
-              c.upn,
-              c.displayName,
-              c.department,
-              c.email,
-              c.mobile,
-              now,
-              now,
-              k.name,
-              k.sort,
-            );
+            this.people.insert(c, now);
             created++;
           } else if (c.action === 'update') {
-            const k = searchKeys(c.displayName);
-            update.run(c.displayName, c.department, c.email, c.mobile, now, k.name, k.sort, c.id);
+            const old = c.previous as PersonRow;
+            this.people.update(
+              old.id,
+              {
+                ...c,
+                status: old.status,
+                ssprEnabled: old.sspr_enabled === 1,
+                passwordManagedExternally: old.password_managed_externally === 1,
+              },
+              now,
+            );
             updated++;
           }
         }

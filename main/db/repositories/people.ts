@@ -1,0 +1,186 @@
+import type { Db } from '../connection';
+import { searchKeys } from '../searchKeys';
+
+/** A `people` row as stored. */
+export interface PersonRow {
+  id: number;
+  upn: string;
+  display_name: string;
+  department: string;
+  email: string;
+  mobile: string;
+  status: 'active' | 'disabled';
+  sspr_enabled: number;
+  password_managed_externally: number;
+  created_at: string;
+  updated_at: string;
+  search_name: string;
+  search_sort: string;
+}
+
+/** The columns a search result page needs. */
+export type PersonSummaryRow = Pick<
+  PersonRow,
+  'id' | 'upn' | 'display_name' | 'department' | 'status' | 'search_name'
+>;
+
+export interface PersonValues {
+  upn: string;
+  displayName: string;
+  department: string;
+  email: string;
+  mobile: string;
+  status?: 'active' | 'disabled';
+  ssprEnabled?: boolean;
+  passwordManagedExternally?: boolean;
+}
+
+export interface NamePrefixQuery {
+  /** Folded prefix of the first or last name (see searchKeys). */
+  prefix: string;
+  /** Up to three more folded word prefixes that must each start some word of the name. */
+  otherWords: readonly string[];
+  limit: number;
+}
+
+const SUMMARY = 'p.id, p.upn, p.display_name, p.department, p.status, p.search_name';
+const extraWords = [2, 3, 4]
+  .map((i) => `(@w${i} = '' OR instr(' ' || p.search_name, ' ' || @w${i}) > 0)`)
+  .join(' AND ');
+
+/**
+ * All SQL on `people`. It is also the one place that writes the search keys (migration 006),
+ * so no writer can forget them.
+ */
+export class PeopleRepository {
+  private readonly stmts;
+
+  constructor(private readonly db: Db) {
+    this.stmts = {
+      byId: db.prepare('SELECT * FROM people WHERE id = ?'),
+      byUpn: db.prepare('SELECT * FROM people WHERE upn = ?'),
+      count: db.prepare('SELECT count(*) AS n FROM people'),
+      insert: db.prepare(
+        `INSERT INTO people (upn, display_name, department, email, mobile, status, sspr_enabled,
+           password_managed_externally, created_at, updated_at, search_name, search_sort)
+         VALUES (@upn, @display_name, @department, @email, @mobile, @status, @sspr_enabled,
+           @password_managed_externally, @at, @at, @search_name, @search_sort)`,
+      ),
+      update: db.prepare(
+        `UPDATE people SET display_name = @display_name, department = @department, email = @email,
+           mobile = @mobile, status = @status, sspr_enabled = @sspr_enabled,
+           password_managed_externally = @password_managed_externally, updated_at = @at,
+           search_name = @search_name, search_sort = @search_sort
+         WHERE id = @id`,
+      ),
+      // Prefix range scans on indexed keys: O(log n) per keystroke.
+      byName: db.prepare(
+        `SELECT ${SUMMARY} FROM people p WHERE p.search_name >= @lo AND p.search_name < @hi
+         AND ${extraWords} ORDER BY p.search_name LIMIT @limit`,
+      ),
+      bySort: db.prepare(
+        `SELECT ${SUMMARY} FROM people p WHERE p.search_sort >= @lo AND p.search_sort < @hi
+         AND ${extraWords} ORDER BY p.search_sort LIMIT @limit`,
+      ),
+      // upn is declared COLLATE NOCASE, so this range uses its unique index case-insensitively.
+      byUpnPrefix: db.prepare(
+        `SELECT ${SUMMARY} FROM people p WHERE p.upn >= @lo AND p.upn < @hi ORDER BY p.upn LIMIT @limit`,
+      ),
+      firstPage: db.prepare(`SELECT ${SUMMARY} FROM people p ORDER BY p.search_name LIMIT ?`),
+      methodCounts: db.prepare(
+        `SELECT person_id AS id, count(*) AS n FROM methods
+         WHERE person_id IN (SELECT value FROM json_each(?)) GROUP BY person_id`,
+      ),
+      roster: db.prepare('SELECT * FROM people ORDER BY id'),
+    };
+  }
+
+  byId(id: number): PersonRow | undefined {
+    return this.stmts.byId.get(id) as PersonRow | undefined;
+  }
+
+  byUpn(upn: string): PersonRow | undefined {
+    return this.stmts.byUpn.get(upn) as PersonRow | undefined;
+  }
+
+  count(): number {
+    return (this.stmts.count.get() as { n: number }).n;
+  }
+
+  insert(v: PersonValues, at: string): number {
+    const k = searchKeys(v.displayName);
+    const info = this.stmts.insert.run({
+      upn: v.upn,
+      display_name: v.displayName,
+      department: v.department,
+      email: v.email,
+      mobile: v.mobile,
+      status: v.status ?? 'active',
+      sspr_enabled: v.ssprEnabled === false ? 0 : 1,
+      password_managed_externally: v.passwordManagedExternally ? 1 : 0,
+      at,
+      search_name: k.name,
+      search_sort: k.sort,
+    });
+    return Number(info.lastInsertRowid);
+  }
+
+  /** Replaces every editable field (the UPN stays). */
+  update(id: number, v: Omit<PersonValues, 'upn'>, at: string): void {
+    const k = searchKeys(v.displayName);
+    this.stmts.update.run({
+      id,
+      display_name: v.displayName,
+      department: v.department,
+      email: v.email,
+      mobile: v.mobile,
+      status: v.status ?? 'active',
+      sspr_enabled: v.ssprEnabled === false ? 0 : 1,
+      password_managed_externally: v.passwordManagedExternally ? 1 : 0,
+      at,
+      search_name: k.name,
+      search_sort: k.sort,
+    });
+  }
+
+  byNamePrefix(q: NamePrefixQuery): PersonSummaryRow[] {
+    return this.stmts.byName.all(params(q)) as PersonSummaryRow[];
+  }
+
+  bySortPrefix(q: NamePrefixQuery): PersonSummaryRow[] {
+    return this.stmts.bySort.all(params(q)) as PersonSummaryRow[];
+  }
+
+  byUpnPrefix(prefix: string, limit: number): PersonSummaryRow[] {
+    return this.stmts.byUpnPrefix.all({
+      lo: prefix,
+      hi: `${prefix}\uffff`,
+      limit,
+    }) as PersonSummaryRow[];
+  }
+
+  firstPage(limit: number): PersonSummaryRow[] {
+    return this.stmts.firstPage.all(limit) as PersonSummaryRow[];
+  }
+
+  methodCounts(ids: readonly number[]): Map<number, number> {
+    const rows = this.stmts.methodCounts.all(JSON.stringify(ids)) as { id: number; n: number }[];
+    return new Map(rows.map((r) => [r.id, r.n]));
+  }
+
+  /** Every person, oldest first (imports and exports stream this). */
+  all(): IterableIterator<PersonRow> {
+    return this.stmts.roster.iterate() as IterableIterator<PersonRow>;
+  }
+}
+
+function params(q: NamePrefixQuery) {
+  return {
+    lo: q.prefix,
+    hi: `${q.prefix}\uffff`,
+    w2: q.otherWords[0] ?? '',
+    w3: q.otherWords[1] ?? '',
+    w4: q.otherWords[2] ?? '',
+    limit: q.limit,
+  };
+}
