@@ -43,6 +43,9 @@ export interface KeyDevicesOptions {
    * refuses a virtual key reached this way by its AAGUID (SPEC §4).
    */
   extraPaths?: readonly string[];
+  /** Test seam: replaces node-hid enumeration (and polls every `pollMs`, default 1000). */
+  enumerate?: () => Promise<HidDeviceDescriptor[]>;
+  pollMs?: number;
 }
 
 interface VirtualEntry {
@@ -65,6 +68,8 @@ export class KeyDevices {
   private readonly touchTimeoutMs: number;
   private readonly capacity?: number;
   private readonly extraPaths: readonly string[];
+  private readonly enumerate?: () => Promise<HidDeviceDescriptor[]>;
+  private readonly pollMs: number;
   private readonly dataDir?: string;
 
   constructor(options: KeyDevicesOptions) {
@@ -73,6 +78,8 @@ export class KeyDevices {
     this.watchUsb = options.watchUsb ?? true;
     this.dataDir = options.dataDir;
     this.capacity = options.capacity;
+    this.enumerate = options.enumerate;
+    this.pollMs = options.pollMs ?? 1000;
     this.extraPaths =
       options.extraPaths ??
       (process.env.KEYSTATION_KEY_PATHS ?? '')
@@ -179,10 +186,14 @@ export class KeyDevices {
   private startWatching(): void {
     if (this.watcher || (!this.watchUsb && this.extraPaths.length === 0)) return;
     const watcher = watchDevices({
-      pollMs: 1000,
+      pollMs: this.pollMs,
       extraPaths: this.extraPaths,
       // Without USB polling only the extra paths are listed (tests, UDP-only setups).
-      ...(this.watchUsb ? {} : { enumerate: () => Promise.resolve([]) }),
+      ...(this.enumerate
+        ? { enumerate: this.enumerate }
+        : this.watchUsb
+          ? {}
+          : { enumerate: () => Promise.resolve([]) }),
     });
     this.watcher = watcher;
     // node-hid missing or failing: the station still works with the keys it can see.
