@@ -14,6 +14,7 @@ import {
   type KioskWindowInput,
   type KioskWindowLike,
 } from './kiosk';
+import { insecureWebPreferences } from './window-options';
 
 export interface KioskInstallOptions {
   window: Omit<KioskWindowInput, 'partition'>;
@@ -34,7 +35,15 @@ export function installKioskWindows(options: KioskInstallOptions): KioskWindows 
   const windows = new KioskWindows({
     open(partition): KioskWindowLike {
       options.prepareSession(session.fromPartition(partition));
-      const win = new BrowserWindow(kioskWindowOptions({ ...options.window, partition }));
+      const windowOptions = kioskWindowOptions({ ...options.window, partition });
+      // Fail closed, as app.ts does for the main window.
+      const insecure = insecureWebPreferences(
+        windowOptions.webPreferences as Record<string, unknown>,
+      );
+      if (insecure.length > 0) {
+        throw new Error(`Refusing insecure kiosk web preferences: ${insecure.join(', ')}`);
+      }
+      const win = new BrowserWindow(windowOptions);
       win.setMenu(null);
       win.webContents.on('before-input-event', (event, input) => {
         if (kioskBlocksKey(input)) event.preventDefault();

@@ -180,3 +180,11 @@ describe('KioskWindows', () => {
     await expect(windows.personDone()).resolves.toBeTruthy();
   });
 });
+
+describe('kiosk window and the fail-closed check', () => {
+  it('passes the same required web preferences as the main window', async () => {
+    const { insecureWebPreferences } = await import('../../../main/electron/window-options');
+    const web = kioskWindowOptions(input).webPreferences as Record<string, unknown>;
+    expect(insecureWebPreferences(web)).toEqual([]);
+  });
+});
