@@ -3,7 +3,7 @@ import { PeopleRepository, type PersonRow, type PersonSummaryRow } from '../db/r
 import { foldForSearch } from '../db/searchKeys';
 import type { StationContext } from './context';
 import { StationError } from './errors';
-import type { Person, PersonId, PersonStatus, PersonSummary } from './types';
+import type { Person, PersonId, PersonSummary } from './types';
 
 /** UPN: user@domain, at most 113 characters as in common identity providers. */
 export const UPN_PATTERN = /^[^\s@]{1,64}@[a-z0-9-]+(\.[a-z0-9-]+)+$/i;
