@@ -211,7 +211,10 @@ test('operator console and kiosk: first run → key sign-in → roster → pass 
     mark('key enrolled on behalf');
 
     // ---- Passes: one-time for Nora, multi-use for Olle --------------------------------
-    await page.goto(personUrl);
+    // Back from the person's Security info to their page in the console.
+    await page.getByTestId('back-to-console').click();
+    await expect(page.getByTestId('person-upn')).toHaveText('nora.berg@exempel.se');
+    expect(page.url()).toBe(personUrl);
     await page.getByRole('button', { name: msg(lang, 'passes.issue') }).click();
     const slip = page.getByTestId('pass-slip');
     await expect(slip).toBeVisible();

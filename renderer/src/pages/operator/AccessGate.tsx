@@ -7,6 +7,7 @@ import type { ReactNode } from 'react';
 import { useApi } from '../../api/ApiProvider';
 import { ErrorNotice, Loading, PageLayout } from '../../components';
 import { useI18n } from '../../i18n/I18nProvider';
+import { useRoute } from '../../router';
 import { KioskApp } from '../kiosk/KioskApp';
 import { useAccess, useIdleTimer } from './access';
 import { OperatorSignIn } from './OperatorSignIn';
@@ -61,5 +62,33 @@ export function AccessGate({ children }: { children: ReactNode }) {
     );
   }
   if (status.role !== 'operator') return <OperatorSignInPage />;
-  return <OperatorIdleLock seconds={status.operatorIdleSeconds}>{children}</OperatorIdleLock>;
+  return (
+    <OperatorIdleLock seconds={status.operatorIdleSeconds}>
+      <ConsoleReturnBar name={status.operator?.displayName ?? ''} />
+      {children}
+    </OperatorIdleLock>
+  );
+}
+
+/**
+ * Outside the console (a person's Security info page run on their behalf, the plain person
+ * picker) the operator keeps a way back to the console, and sees who is signed in.
+ */
+function ConsoleReturnBar({ name }: { name: string }) {
+  const { t } = useI18n();
+  const route = useRoute();
+  if (route.name === 'operator' || route.name === 'firstRun') return null;
+  const back =
+    route.name === 'securityInfo'
+      ? `#/operator/people/${encodeURIComponent(route.personId)}`
+      : '#/operator';
+  return (
+    <div className="ks-op-setup-banner" role="region" aria-label={t('operator.nav.label')}>
+      <a href={back} data-testid="back-to-console">
+        ← {route.name === 'securityInfo' ? t('operator.nav.backToPerson') : t('operator.nav.label')}
+      </a>
+      {' · '}
+      <span>{t('operator.nav.signedInAs', { name })}</span>
+    </div>
+  );
 }
