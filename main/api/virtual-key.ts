@@ -3,6 +3,7 @@
  * on a production station (`securityKey.virtualKeyRefused`): KeyDevices holds no virtual key
  * there at all.
  */
+import { VirtualKey } from '../../native/virtual-key/index';
 import type { DomainHandlers } from './dispatch';
 import type { KeyDevices } from './security-key-devices';
 
@@ -36,6 +37,13 @@ export function virtualKeyHandlers(devices: KeyDevices): DomainHandlers<'virtual
     setTouchMode({ deviceId, mode }) {
       const v = devices.virtual(deviceId);
       v.key.setTouchMode(mode);
+      return devices.statusOf(v);
+    },
+    reset({ deviceId }) {
+      const v = devices.virtual(deviceId);
+      // A brand-new key's state (fresh master keys, no PIN, no credentials), imported whole:
+      // importState also power-cycles, so open connections end as a real removal would.
+      v.key.importState(new VirtualKey({ attestation: 'test' }).exportState());
       return devices.statusOf(v);
     },
     add() {

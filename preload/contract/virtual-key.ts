@@ -36,6 +36,11 @@ export const virtualKeyCalls = {
       .object({ deviceId: z.string().min(1).max(64).optional(), mode: z.enum(['auto', 'manual']) })
       .strict(),
   ).returns<VirtualKeyStatus>(),
+  /**
+   * Factory reset: erases the PIN and every credential (a blocked PIN too). A real key allows
+   * this only right after power-up with a touch (CTAP 2.1 §6.6); the demo panel skips that.
+   */
+  reset: call(keySchema).returns<VirtualKeyStatus>(),
   /** Plug in one more virtual key (up to 4), e.g. to practise "choose a key". */
   add: call(z.object({}).strict()).returns<VirtualKeyStatus>(),
 };

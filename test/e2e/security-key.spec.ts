@@ -204,6 +204,16 @@ for (const lang of ['sv', 'en'] as const) {
     await expect(keyError(dialog)).toContainText(
       msg(lang, 'securityKey.errors.securityKey.pinBlocked'),
     );
+    // Staff training: the demo panel resets the blocked virtual key (erases PIN and sign-ins).
+    page.once('dialog', (d) => void d.accept());
+    await (await virtualPanel(dialog)).getByTestId('virtual-reset').click();
+    await dialog
+      .getByRole('button', { name: msg(lang, 'securityKey.errorStep.startOver') })
+      .click();
+    await chooseKey(dialog, lang);
+    await expect(dialog.getByTestId('key-pin-state')).toHaveText(
+      msg(lang, 'securityKey.info.pinNotSet'),
+    );
   });
 }
 

@@ -71,6 +71,14 @@ export function VirtualKeyPanel({ deviceId }: { deviceId?: string }) {
         >
           {t('virtualKey.powerCycle')}
         </Button>
+        <Button
+          onClick={() => {
+            if (window.confirm(t('virtualKey.resetConfirm'))) void api.virtualKey.reset(target);
+          }}
+          data-testid="virtual-reset"
+        >
+          {t('virtualKey.reset')}
+        </Button>
         <Button onClick={() => void api.virtualKey.add({})} unavailable={keys.length >= 4}>
           {t('virtualKey.add')}
         </Button>
