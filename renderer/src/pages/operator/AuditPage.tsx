@@ -128,8 +128,9 @@ export function AuditPage() {
               <th scope="col">#</th>
               <th scope="col">{t('audit.when')}</th>
               <th scope="col">{t('audit.who')}</th>
-              <th scope="col">{t('audit.action')}</th>
-              <th scope="col">{t('audit.person')}</th>
+              <th scope="col">
+                {t('audit.action')} / {t('audit.person')}
+              </th>
               <th scope="col">{t('audit.details')}</th>
             </tr>
           </thead>
@@ -152,8 +153,12 @@ export function AuditPage() {
                     ? t('audit.system')
                     : `${r.actor.label} (${t(`audit.actorKinds.${r.actor.kind}`)})`}
                 </td>
-                <td>{r.action}</td>
-                <td>{r.personUpn ?? r.personId ?? ''}</td>
+                <td>
+                  <span className="ks-op-audit__action">{r.action}</span>
+                  {(r.personUpn ?? r.personId) ? (
+                    <span className="ks-op-audit__person">{r.personUpn ?? r.personId}</span>
+                  ) : null}
+                </td>
                 <td className="ks-op-audit__details">
                   {Object.entries(r.details)
                     .map(([k, val]) => `${k}: ${String(val)}`)
