@@ -146,21 +146,17 @@ export function seedDemo(ctx: StationContext, methods: MethodRegistry): void {
           { kind, label: 'YubiKey (demo)', detail: 'YubiKey 5 Series', data: {} },
           { source: 'demo' },
         );
-        ctx.db
-          .prepare(
-            `INSERT INTO security_key_credentials (method_id, credential_id, public_key, aaguid,
-               model_name, sign_count, transports, attestation_format, rp_id, user_handle)
-             VALUES (?, ?, ?, ?, ?, 0, '["usb"]', 'none', ?, ?)`,
-          )
-          .run(
-            methodId,
-            randomBytes(32),
-            demoCoseKey(),
-            DEMO_KEY_AAGUID,
-            'YubiKey 5 Series',
-            ctx.policy().securityKey.rpId,
-            randomBytes(16),
-          );
+        methods.repo.insertKeyCredential(methodId, {
+          credentialId: randomBytes(32),
+          publicKey: demoCoseKey(),
+          aaguid: DEMO_KEY_AAGUID,
+          modelName: 'YubiKey 5 Series',
+          signCount: 0,
+          transports: ['usb'],
+          attestationFormat: 'none',
+          rpId: ctx.policy().securityKey.rpId,
+          userHandle: randomBytes(16),
+        });
       } else if (kind === 'authenticatorApp') {
         methods.insert(
           id,
@@ -196,11 +192,7 @@ export function seedDemo(ctx: StationContext, methods: MethodRegistry): void {
           { source: 'demo' },
         );
         for (const q of questionIds) {
-          ctx.db
-            .prepare(
-              'INSERT INTO security_answers (method_id, question_id, answer_hash) VALUES (?, ?, ?)',
-            )
-            .run(methodId, q, slowHash(`demo answer ${q}`));
+          methods.repo.insertAnswer(methodId, q, slowHash(`demo answer ${q}`));
         }
       }
     }

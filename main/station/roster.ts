@@ -1,3 +1,4 @@
+import { MethodRepository } from '../db/repositories/methods';
 import { PeopleRepository, type PersonRow } from '../db/repositories/people';
 import type { StationContext } from './context';
 import { csvLine, parseCsv } from './csv';
@@ -68,9 +69,11 @@ export function registrationComplete(policy: Policy, kinds: ReadonlySet<MethodKi
 /** Roster CSV import (preview with per-row errors, then one transaction) and the exports (SPEC §6). */
 export class RosterService {
   private readonly people: PeopleRepository;
+  private readonly methods: MethodRepository;
 
   constructor(private readonly ctx: StationContext) {
     this.people = new PeopleRepository(ctx.db);
+    this.methods = new MethodRepository(ctx.db);
   }
 
   private analyse(csv: string): {
@@ -197,12 +200,7 @@ export class RosterService {
       number,
       { kinds: Map<MethodKind, number>; defaultKind: MethodKind | '' }
     >();
-    for (const r of this.ctx.db
-      .prepare(
-        'SELECT person_id, kind, count(*) AS n, max(is_default) AS d FROM methods GROUP BY person_id, kind',
-      )
-      .iterate()) {
-      const row = r as { person_id: number; kind: MethodKind; n: number; d: number };
+    for (const row of this.methods.kindCounts()) {
       let e = perPerson.get(row.person_id);
       if (!e) perPerson.set(row.person_id, (e = { kinds: new Map(), defaultKind: '' }));
       e.kinds.set(row.kind, row.n);
@@ -220,20 +218,7 @@ export class RosterService {
         'sspr ready',
       ]),
     ];
-    for (const r of this.ctx.db
-      .prepare(
-        'SELECT id, upn, display_name, department, status, sspr_enabled, password_managed_externally FROM people ORDER BY id',
-      )
-      .iterate()) {
-      const p = r as {
-        id: number;
-        upn: string;
-        display_name: string;
-        department: string;
-        status: string;
-        sspr_enabled: number;
-        password_managed_externally: number;
-      };
+    for (const p of this.people.all()) {
       const e = perPerson.get(p.id);
       const kinds = new Set(e ? [...e.kinds.keys()] : []);
       const ssprKinds = [...kinds].filter((k) => policy.allowedMethods.includes(k)).length;
@@ -267,28 +252,7 @@ export class RosterService {
   exportWebAuthn(personId?: PersonId): WebAuthnRegistrationExport[] {
     if (personId === undefined) this.ctx.session.assertStaff();
     else this.ctx.session.assertMayActOn(personId);
-    const rows = this.ctx.db
-      .prepare(
-        `SELECT p.upn, p.display_name, m.label, m.created_at, m.last_used_at, k.*
-         FROM security_key_credentials k JOIN methods m ON m.id = k.method_id JOIN people p ON p.id = m.person_id
-         WHERE (@person IS NULL OR p.id = @person) ORDER BY p.id, m.id`,
-      )
-      .all({ person: personId ?? null }) as {
-      upn: string;
-      display_name: string;
-      label: string;
-      created_at: string;
-      last_used_at: string | null;
-      credential_id: Buffer;
-      public_key: Buffer;
-      aaguid: string;
-      model_name: string;
-      sign_count: number;
-      transports: string;
-      attestation_format: string;
-      rp_id: string;
-      user_handle: Buffer;
-    }[];
+    const rows = this.methods.keyExport(personId ?? null);
     return rows.map((r) => ({
       upn: r.upn,
       displayName: r.display_name,

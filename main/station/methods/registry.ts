@@ -1,3 +1,5 @@
+import { MethodRepository, type MethodRow } from '../../db/repositories/methods';
+import { PeopleRepository, type PersonRow } from '../../db/repositories/people';
 import type { StationContext } from '../context';
 import { StationError } from '../errors';
 import { maskEmail, maskPhone } from '../mask';
@@ -15,20 +17,7 @@ import {
 } from '../types';
 import { VIRTUAL_KEY_AAGUID } from '../../../native/virtual-key/identity';
 
-export interface MethodRow {
-  id: number;
-  person_id: number;
-  kind: MethodKind;
-  label: string;
-  detail: string;
-  secret: Buffer | null;
-  data: string;
-  is_default: number;
-  created_at: string;
-  last_used_at: string | null;
-  key_aaguid?: string | null;
-  key_model?: string | null;
-}
+export type { MethodRow };
 
 /** What an enrollment service hands over when a method is verified and may be stored. */
 export interface NewMethod {
@@ -66,10 +55,6 @@ export interface SsprReadiness {
   readonly required: number;
 }
 
-const LIST_SQL = `SELECT m.*, k.aaguid AS key_aaguid, k.model_name AS key_model
-  FROM methods m LEFT JOIN security_key_credentials k ON k.method_id = m.id
-  WHERE m.person_id = ? ORDER BY m.created_at, m.id`;
-
 function strengthRank(kind: MethodKind): number {
   const i = (MFA_KINDS_BY_STRENGTH as readonly MethodKind[]).indexOf(kind);
   return i === -1 ? 99 : i;
@@ -81,18 +66,24 @@ function strengthRank(kind: MethodKind): number {
  * registration wizard and password reset still need.
  */
 export class MethodRegistry {
-  constructor(private readonly ctx: StationContext) {}
+  readonly repo: MethodRepository;
+  private readonly people: PeopleRepository;
 
-  private rows(personId: PersonId): MethodRow[] {
-    return this.ctx.db.prepare(LIST_SQL).all(personId) as MethodRow[];
+  constructor(private readonly ctx: StationContext) {
+    this.repo = new MethodRepository(ctx.db);
+    this.people = new PeopleRepository(ctx.db);
   }
 
-  private assertPerson(personId: PersonId): void {
+  private rows(personId: PersonId): MethodRow[] {
+    return this.repo.forPerson(personId);
+  }
+
+  private assertPerson(personId: PersonId): PersonRow {
     if (!Number.isSafeInteger(personId)) throw new StationError('person.notFound');
-    const p = this.ctx.db.prepare('SELECT status FROM people WHERE id = ?').get(personId) as
-      { status: string } | undefined;
+    const p = this.people.byId(personId);
     if (!p) throw new StationError('person.notFound');
     this.ctx.session.assertMayActOn(personId);
+    return p;
   }
 
   /** The security info list (SPEC §3.1). Phone numbers and emails masked unless `reveal`. */
@@ -130,10 +121,7 @@ export class MethodRegistry {
       if (!isMfaKind(row.kind))
         throw new StationError('method.cannotBeDefault', { kind: row.kind });
       if (row.is_default === 1) return toSummary(row, false);
-      this.ctx.db
-        .prepare('UPDATE methods SET is_default = 0 WHERE person_id = ? AND is_default = 1')
-        .run(personId);
-      this.ctx.db.prepare('UPDATE methods SET is_default = 1 WHERE id = ?').run(methodId);
+      this.repo.setDefault(personId, methodId);
       this.ctx.audit.append('method.defaultChanged', personId, { methodId, kind: row.kind });
       return toSummary({ ...row, is_default: 1 }, false);
     })();
@@ -146,20 +134,13 @@ export class MethodRegistry {
   remove(personId: PersonId, methodId: MethodId): { newDefault: MethodSummary | null } {
     return this.ctx.db.transaction(() => {
       const row = this.row(personId, methodId);
-      if (row.kind === 'hardwareToken') {
-        // The token goes back to the inventory unactivated; its secret stays with the token.
-        this.ctx.db
-          .prepare(
-            'UPDATE oath_tokens SET method_id = NULL, activated_at = NULL WHERE method_id = ?',
-          )
-          .run(methodId);
-      }
-      this.ctx.db.prepare('DELETE FROM methods WHERE id = ?').run(methodId);
+      // A hardware token goes back to the inventory unactivated (its secret stays with it).
+      this.repo.remove(methodId);
       let newDefault: MethodSummary | null = null;
       if (row.is_default === 1) {
         const next = this.pickFallbackDefault(personId);
         if (next) {
-          this.ctx.db.prepare('UPDATE methods SET is_default = 1 WHERE id = ?').run(next.id);
+          this.repo.setDefault(personId, next.id);
           newDefault = toSummary({ ...next, is_default: 1 }, false);
         }
       }
@@ -182,12 +163,7 @@ export class MethodRegistry {
 
   /** Apps and hardware tokens together (seed 001: at most five). */
   totpCount(personId: PersonId): number {
-    const row = this.ctx.db
-      .prepare(
-        `SELECT count(*) AS n FROM methods WHERE person_id = ? AND kind IN (${TOTP_KINDS.map(() => '?').join(',')})`,
-      )
-      .get(personId, ...TOTP_KINDS) as { n: number };
-    return row.n;
+    return this.repo.countKinds(personId, TOTP_KINDS);
   }
 
   /**
@@ -195,10 +171,7 @@ export class MethodRegistry {
    * a person scans a QR code) and again inside the storing transaction.
    */
   assertCanAdd(personId: PersonId, kind: MethodKind): void {
-    this.assertPerson(personId);
-    const person = this.ctx.db.prepare('SELECT status FROM people WHERE id = ?').get(personId) as {
-      status: string;
-    };
+    const person = this.assertPerson(personId);
     if (person.status !== 'active') throw new StationError('person.disabled');
     if (!isAllowed(this.ctx.policy(), kind)) throw new StationError('method.notAllowed', { kind });
     if (
@@ -220,27 +193,20 @@ export class MethodRegistry {
   ): MethodId {
     if (!this.ctx.db.inTransaction) throw new Error('MethodRegistry.insert needs a transaction');
     this.assertCanAdd(personId, m.kind);
-    const hasDefault = this.ctx.db
-      .prepare('SELECT 1 FROM methods WHERE person_id = ? AND is_default = 1')
-      .get(personId);
     // The first MFA-capable method becomes the default (seed 000: the app "som standard").
-    const makeDefault = !hasDefault && isMfaKind(m.kind);
-    const info = this.ctx.db
-      .prepare(
-        `INSERT INTO methods (person_id, kind, label, detail, secret, data, is_default, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        personId,
-        m.kind,
-        m.label,
-        m.detail,
-        m.sealedSecret ?? null,
-        JSON.stringify(m.data ?? {}),
-        makeDefault ? 1 : 0,
-        this.ctx.clock().toISOString(),
-      );
-    const id = Number(info.lastInsertRowid);
+    const makeDefault = !this.repo.hasDefault(personId) && isMfaKind(m.kind);
+    const id = this.repo.insert(
+      personId,
+      {
+        kind: m.kind,
+        label: m.label,
+        detail: m.detail,
+        secret: m.sealedSecret ?? null,
+        data: JSON.stringify(m.data ?? {}),
+        isDefault: makeDefault,
+      },
+      this.ctx.clock().toISOString(),
+    );
     this.ctx.audit.append('method.registered', personId, {
       methodId: id,
       kind: m.kind,
@@ -251,9 +217,7 @@ export class MethodRegistry {
   }
 
   markUsed(methodId: MethodId): void {
-    this.ctx.db
-      .prepare('UPDATE methods SET last_used_at = ? WHERE id = ?')
-      .run(this.ctx.clock().toISOString(), methodId);
+    this.repo.markUsed(methodId, this.ctx.clock().toISOString());
   }
 
   registrationStatus(personId: PersonId): RegistrationStatus {
@@ -316,11 +280,8 @@ export class MethodRegistry {
   }
 
   ssprReadiness(personId: PersonId): SsprReadiness {
-    this.assertPerson(personId);
+    const person = this.assertPerson(personId);
     const policy = this.ctx.policy();
-    const person = this.ctx.db
-      .prepare('SELECT sspr_enabled, password_managed_externally FROM people WHERE id = ?')
-      .get(personId) as { sspr_enabled: number; password_managed_externally: number };
     const required = policy.sspr.requiredMethods;
     const kinds = new Set(
       this.rows(personId)

@@ -214,13 +214,7 @@ export class SecurityKeyEnrollment {
         : policy.securityKey.userVerificationRequired && clientPin === false
           ? 'set'
           : 'none';
-      const existing = this.ctx.db
-        .prepare(
-          `SELECT k.user_handle FROM security_key_credentials k JOIN methods m ON m.id = k.method_id
-           WHERE m.person_id = ? LIMIT 1`,
-        )
-        .get(personId) as { user_handle: Buffer } | undefined;
-      const userHandle = existing ? Buffer.from(existing.user_handle) : randomBytes(16);
+      const userHandle = this.methods.repo.keyUserHandle(personId) ?? randomBytes(16);
       const partial = {
         aaguid,
         model: modelName(aaguid),
@@ -304,12 +298,7 @@ export class SecurityKeyEnrollment {
     if (s.info.pinStep !== 'none' && !s.token) throw new StationError('securityKey.pinRequired');
     const policy = this.ctx.policy();
     const person = this.people.get(item.personId);
-    const exclude = this.ctx.db
-      .prepare(
-        `SELECT k.credential_id FROM security_key_credentials k JOIN methods m ON m.id = k.method_id
-         WHERE m.person_id = ?`,
-      )
-      .all(item.personId) as { credential_id: Buffer }[];
+    const exclude = this.methods.repo.keyCredentialIds(item.personId);
     const challenge = randomBytes(32).toString('base64url');
     const options: PublicKeyCredentialCreationOptionsJSON = {
       challenge,
@@ -323,9 +312,9 @@ export class SecurityKeyEnrollment {
         { type: 'public-key', alg: -7 },
         { type: 'public-key', alg: -8 },
       ],
-      excludeCredentials: exclude.map((c) => ({
+      excludeCredentials: exclude.map((id) => ({
         type: 'public-key',
-        id: Buffer.from(c.credential_id).toString('base64url'),
+        id: id.toString('base64url'),
       })),
       authenticatorSelection: {
         residentKey: policy.securityKey.residentKeyRequired ? 'required' : 'discouraged',
@@ -451,25 +440,20 @@ export class SecurityKeyEnrollment {
           mustChangeOnFirstUse: s.forcePinChange === true,
         },
       );
-      this.ctx.db
-        .prepare(
-          `INSERT INTO security_key_credentials (method_id, credential_id, public_key, aaguid, model_name,
-             sign_count, transports, attestation_format, rp_id, user_handle)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          id,
-          Buffer.from(cred.id, 'base64url'),
-          Buffer.from(cred.publicKey),
-          cred.aaguid,
-          cred.model,
-          counter,
-          JSON.stringify(cred.transports),
-          cred.fmt,
-          policy.securityKey.rpId,
-          cred.userHandle,
-        );
-      this.ctx.db.prepare('UPDATE methods SET last_used_at = ? WHERE id = ?').run(now, id);
+      this.methods.repo.insertKeyCredential(id, {
+        credentialId: Buffer.from(cred.id, 'base64url'),
+        publicKey: Buffer.from(cred.publicKey),
+        aaguid: cred.aaguid,
+        modelName: cred.model,
+        signCount: counter,
+        transports: cred.transports,
+        attestationFormat: cred.fmt,
+        rpId: policy.securityKey.rpId,
+        userHandle: cred.userHandle,
+      });
+      // The test sign-in was its first use.
+      this.methods.repo.markUsed(id, now);
+
       return id;
     })();
     this.pending.delete(enrollmentId);

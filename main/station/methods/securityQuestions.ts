@@ -75,16 +75,13 @@ export class SecurityQuestionsEnrollment {
     // Hash before the transaction: scrypt is slow and the write lock should be short.
     const hashes = normalized.map((a) => ({ questionId: a.questionId, hash: slowHash(a.answer) }));
     const methodId = this.ctx.db.transaction(() => {
-      if (existing) this.ctx.db.prepare('DELETE FROM methods WHERE id = ?').run(existing.id);
+      if (existing) this.methods.repo.remove(existing.id);
       const id = this.methods.insert(
         personId,
         { kind: 'securityQuestions', label: '', detail: String(hashes.length) },
         { questions: hashes.length, replaced: existing !== undefined },
       );
-      const insert = this.ctx.db.prepare(
-        'INSERT INTO security_answers (method_id, question_id, answer_hash) VALUES (?, ?, ?)',
-      );
-      for (const h of hashes) insert.run(id, h.questionId, h.hash);
+      for (const h of hashes) this.methods.repo.insertAnswer(id, h.questionId, h.hash);
       return id;
     })();
     return this.methods.get(personId, methodId);
@@ -94,10 +91,7 @@ export class SecurityQuestionsEnrollment {
   verify(personId: PersonId, answers: readonly { questionId: string; answer: string }[]): boolean {
     const method = this.methods.list(personId).find((m) => m.kind === 'securityQuestions');
     if (!method || answers.length === 0) return false;
-    const stored = this.ctx.db
-      .prepare('SELECT question_id, answer_hash FROM security_answers WHERE method_id = ?')
-      .all(method.id) as { question_id: string; answer_hash: string }[];
-    const byId = new Map(stored.map((s) => [s.question_id, String(s.answer_hash)]));
+    const byId = this.methods.repo.answers(method.id);
     return answers.every((a) => {
       const h = byId.get(a.questionId);
       return h !== undefined && slowHashMatches(normalizeAnswer(a.answer), h);
