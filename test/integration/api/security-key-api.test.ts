@@ -367,7 +367,16 @@ describe('securityKey / methods / virtualKey domains', () => {
 
     it('has no virtual key and refuses every virtualKey control', async () => {
       expect(await h.call('securityKey.devices', {})).toEqual({ devices: [] });
-      for (const name of ['list', 'touch', 'deny', 'unplug', 'plugIn', 'powerCycle', 'reset', 'add']) {
+      for (const name of [
+        'list',
+        'touch',
+        'deny',
+        'unplug',
+        'plugIn',
+        'powerCycle',
+        'reset',
+        'add',
+      ]) {
         expect(await h.fail(`virtualKey.${name}`, {}), name).toMatchObject({
           code: 'securityKey.virtualKeyRefused',
         });
