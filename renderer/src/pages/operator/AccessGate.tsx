@@ -3,7 +3,7 @@
  * (whatever the address says), operator sign-in when nobody is signed in, the app otherwise.
  * Before first run the station is an open demo with a "set up" banner.
  */
-import type { ReactNode } from 'react';
+import { useCallback, useRef, type ReactNode } from 'react';
 import { useApi } from '../../api/ApiProvider';
 import { ErrorNotice, Loading, PageLayout } from '../../components';
 import { useI18n } from '../../i18n/I18nProvider';
@@ -16,11 +16,23 @@ import './operator.css';
 function OperatorIdleLock({ seconds, children }: { seconds: number; children: ReactNode }) {
   const api = useApi();
   const { set } = useAccess();
-  useIdleTimer(seconds, () => {
-    void api.operator.signOut({ reason: 'idle' }).then((r) => {
-      if (r.ok) set(r.value);
-    });
-  });
+  // Input the server never sees (reading, typing a long form) still counts as activity there.
+  const lastPing = useRef(0);
+  const stillHere = useCallback(() => {
+    const now = Date.now();
+    if (now - lastPing.current < 30_000) return;
+    lastPing.current = now;
+    void api.kiosk.stillHere({});
+  }, [api]);
+  useIdleTimer(
+    seconds,
+    () => {
+      void api.operator.signOut({ reason: 'idle' }).then((r) => {
+        if (r.ok) set(r.value);
+      });
+    },
+    { onActivity: stillHere },
+  );
   return <>{children}</>;
 }
 
