@@ -46,6 +46,7 @@ for (const lang of ['sv', 'en'] as const) {
       await expect(dialog.getByTestId('key-pin-state')).toHaveText(
         msg(lang, 'securityKey.info.pinNotSet'),
       );
+      await expect(dialog.getByTestId('key-standards')).toContainText('CTAP 2.1');
     };
     await chooseKey(dialog, lang);
     await info();

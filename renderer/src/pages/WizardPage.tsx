@@ -173,7 +173,8 @@ export function Wizard({ person, methodsBefore, onExit, allowLater = true }: Wiz
           onSubmit={(e) => {
             e.preventDefault();
             if (!choice) return;
-            const next = [...steps];
+            // The chosen method takes this page; a later page for the same method goes away.
+            const next = steps.filter((k, i) => i <= current || k !== choice);
             next[current] = choice;
             setSteps(next);
             setChoice(null);

@@ -353,6 +353,22 @@ function formatFirmware(firmware: string | null): string | null {
   return n > 0xffff && n <= 0xffffff ? `${n >> 16}.${(n >> 8) & 0xff}.${n & 0xff}` : firmware;
 }
 
+/** getInfo versions (0x01) as people who know keys say them: "U2F, CTAP 2.0, CTAP 2.1". */
+function formatVersions(versions: string[]): string {
+  const names: Record<string, string> = {
+    U2F_V2: 'U2F',
+    FIDO_2_0: 'CTAP 2.0',
+    FIDO_2_1_PRE: 'CTAP 2.1 (preview)',
+    FIDO_2_1: 'CTAP 2.1',
+    FIDO_2_2: 'CTAP 2.2',
+  };
+  // Unknown entries come from the key: shown as they are, but only short printable ones.
+  return versions
+    .filter((v) => /^[\x20-\x7e]{1,32}$/.test(v))
+    .map((v) => names[v] ?? v)
+    .join(', ');
+}
+
 function stateDevice(step: Step): string | undefined {
   return 'deviceId' in step ? step.deviceId : undefined;
 }
@@ -501,6 +517,8 @@ function KeyInfoStep({
         </dd>
         <dt>{t('securityKey.info.firmware')}</dt>
         <dd>{formatFirmware(keyInfo.firmware) ?? t('securityKey.info.unknown')}</dd>
+        <dt>{t('securityKey.info.standards')}</dt>
+        <dd data-testid="key-standards">{formatVersions(keyInfo.versions)}</dd>
         <dt>{t('securityKey.info.pin')}</dt>
         <dd data-testid="key-pin-state">
           {keyInfo.pinSet
