@@ -81,16 +81,21 @@ export class PeopleService {
     const add = (rows: SummaryRow[]) => {
       for (const r of rows) found.set(r.id, r);
     };
+    const phrase = words.join(' ');
+    const upnLike = !/\s/.test(raw) && /[@.]/.test(raw);
     if (words.length > 0) {
-      // The longest word drives the range scan (most selective); the others filter it.
-      const driver = [...words].sort((a, b) => b.length - a.length)[0];
-      const otherWords = words.filter((_, i) => i !== words.indexOf(driver));
-      add(this.repo.byNamePrefix({ prefix: driver, otherWords, limit }));
-      add(this.repo.bySortPrefix({ prefix: driver, otherWords, limit }));
+      // "anna sv" (first last) and "svensson a" (last first) are plain index ranges.
+      add(this.repo.byNamePrefix(phrase, limit));
+      add(this.repo.bySortPrefix(phrase, limit));
+      if (words.length > 1 && found.size < limit && !upnLike) {
+        // Middle names and other orders: the longest word drives a capped, filtered scan.
+        const driver = [...words].sort((a, b) => b.length - a.length)[0];
+        const otherWords = words.filter((_, i) => i !== words.indexOf(driver));
+        add(this.repo.byNameWords({ prefix: driver, otherWords, limit }));
+      }
     }
     if (!/\s/.test(raw)) add(this.repo.byUpnPrefix(raw, limit));
     const exact = raw.toLowerCase();
-    const phrase = words.join(' ');
     const rank = (r: SummaryRow): number =>
       (r.upn.toLowerCase() === exact ? 2 : 0) + (r.search_name.startsWith(phrase) ? 1 : 0);
     const page = [...found.values()]

@@ -76,11 +76,21 @@ export class PeopleRepository {
       // Prefix range scans on indexed keys: O(log n) per keystroke.
       byName: db.prepare(
         `SELECT ${SUMMARY} FROM people p WHERE p.search_name >= @lo AND p.search_name < @hi
-         AND ${extraWords} ORDER BY p.search_name LIMIT @limit`,
+         ORDER BY p.search_name LIMIT @limit`,
       ),
       bySort: db.prepare(
         `SELECT ${SUMMARY} FROM people p WHERE p.search_sort >= @lo AND p.search_sort < @hi
-         AND ${extraWords} ORDER BY p.search_sort LIMIT @limit`,
+         ORDER BY p.search_sort LIMIT @limit`,
+      ),
+      // Words in other places (middle names): a filtered scan, capped so a query that matches
+      // nothing still costs at most @cap index rows.
+      byNameWords: db.prepare(
+        `SELECT * FROM (SELECT ${SUMMARY} FROM people p WHERE p.search_name >= @lo AND p.search_name < @hi
+           ORDER BY p.search_name LIMIT @cap) p WHERE ${extraWords} LIMIT @limit`,
+      ),
+      bySortWords: db.prepare(
+        `SELECT * FROM (SELECT ${SUMMARY}, p.search_sort FROM people p WHERE p.search_sort >= @lo AND p.search_sort < @hi
+           ORDER BY p.search_sort LIMIT @cap) p WHERE ${extraWords} LIMIT @limit`,
       ),
       // upn is declared COLLATE NOCASE, so this range uses its unique index case-insensitively.
       byUpnPrefix: db.prepare(
@@ -143,12 +153,31 @@ export class PeopleRepository {
     });
   }
 
-  byNamePrefix(q: NamePrefixQuery): PersonSummaryRow[] {
-    return this.stmts.byName.all(params(q)) as PersonSummaryRow[];
+  /** Display names (folded) starting with `prefix`, e.g. "anna s". */
+  byNamePrefix(prefix: string, limit: number): PersonSummaryRow[] {
+    return this.stmts.byName.all({
+      lo: prefix,
+      hi: `${prefix}\uffff`,
+      limit,
+    }) as PersonSummaryRow[];
   }
 
-  bySortPrefix(q: NamePrefixQuery): PersonSummaryRow[] {
-    return this.stmts.bySort.all(params(q)) as PersonSummaryRow[];
+  /** Last-name-first keys starting with `prefix`, e.g. "svensson a". */
+  bySortPrefix(prefix: string, limit: number): PersonSummaryRow[] {
+    return this.stmts.bySort.all({
+      lo: prefix,
+      hi: `${prefix}\uffff`,
+      limit,
+    }) as PersonSummaryRow[];
+  }
+
+  /** First or last name starting with `prefix` and other words anywhere; scans ≤ `cap` rows. */
+  byNameWords(q: NamePrefixQuery, cap = 2000): PersonSummaryRow[] {
+    const p = { ...params(q), cap };
+    return [
+      ...this.stmts.byNameWords.all(p),
+      ...this.stmts.bySortWords.all(p),
+    ] as PersonSummaryRow[];
   }
 
   byUpnPrefix(prefix: string, limit: number): PersonSummaryRow[] {

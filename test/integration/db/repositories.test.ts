@@ -52,13 +52,13 @@ describe('repositories', () => {
       search_sort: 'berg asa',
       status: 'disabled',
     });
+    expect(people.byNamePrefix('asa b', 5).map((r) => r.id)).toEqual([id]);
+    expect(people.byNamePrefix('asa o', 5)).toEqual([]);
+    expect(people.bySortPrefix('berg a', 5).map((r) => r.id)).toEqual([id]);
     expect(
-      people.byNamePrefix({ prefix: 'asa', otherWords: ['b'], limit: 5 }).map((r) => r.id),
+      people.byNameWords({ prefix: 'berg', otherWords: ['as'], limit: 5 }).map((r) => r.id),
     ).toEqual([id]);
-    expect(people.byNamePrefix({ prefix: 'asa', otherWords: ['o'], limit: 5 })).toEqual([]);
-    expect(
-      people.bySortPrefix({ prefix: 'berg', otherWords: [], limit: 5 }).map((r) => r.id),
-    ).toEqual([id]);
+    expect(people.byNameWords({ prefix: 'asa', otherWords: ['x'], limit: 5 }, 10)).toEqual([]);
     expect(people.byUpnPrefix('ASA@', 5).map((r) => r.id)).toEqual([id]);
   });
 

@@ -220,3 +220,23 @@ describe('demo station', () => {
     }
   });
 });
+
+describe('search with middle names', () => {
+  it('finds "anna svensson" in Anna Maria Svensson through the filtered scan', () => {
+    const t = makeStation();
+    try {
+      t.station.people.create({ upn: 'ams@example.org', displayName: 'Anna Maria Svensson' });
+      t.station.people.create({ upn: 'as@example.org', displayName: 'Anna Svensson' });
+      expect(t.station.people.search('anna svensson').map((p) => p.displayName)).toEqual([
+        'Anna Svensson',
+        'Anna Maria Svensson',
+      ]);
+      expect(t.station.people.search('maria').map((p) => p.displayName)).toEqual([]);
+      expect(t.station.people.search('svensson maria').map((p) => p.displayName)).toEqual([
+        'Anna Maria Svensson',
+      ]);
+    } finally {
+      t.close();
+    }
+  });
+});
