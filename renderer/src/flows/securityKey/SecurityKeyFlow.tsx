@@ -206,9 +206,10 @@ export function SecurityKeyFlow({ person, onDone }: FlowProps) {
   );
 
   // Demo mode: the staff-training controls of the virtual key, under every step.
-  const virtualPanel = demo ? (
-    <VirtualKeyPanel deviceId={stateVirtual(step) ? stateDevice(step) : undefined} />
-  ) : null;
+  const virtualPanel =
+    demo && step.name !== 'done' ? (
+      <VirtualKeyPanel deviceId={stateVirtual(step) ? stateDevice(step) : undefined} />
+    ) : null;
 
   let body;
   switch (step.name) {
