@@ -1,5 +1,6 @@
 import { MethodRepository } from '../db/repositories/methods';
 import { PeopleRepository, type PersonRow } from '../db/repositories/people';
+import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { StationContext } from './context';
 import { csvLine, parseCsv } from './csv';
 import { StationError, type RowError } from './errors';
@@ -42,6 +43,8 @@ export interface WebAuthnRegistrationExport {
     readonly attestationFormat: string;
     readonly userHandle: string; // base64url
   };
+  /** The standard WebAuthn RegistrationResponseJSON from enrollment (null for older keys). */
+  readonly registration: RegistrationResponseJSON | null;
 }
 
 // Light checks only: the roster's email/mobile are hints; phone numbers are parsed properly
@@ -270,6 +273,9 @@ export class RosterService {
         attestationFormat: r.attestation_format,
         userHandle: Buffer.from(r.user_handle).toString('base64url'),
       },
+      registration: r.registration_json
+        ? (JSON.parse(r.registration_json) as RegistrationResponseJSON)
+        : null,
     }));
   }
 

@@ -5,6 +5,7 @@ import { m003OathTokenInventory } from './003_oath_token_inventory';
 import { m004PassesAndOperators } from './004_passes_and_operators';
 import { m005VerificationAndOutbox } from './005_verification_and_outbox';
 import { m006SearchKeys } from './006_search_keys';
+import { m007KeyRegistrationJson } from './007_key_registration_json';
 
 /** One numbered, forward-only schema step (Signal-Desktop style). */
 export interface Migration {
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m004PassesAndOperators,
   m005VerificationAndOutbox,
   m006SearchKeys,
+  m007KeyRegistrationJson,
 ];

@@ -46,6 +46,8 @@ export interface KeyCredentialValues {
   attestationFormat: string;
   rpId: string;
   userHandle: Buffer;
+  /** The RegistrationResponseJSON as the key produced it (public), when known. */
+  registrationJson?: string | null;
 }
 
 export interface KeyExportRow {
@@ -63,6 +65,7 @@ export interface KeyExportRow {
   attestation_format: string;
   rp_id: string;
   user_handle: Buffer;
+  registration_json: string | null;
 }
 
 /** All SQL on `methods` and the tables that hang off a method (key credentials, answers). */
@@ -103,8 +106,8 @@ export class MethodRepository {
       ),
       insertKey: db.prepare(
         `INSERT INTO security_key_credentials (method_id, credential_id, public_key, aaguid, model_name,
-           sign_count, transports, attestation_format, rp_id, user_handle)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           sign_count, transports, attestation_format, rp_id, user_handle, registration_json)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertAnswer: db.prepare(
         'INSERT INTO security_answers (method_id, question_id, answer_hash) VALUES (?, ?, ?)',
@@ -189,6 +192,7 @@ export class MethodRepository {
       k.attestationFormat,
       k.rpId,
       k.userHandle,
+      k.registrationJson ?? null,
     );
   }
 

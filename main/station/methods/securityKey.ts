@@ -65,6 +65,7 @@ interface NewCredential {
   readonly aaguid: string;
   readonly model: string;
   readonly userHandle: Buffer;
+  readonly registrationJson: string;
 }
 
 interface KeyState {
@@ -363,6 +364,7 @@ export class SecurityKeyEnrollment {
       aaguid,
       model: modelName(aaguid),
       userHandle: s.userHandle,
+      registrationJson: JSON.stringify(response),
     };
     return { aaguid, model: s.credential.model, attestationFormat: r.fmt };
   }
@@ -450,6 +452,7 @@ export class SecurityKeyEnrollment {
         attestationFormat: cred.fmt,
         rpId: policy.securityKey.rpId,
         userHandle: cred.userHandle,
+        registrationJson: cred.registrationJson,
       });
       // The test sign-in was its first use.
       this.methods.repo.markUsed(id, now);

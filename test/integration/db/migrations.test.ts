@@ -233,4 +233,15 @@ describe('each migration', () => {
       .all() as { detail: string }[];
     expect(plan.map((p) => p.detail).join()).toMatch(/USING (COVERING )?INDEX people_search_name/);
   });
+
+  it('007 key registration json: a nullable column on security key credentials', () => {
+    upTo(7);
+    const cols = (
+      db.prepare('PRAGMA table_info(security_key_credentials)').all() as {
+        name: string;
+        notnull: number;
+      }[]
+    ).find((c) => c.name === 'registration_json');
+    expect(cols).toMatchObject({ notnull: 0 });
+  });
 });

@@ -55,6 +55,17 @@ describe('security key enrollment against the virtual key', () => {
     expect(exported[0].credential.id).toBe(
       Buffer.from(row.credential_id as Buffer).toString('base64url'),
     );
+    // The standard WebAuthn registration JSON, verifiable by any relying party library.
+    expect(exported[0].registration?.id).toBe(exported[0].credential.id);
+    expect(exported[0].registration?.response.attestationObject).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(
+      JSON.parse(
+        Buffer.from(exported[0].registration!.response.clientDataJSON, 'base64url').toString(),
+      ),
+    ).toMatchObject({
+      type: 'webauthn.create',
+      origin: 'https://demo.keystation.local',
+    });
   });
 
   it('a second key for the same person reuses the PIN (verify) and the same key is excluded', async () => {
