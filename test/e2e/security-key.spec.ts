@@ -376,7 +376,9 @@ test('keyboard only: add a security key without the mouse', async ({ page, stati
   ).toBeFocused();
   await tabTo(msg(lang, 'common.next'));
   await page.keyboard.press('Enter');
-  await expect(dialog.getByTestId('security-key-pin')).toBeVisible();
+  await expect(
+    dialog.getByRole('heading', { level: 3, name: msg(lang, 'securityKey.pin.createTitle') }),
+  ).toBeFocused();
   await page.keyboard.press('Tab'); // heading → PIN field
   await expect(dialog.getByTestId('pin-input')).toBeFocused();
   await page.keyboard.type(PIN);
@@ -391,6 +393,7 @@ test('keyboard only: add a security key without the mouse', async ({ page, stati
     dialog.getByRole('heading', { level: 3, name: msg(lang, 'securityKey.name.title') }),
   ).toBeFocused();
   await page.keyboard.press('Tab');
+  await expect(dialog.getByTestId('key-name-input')).toBeFocused();
   await page.keyboard.type('Keyboard key');
   await page.keyboard.press('Enter');
   await waitForTouchPrompt(dialog, lang);

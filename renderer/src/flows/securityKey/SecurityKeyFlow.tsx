@@ -639,7 +639,6 @@ function PinStep({
         error={error}
         aria-describedby={creating ? rulesId : undefined}
         onChange={(e) => setPin(e.target.value)}
-        autoFocus
         data-testid="pin-input"
       />
       {creating ? (
