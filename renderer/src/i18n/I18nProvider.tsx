@@ -4,6 +4,7 @@ import {
   useContext,
   useEffect,
   useMemo,
+  useRef,
   useState,
   type ReactNode,
 } from 'react';
@@ -41,11 +42,14 @@ function systemLanguage(): Language {
 export function I18nProvider({ children }: { children: ReactNode }) {
   const api = useApi();
   const [chosen, setChosen] = useState<Language | null>(null);
+  // Once the person picks a language, the stored setting (which may still be on its way) must
+  // not overwrite that choice.
+  const pickedHere = useRef(false);
 
   useEffect(() => {
     let live = true;
     void api.settings.get({}).then((r) => {
-      if (live && r.ok) setChosen(r.value.language);
+      if (live && r.ok && !pickedHere.current) setChosen(r.value.language);
     });
     return () => {
       live = false;
@@ -60,6 +64,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
 
   const setLanguage = useCallback(
     (next: Language | null) => {
+      pickedHere.current = true;
       setChosen(next);
       void api.settings.update({ language: next });
     },
