@@ -21,6 +21,7 @@ export function securityInfoHandlers(station: Station): DomainHandlers<'security
           needsMfaMethod: status.needsMfaMethod,
         },
         offerableKinds: [...status.offerable],
+        limitedKinds: [...status.atLimit],
       };
     },
   };

@@ -49,6 +49,8 @@ export interface SecurityInfo {
   registration: RegistrationStatus;
   /** Kinds "+ Add method" may offer now: allowed by policy and not at a limit (SPEC §1). */
   offerableKinds: MethodKind[];
+  /** Allowed kinds at a limit (five apps/tokens): shown in "+ Add method" with the reason. */
+  limitedKinds: MethodKind[];
 }
 
 export const securityInfoCalls = {

@@ -11,7 +11,6 @@ import {
   expectStepFocused,
   methodRows,
   msg,
-  offeredKinds,
   openSecurityInfo,
   shot,
   startAddMethod,
@@ -139,10 +138,19 @@ test('"I want to use a different authenticator app", and a sixth app gets the li
   await openSecurityInfo(other, station, 'Anna Svensson', lang);
   await addApp(other, lang);
   await expect(methodRows(other, lang, 'authenticatorApp')).toHaveCount(5);
-  // At the limit, the app and the token are no longer offered on "+ Add method".
-  const offered = await offeredKinds(other, lang);
-  expect(offered).not.toContain(msg(lang, 'methods.kind.authenticatorApp'));
-  expect(offered).not.toContain(msg(lang, 'methods.kind.hardwareToken'));
+  // At the limit, "+ Add method" still shows the app and the token, unavailable, with the
+  // seed's message saying why and what to do (the normal path to the limit message).
+  await other.getByRole('button', { name: msg(lang, 'securityInfo.addMethod') }).click();
+  const chooser = other.getByRole('dialog', { name: msg(lang, 'securityInfo.addMethod') });
+  for (const kind of ['authenticatorApp', 'hardwareToken'] as const) {
+    await expect(
+      chooser.getByRole('radio', { name: msg(lang, `methods.kind.${kind}`) }),
+    ).toBeDisabled();
+  }
+  await expect(chooser.getByTestId('add-method-limit')).toHaveText(
+    msg(lang, 'enroll.errors.method.limitReached', { limit: 5 }),
+  );
+  await other.screenshot({ path: shot('methods-app-sv-09a-add-at-limit') });
   await other.close();
 
   // The sixth: the seed's message — why, and what to do next.

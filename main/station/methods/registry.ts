@@ -45,6 +45,8 @@ export interface RegistrationStatus {
   readonly nextSteps: MethodKind[];
   /** Kinds the person may add now ("+ Add method", "I want to set up a different method"). */
   readonly offerable: MethodKind[];
+  /** Allowed kinds that can't be added because a limit is reached (five apps/tokens, seeds). */
+  readonly atLimit: MethodKind[];
 }
 
 /** Password-reset readiness with the seed's three error cases (seed 004). */
@@ -276,6 +278,7 @@ export class MethodRegistry {
       needsMfaMethod,
       nextSteps,
       offerable,
+      atLimit: totpFull ? TOTP_KINDS.filter((k) => allowed.includes(k)) : [],
     };
   }
 

@@ -104,6 +104,8 @@ function SecurityInfoView({
   const kindName = (kind: MethodKind) => tDynamic(`methods.kind.${kind}`, kind);
   const defaultMethod = info.methods.find((m) => m.id === info.defaultMethodId) ?? null;
   const addable = info.offerableKinds.filter((k) => securityInfoFlows.addMethod[k]);
+  // At the five apps/tokens limit those kinds stay visible with the reason (seeds), not hidden.
+  const limited = info.limitedKinds.filter((k) => securityInfoFlows.addMethod[k]);
   const mfaMethods = info.methods.filter((m) => m.usableForMfa);
 
   const done = (changed: boolean) => {
@@ -166,7 +168,7 @@ function SecurityInfoView({
         ) : null}
       </div>
 
-      {addable.length > 0 ? (
+      {addable.length > 0 || limited.length > 0 ? (
         <div className="ks-toolbar">
           <Button
             variant="primary"
@@ -229,6 +231,7 @@ function SecurityInfoView({
       {open?.kind === 'add' ? (
         <AddMethodDialog
           kinds={addable}
+          limited={limited}
           kindName={kindName}
           onClose={() => setOpen(null)}
           onChoose={(k) => setOpen({ kind: 'addKind', method: k })}
@@ -274,11 +277,13 @@ function renderFlow(
 /** "+ Add method": only what the policy allows and what is not at a limit (SPEC §1). */
 function AddMethodDialog({
   kinds,
+  limited,
   kindName,
   onClose,
   onChoose,
 }: {
   kinds: MethodKind[];
+  limited: MethodKind[];
   kindName(kind: MethodKind): string;
   onClose(): void;
   onChoose(kind: MethodKind): void;
@@ -286,6 +291,7 @@ function AddMethodDialog({
   const { t } = useI18n();
   const [choice, setChoice] = useState<MethodKind | null>(kinds.length === 1 ? kinds[0] : null);
   const name = useId();
+  const limitNote = useId();
   return (
     <Dialog
       open
@@ -319,7 +325,18 @@ function AddMethodDialog({
             <Icon name={methodIconName(k)} /> {kindName(k)}
           </label>
         ))}
+        {limited.map((k) => (
+          <label key={k} className="ks-default-choice" aria-disabled="true">
+            <input type="radio" name={name} value={k} disabled aria-describedby={limitNote} />
+            <Icon name={methodIconName(k)} /> {kindName(k)}
+          </label>
+        ))}
       </fieldset>
+      {limited.length > 0 ? (
+        <p id={limitNote} className="ks-limit-note" role="note" data-testid="add-method-limit">
+          {t('enroll.errors.method.limitReached', { limit: 5 })}
+        </p>
+      ) : null}
     </Dialog>
   );
 }
