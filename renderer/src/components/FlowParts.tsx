@@ -5,6 +5,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import type { ContractError } from '../../../preload/contract';
 import { useI18n, type I18n } from '../i18n/I18nProvider';
+import { Button } from './Button';
 import { TextField } from './TextField';
 import './FlowParts.css';
 
@@ -125,5 +126,49 @@ export function FlowSuccess({ children }: { children: ReactNode }) {
       </span>
       <div className="ks-flow-success__body">{children}</div>
     </div>
+  );
+}
+
+/** "Cancel": leaves the flow without a change (not while a call is running). */
+export function FlowCancel({ onDone, busy }: { onDone(changed: boolean): void; busy: boolean }) {
+  const { t } = useI18n();
+  return (
+    <Button onClick={() => onDone(false)} disabled={busy}>
+      {t('common.cancel')}
+    </Button>
+  );
+}
+
+/** The step's primary action, also what Enter does (the step is a form). */
+export function FlowSubmit({ busy = false, children }: { busy?: boolean; children: ReactNode }) {
+  return (
+    <Button variant="primary" type="submit" disabled={busy}>
+      {children}
+    </Button>
+  );
+}
+
+/** The last step of every flow: what was added, and "Done" reports the change to the page. */
+export function FlowDoneStep({
+  testId,
+  title,
+  onDone,
+  children,
+}: {
+  testId: string;
+  title: string;
+  onDone(): void;
+  children: ReactNode;
+}) {
+  const { t } = useI18n();
+  return (
+    <FlowStep
+      testId={testId}
+      title={title}
+      onSubmit={onDone}
+      actions={<FlowSubmit>{t('common.done')}</FlowSubmit>}
+    >
+      <FlowSuccess>{children}</FlowSuccess>
+    </FlowStep>
   );
 }

@@ -2,17 +2,22 @@
  * Authenticator app (SPEC §3.4, seed 001): get the app → set up your account → scan the QR code
  * (or "Can't scan the QR code?": secret, account and issuer) → enter the code → done.
  */
-import { useEffect, useRef, useState } from 'react';
-import type {
-  AuthenticatorAppSetup,
-  ContractError,
-  MethodSummary,
-} from '../../../../preload/contract';
+import { useState } from 'react';
+import type { AuthenticatorAppSetup, MethodSummary } from '../../../../preload/contract';
 import { useApi } from '../../api/ApiProvider';
 import { Button } from '../../components/Button';
-import { cleanCode, CodeField, FlowError, FlowStep, FlowSuccess } from '../../components/FlowParts';
+import {
+  cleanCode,
+  CodeField,
+  FlowCancel,
+  FlowDoneStep,
+  FlowError,
+  FlowStep,
+  FlowSubmit,
+} from '../../components/FlowParts';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { FlowProps } from '../index';
+import { mustStartOver, useEnrollmentCall, useFlowCompletion } from '../shared/useEnrollment';
 
 type Step = 'getApp' | 'setup' | 'scan' | 'verify' | 'done';
 
@@ -24,34 +29,18 @@ export function AuthenticatorAppFlow({ person, onDone }: FlowProps) {
   const [setup, setSetup] = useState<AuthenticatorAppSetup | null>(null);
   const [showManual, setShowManual] = useState(false);
   const [code, setCode] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ContractError | null>(null);
+  const { busy, error, setError, run } = useEnrollmentCall();
   const [added, setAdded] = useState<MethodSummary | null>(null);
-
-  // Closing the flow midway forgets the pending secret in main; closing after success still
-  // tells the page to reload.
-  const pending = useRef<string | null>(null);
-  const finished = useRef({ added: false, reported: false });
-  const onDoneRef = useRef(onDone);
-  onDoneRef.current = onDone;
-  useEffect(
-    () => () => {
-      if (pending.current) void api.enrollment.appCancel({ enrollmentId: pending.current });
-      if (finished.current.added && !finished.current.reported) onDoneRef.current(true);
-    },
-    [api],
+  // Closing the flow midway forgets the pending secret in main.
+  const completion = useFlowCompletion(
+    onDone,
+    (enrollmentId) => void api.enrollment.appCancel({ enrollmentId }),
   );
 
   const begin = async () => {
-    setBusy(true);
-    setError(null);
-    const r = await api.enrollment.appBegin({ personId: person.id });
-    setBusy(false);
-    if (!r.ok) {
-      setError(r.error);
-      return;
-    }
-    pending.current = r.value.enrollmentId;
+    const r = await run(() => api.enrollment.appBegin({ personId: person.id }));
+    if (!r.ok) return;
+    completion.started(r.value.enrollmentId);
     setShowManual(false);
     setSetup(r.value);
     setStep('setup');
@@ -68,27 +57,20 @@ export function AuthenticatorAppFlow({ person, onDone }: FlowProps) {
       });
       return;
     }
-    setBusy(true);
-    setError(null);
-    const r = await api.enrollment.appComplete({ enrollmentId: setup.enrollmentId, code: typed });
-    setBusy(false);
+    const r = await run(() =>
+      api.enrollment.appComplete({ enrollmentId: setup.enrollmentId, code: typed }),
+    );
     if (!r.ok) {
       setCode('');
       // Too many attempts or expired: the secret is gone; the person starts again.
-      if (
-        r.error.code === 'code.tooManyAttempts' ||
-        r.error.code === 'enrollment.expired' ||
-        r.error.code === 'enrollment.notFound'
-      ) {
-        pending.current = null;
+      if (mustStartOver(r.error)) {
+        completion.dropped();
         setSetup(null);
         setStep('getApp');
       }
-      setError(r.error);
       return;
     }
-    pending.current = null;
-    finished.current.added = true;
+    completion.added();
     setAdded(r.value);
     setStep('done');
   };
@@ -101,11 +83,7 @@ export function AuthenticatorAppFlow({ person, onDone }: FlowProps) {
       error.code,
     );
 
-  const cancel = (
-    <Button onClick={() => onDone(false)} disabled={busy}>
-      {t('common.cancel')}
-    </Button>
-  );
+  const cancel = <FlowCancel onDone={onDone} busy={busy} />;
 
   switch (step) {
     case 'getApp':
@@ -124,9 +102,7 @@ export function AuthenticatorAppFlow({ person, onDone }: FlowProps) {
             ) : (
               <>
                 {cancel}
-                <Button variant="primary" type="submit" disabled={busy}>
-                  {t('common.next')}
-                </Button>
+                <FlowSubmit busy={busy}>{t('common.next')}</FlowSubmit>
               </>
             )
           }
@@ -155,9 +131,7 @@ export function AuthenticatorAppFlow({ person, onDone }: FlowProps) {
           actions={
             <>
               {cancel}
-              <Button variant="primary" type="submit">
-                {t('common.next')}
-              </Button>
+              <FlowSubmit>{t('common.next')}</FlowSubmit>
             </>
           }
         >
@@ -176,9 +150,7 @@ export function AuthenticatorAppFlow({ person, onDone }: FlowProps) {
           actions={
             <>
               <Button onClick={() => setStep('setup')}>{t('common.back')}</Button>
-              <Button variant="primary" type="submit">
-                {t('common.next')}
-              </Button>
+              <FlowSubmit>{t('common.next')}</FlowSubmit>
             </>
           }
         >
@@ -233,9 +205,7 @@ export function AuthenticatorAppFlow({ person, onDone }: FlowProps) {
               <Button onClick={() => setStep('scan')} disabled={busy}>
                 {t('common.back')}
               </Button>
-              <Button variant="primary" type="submit" disabled={busy}>
-                {t('enroll.verify')}
-              </Button>
+              <FlowSubmit busy={busy}>{t('enroll.verify')}</FlowSubmit>
             </>
           }
         >
@@ -251,23 +221,13 @@ export function AuthenticatorAppFlow({ person, onDone }: FlowProps) {
       ) : null;
     case 'done':
       return (
-        <FlowStep
+        <FlowDoneStep
           testId="app-step-done"
           title={t('authApp.success.heading')}
-          onSubmit={() => {
-            finished.current.reported = true;
-            onDone(true);
-          }}
-          actions={
-            <Button variant="primary" type="submit">
-              {t('common.done')}
-            </Button>
-          }
+          onDone={completion.report}
         >
-          <FlowSuccess>
-            <p>{added?.isDefault ? t('authApp.success.default') : t('authApp.success.body')}</p>
-          </FlowSuccess>
-        </FlowStep>
+          <p>{added?.isDefault ? t('authApp.success.default') : t('authApp.success.body')}</p>
+        </FlowDoneStep>
       );
   }
 }

@@ -3,14 +3,22 @@
  * they type its serial number and the code it shows now → done. Counts with authenticator apps
  * toward the limit of five.
  */
-import { useEffect, useRef, useState } from 'react';
-import type { ContractError, MethodSummary, OathTokenChoice } from '../../../../preload/contract';
+import { useEffect, useState } from 'react';
+import type { MethodSummary, OathTokenChoice } from '../../../../preload/contract';
 import { useApi } from '../../api/ApiProvider';
-import { Button } from '../../components/Button';
-import { cleanCode, CodeField, FlowError, FlowStep, FlowSuccess } from '../../components/FlowParts';
+import {
+  cleanCode,
+  CodeField,
+  FlowCancel,
+  FlowDoneStep,
+  FlowError,
+  FlowStep,
+  FlowSubmit,
+} from '../../components/FlowParts';
 import { TextField } from '../../components/TextField';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { FlowProps } from '../index';
+import { useEnrollmentCall, useFlowCompletion } from '../shared/useEnrollment';
 
 export function OathTokenFlow({ person, onDone }: FlowProps) {
   const api = useApi();
@@ -18,8 +26,8 @@ export function OathTokenFlow({ person, onDone }: FlowProps) {
   const [serial, setSerial] = useState('');
   const [code, setCode] = useState('');
   const [available, setAvailable] = useState<OathTokenChoice[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ContractError | null>(null);
+  const { busy, error, setError, run } = useEnrollmentCall();
+  const completion = useFlowCompletion(onDone);
   const [added, setAdded] = useState<MethodSummary | null>(null);
 
   useEffect(() => {
@@ -35,52 +43,31 @@ export function OathTokenFlow({ person, onDone }: FlowProps) {
     };
   }, [api, person.id]);
 
-  const finished = useRef({ added: false, reported: false });
-  const onDoneRef = useRef(onDone);
-  onDoneRef.current = onDone;
-  useEffect(
-    () => () => {
-      if (finished.current.added && !finished.current.reported) onDoneRef.current(true);
-    },
-    [],
-  );
-
   const activate = async () => {
     if (serial.trim() === '') return setError({ kind: 'station', code: 'oath.tokenNotFound' });
-    setBusy(true);
-    setError(null);
-    const r = await api.enrollment.tokenActivate({
-      personId: person.id,
-      serial: serial.trim(),
-      code: cleanCode(code),
-    });
-    setBusy(false);
+    const r = await run(() =>
+      api.enrollment.tokenActivate({
+        personId: person.id,
+        serial: serial.trim(),
+        code: cleanCode(code),
+      }),
+    );
     setCode('');
-    if (!r.ok) return setError(r.error);
-    finished.current.added = true;
+    if (!r.ok) return;
+    completion.added();
     setAdded(r.value);
   };
 
   if (added) {
     return (
-      <FlowStep
+      <FlowDoneStep
         testId="oath-step-done"
         title={t('oath.success.heading')}
-        onSubmit={() => {
-          finished.current.reported = true;
-          onDone(true);
-        }}
-        actions={
-          <Button variant="primary" type="submit">
-            {t('common.done')}
-          </Button>
-        }
+        onDone={completion.report}
       >
-        <FlowSuccess>
-          <p>{t('oath.success.body', { serial: added.detail })}</p>
-          {added.isDefault ? <p>{t('enroll.nowDefault')}</p> : null}
-        </FlowSuccess>
-      </FlowStep>
+        <p>{t('oath.success.body', { serial: added.detail })}</p>
+        {added.isDefault ? <p>{t('enroll.nowDefault')}</p> : null}
+      </FlowDoneStep>
     );
   }
 
@@ -91,12 +78,8 @@ export function OathTokenFlow({ person, onDone }: FlowProps) {
       onSubmit={() => void activate()}
       actions={
         <>
-          <Button onClick={() => onDone(false)} disabled={busy}>
-            {t('common.cancel')}
-          </Button>
-          <Button variant="primary" type="submit" disabled={busy}>
-            {t('oath.activate')}
-          </Button>
+          <FlowCancel onDone={onDone} busy={busy} />
+          <FlowSubmit busy={busy}>{t('oath.activate')}</FlowSubmit>
         </>
       }
     >

@@ -3,15 +3,21 @@
  * bank and answer each (3–40 characters). Answers are typed in password fields, sent once, and
  * never shown back — main keeps only a salted slow hash.
  */
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { ContractError, QuestionBankView } from '../../../../preload/contract';
 import { useApi } from '../../api/ApiProvider';
-import { Button } from '../../components/Button';
-import { FlowError, FlowStep, FlowSuccess } from '../../components/FlowParts';
+import {
+  FlowCancel,
+  FlowDoneStep,
+  FlowError,
+  FlowStep,
+  FlowSubmit,
+} from '../../components/FlowParts';
 import { ErrorNotice, Loading } from '../../components/Status';
 import { TextField } from '../../components/TextField';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { FlowProps } from '../index';
+import { useEnrollmentCall, useFlowCompletion } from '../shared/useEnrollment';
 
 interface Pair {
   questionId: string;
@@ -56,8 +62,8 @@ export function SecurityQuestionsFlow({ person, onDone }: FlowProps) {
   const [bank, setBank] = useState<QuestionBankView | null>(null);
   const [loadError, setLoadError] = useState<ContractError | null>(null);
   const [pairs, setPairs] = useState<Pair[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ContractError | null>(null);
+  const { busy, error, setError, run } = useEnrollmentCall();
+  const completion = useFlowCompletion(onDone);
   const [done, setDone] = useState(false);
   const baseId = useId();
   const hintId = `${baseId}-hint`;
@@ -75,16 +81,6 @@ export function SecurityQuestionsFlow({ person, onDone }: FlowProps) {
     };
   }, [api]);
 
-  const finished = useRef({ added: false, reported: false });
-  const onDoneRef = useRef(onDone);
-  onDoneRef.current = onDone;
-  useEffect(
-    () => () => {
-      if (finished.current.added && !finished.current.reported) onDoneRef.current(true);
-    },
-    [],
-  );
-
   if (loadError) return <ErrorNotice error={loadError} />;
   if (!bank) return <Loading />;
 
@@ -94,36 +90,25 @@ export function SecurityQuestionsFlow({ person, onDone }: FlowProps) {
   const save = async () => {
     const problem = checkAnswers(pairs, bank);
     if (problem) return setError(problem);
-    setBusy(true);
-    setError(null);
-    const r = await api.enrollment.questionsRegister({ personId: person.id, answers: pairs });
-    setBusy(false);
-    if (!r.ok) return setError(r.error);
+    const r = await run(() =>
+      api.enrollment.questionsRegister({ personId: person.id, answers: pairs }),
+    );
+    if (!r.ok) return;
     // Nothing typed stays in memory longer than needed.
     setPairs((ps) => ps.map((p) => ({ ...p, answer: '' })));
-    finished.current.added = true;
+    completion.added();
     setDone(true);
   };
 
   if (done) {
     return (
-      <FlowStep
+      <FlowDoneStep
         testId="questions-step-done"
         title={t('questions.success.heading')}
-        onSubmit={() => {
-          finished.current.reported = true;
-          onDone(true);
-        }}
-        actions={
-          <Button variant="primary" type="submit">
-            {t('common.done')}
-          </Button>
-        }
+        onDone={completion.report}
       >
-        <FlowSuccess>
-          <p>{t('questions.success.body', { count: bank.required })}</p>
-        </FlowSuccess>
-      </FlowStep>
+        <p>{t('questions.success.body', { count: bank.required })}</p>
+      </FlowDoneStep>
     );
   }
 
@@ -134,12 +119,8 @@ export function SecurityQuestionsFlow({ person, onDone }: FlowProps) {
       onSubmit={() => void save()}
       actions={
         <>
-          <Button onClick={() => onDone(false)} disabled={busy}>
-            {t('common.cancel')}
-          </Button>
-          <Button variant="primary" type="submit" disabled={busy}>
-            {t('questions.save')}
-          </Button>
+          <FlowCancel onDone={onDone} busy={busy} />
+          <FlowSubmit busy={busy}>{t('questions.save')}</FlowSubmit>
         </>
       }
     >

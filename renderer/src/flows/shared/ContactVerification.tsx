@@ -1,13 +1,225 @@
 /**
- * The code step shared by phone and email (SPEC §3.5–3.6): where the code went, the offline
- * outbox stated plainly, the demo outbox (demo stations only), the code field, or the
- * operator's in-person confirmation.
+ * What phone and email share (SPEC §3.5–3.6): the contact options, the "confirm in person"
+ * choice, the pending enrollment with its begin / complete / confirm / cancel calls, and the
+ * code step — where the code went, the offline outbox stated plainly, the demo outbox (demo
+ * stations only), the code field — or the operator's in-person confirmation.
  */
-import { useEffect, useState } from 'react';
-import type { ContactOptions, DemoMessage } from '../../../../preload/contract';
+import { useState, useEffect, type ReactNode } from 'react';
+import type {
+  ContactOptions,
+  DemoMessage,
+  Delivery,
+  MethodSummary,
+  KeystationApi,
+  Result,
+} from '../../../../preload/contract';
 import { useApi } from '../../api/ApiProvider';
+import { Button } from '../../components/Button';
+import {
+  cleanCode,
+  CodeField,
+  FlowCancel,
+  FlowError,
+  FlowStep,
+  FlowSubmit,
+} from '../../components/FlowParts';
 import { Notice } from '../../components/Status';
 import { useI18n } from '../../i18n/I18nProvider';
+import { mustStartOver, useEnrollmentCall, useFlowCompletion } from './useEnrollment';
+
+/** The station's contact options; when they can't be read, the safe reading (offline, no desk). */
+export async function loadContactOptions(api: KeystationApi): Promise<ContactOptions> {
+  const o = await api.enrollment.contactOptions({});
+  return o.ok
+    ? o.value
+    : { gateway: 'outbox', canConfirmInPerson: false, demo: false, canReadOutbox: false };
+}
+
+/** The operator's "confirm in person instead" choice, only where the station allows it. */
+export function InPersonOption({
+  options,
+  checked,
+  onChange,
+}: {
+  options: ContactOptions;
+  checked: boolean;
+  onChange(checked: boolean): void;
+}) {
+  const { t } = useI18n();
+  if (!options.canConfirmInPerson) return null;
+  return (
+    <label className="ks-flow-check">
+      <input type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} />
+      {t('enroll.inPerson.option')}
+    </label>
+  );
+}
+
+interface PendingContact {
+  enrollmentId: string;
+  delivery: Delivery;
+}
+
+/** The contract calls of one contact method (`phone…` or `email…`) after its begin call. */
+export interface ContactCalls {
+  complete(enrollmentId: string, code: string): Promise<Result<MethodSummary>>;
+  confirmInPerson(enrollmentId: string): Promise<Result<MethodSummary>>;
+  cancel(enrollmentId: string): void;
+}
+
+/**
+ * A phone or email enrollment from "send the code" to "added": the first step while nothing is
+ * pending, the code (or in-person) step while it is, done once the method is stored.
+ */
+export function useContactEnrollment<V extends PendingContact>(
+  calls: ContactCalls,
+  onDone: (changed: boolean) => void,
+) {
+  const completion = useFlowCompletion(onDone, calls.cancel);
+  const { busy, error, setError, run } = useEnrollmentCall();
+  const [started, setStarted] = useState<V | null>(null);
+  const [added, setAdded] = useState<MethodSummary | null>(null);
+  const [code, setCode] = useState('');
+
+  const begin = async (call: () => Promise<Result<V>>) => {
+    const r = await run(call);
+    if (!r.ok) return;
+    completion.started(r.value.enrollmentId);
+    setStarted(r.value);
+    setCode('');
+  };
+
+  const succeed = (m: MethodSummary) => {
+    completion.added();
+    setAdded(m);
+  };
+
+  const verify = async () => {
+    if (!started) return;
+    const r = await run(() => calls.complete(started.enrollmentId, cleanCode(code)));
+    if (r.ok) return succeed(r.value);
+    setCode('');
+    if (mustStartOver(r.error)) {
+      completion.dropped();
+      setStarted(null);
+    }
+  };
+
+  const confirmInPerson = async () => {
+    if (!started) return;
+    const r = await run(() => calls.confirmInPerson(started.enrollmentId));
+    if (r.ok) succeed(r.value);
+  };
+
+  /** "Back" from the code step: the sent code is withdrawn and the person may change the input. */
+  const back = () => {
+    if (!started) return;
+    calls.cancel(started.enrollmentId);
+    completion.dropped();
+    setStarted(null);
+    setError(null);
+  };
+
+  const stage: 'entry' | 'code' | 'done' = added ? 'done' : started ? 'code' : 'entry';
+  return {
+    stage,
+    started,
+    added,
+    code,
+    setCode,
+    busy,
+    error,
+    setError,
+    begin,
+    verify,
+    confirmInPerson,
+    back,
+    report: completion.report,
+  };
+}
+
+export type ContactEnrollment<V extends PendingContact> = ReturnType<
+  typeof useContactEnrollment<V>
+>;
+
+/**
+ * The step after "send": the operator confirms in person, or the person types the code that
+ * was sent (`sent` says where). `notice` comes first on either (the phone's removed extension).
+ */
+export function ContactCodeStep<V extends PendingContact>({
+  method,
+  enrollment,
+  started,
+  options,
+  onDone,
+  heading,
+  sent,
+  sentTestId,
+  inPerson,
+  notice,
+}: {
+  /** Test id prefix: `phone` or `email`. */
+  method: string;
+  enrollment: ContactEnrollment<V>;
+  started: V;
+  options: ContactOptions;
+  onDone(changed: boolean): void;
+  heading: string;
+  sent: string;
+  sentTestId?: string;
+  inPerson: string;
+  notice?: ReactNode;
+}) {
+  const { t } = useI18n();
+  const { busy, error } = enrollment;
+  if (started.delivery === 'inPerson') {
+    return (
+      <FlowStep
+        testId={`${method}-step-in-person`}
+        title={t('enroll.inPerson.heading')}
+        onSubmit={() => void enrollment.confirmInPerson()}
+        actions={
+          <>
+            <FlowCancel onDone={onDone} busy={busy} />
+            <FlowSubmit busy={busy}>{t('enroll.inPerson.confirm')}</FlowSubmit>
+          </>
+        }
+      >
+        {notice}
+        <p>{inPerson}</p>
+        <FlowError error={error} />
+      </FlowStep>
+    );
+  }
+  return (
+    <FlowStep
+      testId={`${method}-step-code`}
+      title={heading}
+      onSubmit={() => void enrollment.verify()}
+      actions={
+        <>
+          <Button onClick={enrollment.back} disabled={busy}>
+            {t('common.back')}
+          </Button>
+          <FlowSubmit busy={busy}>{t('enroll.verify')}</FlowSubmit>
+        </>
+      }
+    >
+      {notice}
+      <p data-testid={sentTestId}>{sent}</p>
+      <OfflineNotice options={options} />
+      {options.canReadOutbox ? (
+        <DemoOutbox enrollmentId={started.enrollmentId} demo={options.demo} />
+      ) : null}
+      <CodeField
+        label={t('enroll.codeLabel')}
+        value={enrollment.code}
+        onChange={enrollment.setCode}
+      />
+      <FlowError error={error} />
+    </FlowStep>
+  );
+}
 
 export function OfflineNotice({ options }: { options: ContactOptions }) {
   const { t } = useI18n();
