@@ -154,6 +154,10 @@ test('operator console and kiosk: first run → key sign-in → roster → pass 
     await signInWithKey(page, page.locator('main'));
     await expect(page.getByTestId('signed-in-operator')).toContainText(OPERATOR.name);
     await snap(page, '03-dashboard');
+    const counts = async () =>
+      ((await page.getByTestId('dashboard-total').innerText()).match(/\d+/g) ?? []).map(Number);
+    const before = await counts();
+    expect(before).toHaveLength(3);
     mark('key sign-in');
 
     // ---- Roster CSV import with one bad row ------------------------------------------
@@ -176,6 +180,14 @@ test('operator console and kiosk: first run → key sign-in → roster → pass 
       msg(lang, 'roster.resultSummary', { created: 3, updated: 0, unchanged: 0, errors: 1 }),
     );
     await snap(page, '05-import-result');
+
+    // The overview counts the three new people as not started, and charts their departments.
+    await page
+      .getByRole('link', { name: msg(lang, 'operator.nav.dashboard'), exact: true })
+      .click();
+    await expect.poll(counts).toEqual([before[0], before[1], before[2] + 3]);
+    await expect(page.locator('svg text', { hasText: 'Ekonomi' })).toBeVisible();
+    await expect(page.getByTestId('methods-by-kind')).toBeVisible();
 
     // Search as you type + the "not started" filter.
     await page.getByRole('link', { name: msg(lang, 'operator.nav.roster'), exact: true }).click();
