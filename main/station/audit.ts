@@ -22,6 +22,7 @@ export const AUDIT_ACTIONS = [
   'operator.signedIn',
   'operator.signInFailed',
   'operator.keyRegistered',
+  'securityKey.pinChanged', // a forced PIN change during key enrollment (never the PIN)
   'person.signedIn',
   'person.signInFailed',
   'settings.changed',

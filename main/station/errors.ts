@@ -48,12 +48,14 @@ export const STATION_ERROR_CODES = [
   'pin.tooLong', // params.max
   'pin.trivial', // all same digit or a sequence
   'pin.mismatch', // confirmation differs
+  'pin.sameAsCurrent', // a forced PIN change must choose a different PIN
   // security keys (CTAP / transport outcomes translated for the UI, SPEC §3.3)
   'securityKey.notFound', // no key inserted
   'securityKey.wrongPin', // params.retriesLeft
   'securityKey.pinBlocked', // reset needed
   'securityKey.pinAuthBlocked', // remove and re-insert the key
   'securityKey.pinRequired', // policy requires UV but the key has no PIN set
+  'securityKey.pinChangeRequired', // the key says forcePINChange: change the PIN first
   'securityKey.alreadyRegistered', // this key already holds a credential for this person
   'securityKey.storageFull',
   'securityKey.timeout', // timed out waiting for touch

@@ -51,8 +51,13 @@ export interface SecurityKeyInfo {
   readonly versions: string[];
   readonly pinSet: boolean;
   readonly pinRetries: number | null;
-  /** What the PIN page must do: create a PIN, enter the existing one, or nothing. */
-  readonly pinStep: 'set' | 'verify' | 'none';
+  /**
+   * What the PIN page must do: create a PIN, enter the existing one, change it (the key says
+   * forcePINChange, CTAP 2.1 §6.4 0x0C), or nothing.
+   */
+  readonly pinStep: 'set' | 'verify' | 'change' | 'none';
+  /** The key refuses tokens until its PIN is changed (getInfo forcePINChange). */
+  readonly mustChangePin: boolean;
   readonly pinPolicy: { readonly minLength: number; readonly rejectTrivial: boolean };
 }
 
@@ -76,6 +81,8 @@ interface KeyState {
   credential?: NewCredential;
   /** The operator set this PIN and policy says the person must change it (SPEC §2). */
   forcePinChange?: boolean;
+  /** The key refused a token with forcePINChange after begin (getInfo did not say so). */
+  mustChangePin?: boolean;
 }
 
 /**
@@ -84,6 +91,10 @@ interface KeyState {
  */
 export function keyErrorToStation(e: unknown): StationError {
   if (e instanceof StationError) return e;
+  // §6.5.5.7: with forcePINChange the key refuses tokens; that is "change the PIN", never a
+  // PIN-length problem.
+  if (e instanceof CtapPinError && e.mustChangePin)
+    return new StationError('securityKey.pinChangeRequired');
   if (e instanceof CtapPinError || isCtapError(e)) {
     switch (e.status) {
       case 'PIN_INVALID':
@@ -210,8 +221,11 @@ export class SecurityKeyEnrollment {
         pinRetries = (await ctap.clientPin.getRetries()).retries;
         if (pinRetries === 0) throw new StationError('securityKey.pinBlocked');
       }
+      const mustChangePin = pinSet && info.forcePinChange === true;
       const pinStep: SecurityKeyInfo['pinStep'] = pinSet
-        ? 'verify'
+        ? mustChangePin
+          ? 'change'
+          : 'verify'
         : policy.securityKey.userVerificationRequired && clientPin === false
           ? 'set'
           : 'none';
@@ -225,6 +239,7 @@ export class SecurityKeyEnrollment {
         pinSet,
         pinRetries,
         pinStep,
+        mustChangePin,
         pinPolicy: {
           minLength: Math.max(policy.pin.minLength, info.minPinLength ?? 4),
           rejectTrivial: policy.pin.rejectTrivial,
@@ -283,6 +298,67 @@ export class SecurityKeyEnrollment {
       s.token = await s.ctap.clientPin.getPinToken(pin, {
         permissions: ['mc', 'ga'],
         rpId: this.ctx.policy().securityKey.rpId,
+      });
+    } catch (e) {
+      // A key that only says forcePINChange when asked for a token: the PIN page turns into
+      // the change-PIN page (changePin accepts this enrollment from now on).
+      if (e instanceof CtapPinError && e.mustChangePin) s.mustChangePin = true;
+      throw keyErrorToStation(e);
+    }
+  }
+
+  /**
+   * Changes the key's PIN when the key demands it (getInfo forcePINChange, CTAP 2.1 §6.5.5.6
+   * changePIN; SPEC §2 "force the person to change a PIN the operator set"). The new PIN follows
+   * the organization's rules and the key's minPINLength and must differ from the current one;
+   * all of that is checked before anything reaches the key. A wrong current PIN reports the
+   * tries left. Then the ceremony's token is taken with the new PIN. Audited, never the PIN.
+   */
+  async changePin(
+    enrollmentId: string,
+    currentPin: string,
+    newPin: string,
+    confirmation: string,
+  ): Promise<void> {
+    const item = this.pending.get(enrollmentId);
+    const s = item.state;
+    if (s.token || (s.info.pinStep !== 'change' && s.mustChangePin !== true))
+      throw new StationError('input.invalid', { field: 'pinStep' });
+    if (
+      typeof currentPin !== 'string' ||
+      currentPin.length === 0 ||
+      Buffer.byteLength(currentPin) > 63
+    ) {
+      throw new StationError('input.invalid', { field: 'currentPin' });
+    }
+    const policy = this.ctx.policy();
+    const keyMin = s.ctap.info.minPinLength ?? 4;
+    checkPin(newPin, policy.pin, keyMin);
+    // The key compares NFC forms (§6.5.1), so "the same PIN" is decided on them too.
+    if (newPin.normalize('NFC') === currentPin.normalize('NFC'))
+      throw new StationError('pin.sameAsCurrent');
+    if (newPin !== confirmation) throw new StationError('pin.mismatch');
+    try {
+      await s.ctap.clientPin.changePin(currentPin, newPin);
+    } catch (e) {
+      // On changePIN this status is the key's own new-PIN rule (§6.5.5.6), not forcePINChange.
+      if (isCtapError(e) && e.status === 'PIN_POLICY_VIOLATION')
+        throw new StationError('pin.tooShort', {
+          min: Math.max(policy.pin.minLength, s.ctap.info.minPinLength ?? keyMin, 4),
+        });
+      throw keyErrorToStation(e);
+    }
+    s.mustChangePin = false;
+    this.ctx.db.transaction(() => {
+      this.ctx.audit.append('securityKey.pinChanged', item.personId, {
+        aaguid: s.info.aaguid,
+        reason: 'forcePinChange',
+      });
+    })();
+    try {
+      s.token = await s.ctap.clientPin.getPinToken(newPin, {
+        permissions: ['mc', 'ga'],
+        rpId: policy.securityKey.rpId,
       });
     } catch (e) {
       throw keyErrorToStation(e);
