@@ -148,6 +148,24 @@ export function FlowSubmit({ busy = false, children }: { busy?: boolean; childre
   );
 }
 
+/** The usual actions of a step: "Cancel", then the primary action (primary last). */
+export function FlowActions({
+  onDone,
+  busy,
+  submit,
+}: {
+  onDone(changed: boolean): void;
+  busy: boolean;
+  submit: string;
+}) {
+  return (
+    <>
+      <FlowCancel onDone={onDone} busy={busy} />
+      <FlowSubmit busy={busy}>{submit}</FlowSubmit>
+    </>
+  );
+}
+
 /** The last step of every flow: what was added, and "Done" reports the change to the page. */
 export function FlowDoneStep({
   testId,

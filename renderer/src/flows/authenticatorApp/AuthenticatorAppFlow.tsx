@@ -8,8 +8,8 @@ import { useApi } from '../../api/ApiProvider';
 import { Button } from '../../components/Button';
 import {
   cleanCode,
+  FlowActions,
   CodeField,
-  FlowCancel,
   FlowDoneStep,
   FlowError,
   FlowStep,
@@ -83,8 +83,6 @@ export function AuthenticatorAppFlow({ person, onDone }: FlowProps) {
       error.code,
     );
 
-  const cancel = <FlowCancel onDone={onDone} busy={busy} />;
-
   switch (step) {
     case 'getApp':
       return (
@@ -100,10 +98,7 @@ export function AuthenticatorAppFlow({ person, onDone }: FlowProps) {
                 {t('common.close')}
               </Button>
             ) : (
-              <>
-                {cancel}
-                <FlowSubmit busy={busy}>{t('common.next')}</FlowSubmit>
-              </>
+              <FlowActions onDone={onDone} busy={busy} submit={t('common.next')} />
             )
           }
         >
@@ -128,12 +123,7 @@ export function AuthenticatorAppFlow({ person, onDone }: FlowProps) {
           testId="app-step-setup"
           title={t('authApp.setup.heading')}
           onSubmit={() => setStep('scan')}
-          actions={
-            <>
-              {cancel}
-              <FlowSubmit>{t('common.next')}</FlowSubmit>
-            </>
-          }
+          actions={<FlowActions onDone={onDone} busy={busy} submit={t('common.next')} />}
         >
           <p>{anyApp ? t('authApp.setup.anyAppBody') : t('authApp.setup.body')}</p>
         </FlowStep>

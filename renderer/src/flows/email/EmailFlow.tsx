@@ -5,13 +5,7 @@
 import { useEffect, useState } from 'react';
 import type { ContactOptions, EmailVerification } from '../../../../preload/contract';
 import { useApi } from '../../api/ApiProvider';
-import {
-  FlowCancel,
-  FlowDoneStep,
-  FlowError,
-  FlowStep,
-  FlowSubmit,
-} from '../../components/FlowParts';
+import { FlowActions, FlowDoneStep, FlowError, FlowStep } from '../../components/FlowParts';
 import { Loading } from '../../components/Status';
 import { TextField } from '../../components/TextField';
 import { useI18n } from '../../i18n/I18nProvider';
@@ -92,12 +86,7 @@ export function EmailFlow({ person, onDone }: FlowProps) {
       testId="email-step-address"
       title={t('email.address.heading')}
       onSubmit={() => void begin()}
-      actions={
-        <>
-          <FlowCancel onDone={onDone} busy={busy} />
-          <FlowSubmit busy={busy}>{t('common.next')}</FlowSubmit>
-        </>
-      }
+      actions={<FlowActions onDone={onDone} busy={busy} submit={t('common.next')} />}
     >
       <p>{t('email.address.body')}</p>
       <TextField

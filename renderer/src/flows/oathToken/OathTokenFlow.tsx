@@ -8,12 +8,11 @@ import type { MethodSummary, OathTokenChoice } from '../../../../preload/contrac
 import { useApi } from '../../api/ApiProvider';
 import {
   cleanCode,
+  FlowActions,
   CodeField,
-  FlowCancel,
   FlowDoneStep,
   FlowError,
   FlowStep,
-  FlowSubmit,
 } from '../../components/FlowParts';
 import { TextField } from '../../components/TextField';
 import { useI18n } from '../../i18n/I18nProvider';
@@ -76,12 +75,7 @@ export function OathTokenFlow({ person, onDone }: FlowProps) {
       testId="oath-step-activate"
       title={t('oath.heading')}
       onSubmit={() => void activate()}
-      actions={
-        <>
-          <FlowCancel onDone={onDone} busy={busy} />
-          <FlowSubmit busy={busy}>{t('oath.activate')}</FlowSubmit>
-        </>
-      }
+      actions={<FlowActions onDone={onDone} busy={busy} submit={t('oath.activate')} />}
     >
       <p>{t('oath.body')}</p>
       {available.length > 0 ? (

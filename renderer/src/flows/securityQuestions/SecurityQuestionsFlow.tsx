@@ -6,13 +6,7 @@
 import { useEffect, useId, useState } from 'react';
 import type { ContractError, QuestionBankView } from '../../../../preload/contract';
 import { useApi } from '../../api/ApiProvider';
-import {
-  FlowCancel,
-  FlowDoneStep,
-  FlowError,
-  FlowStep,
-  FlowSubmit,
-} from '../../components/FlowParts';
+import { FlowActions, FlowDoneStep, FlowError, FlowStep } from '../../components/FlowParts';
 import { ErrorNotice, Loading } from '../../components/Status';
 import { TextField } from '../../components/TextField';
 import { useI18n } from '../../i18n/I18nProvider';
@@ -117,12 +111,7 @@ export function SecurityQuestionsFlow({ person, onDone }: FlowProps) {
       testId="questions-step-answer"
       title={t('questions.heading')}
       onSubmit={() => void save()}
-      actions={
-        <>
-          <FlowCancel onDone={onDone} busy={busy} />
-          <FlowSubmit busy={busy}>{t('questions.save')}</FlowSubmit>
-        </>
-      }
+      actions={<FlowActions onDone={onDone} busy={busy} submit={t('questions.save')} />}
     >
       <p>{t('questions.body', { count: bank.required })}</p>
       <p className="ks-muted">{t('questions.privacy')}</p>

@@ -17,8 +17,8 @@ import { useApi } from '../../api/ApiProvider';
 import { Button } from '../../components/Button';
 import {
   cleanCode,
+  FlowActions,
   CodeField,
-  FlowCancel,
   FlowError,
   FlowStep,
   FlowSubmit,
@@ -178,12 +178,7 @@ export function ContactCodeStep<V extends PendingContact>({
         testId={`${method}-step-in-person`}
         title={t('enroll.inPerson.heading')}
         onSubmit={() => void enrollment.confirmInPerson()}
-        actions={
-          <>
-            <FlowCancel onDone={onDone} busy={busy} />
-            <FlowSubmit busy={busy}>{t('enroll.inPerson.confirm')}</FlowSubmit>
-          </>
-        }
+        actions={<FlowActions onDone={onDone} busy={busy} submit={t('enroll.inPerson.confirm')} />}
       >
         {notice}
         <p>{inPerson}</p>
