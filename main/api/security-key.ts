@@ -98,6 +98,7 @@ export function securityKeyHandlers(
         pinSet: info.pinSet,
         pinRetries: info.pinRetries,
         pinStep: info.pinStep,
+        mustChangePin: info.mustChangePin,
         pinPolicy: {
           minLength: info.pinPolicy.minLength,
           rejectTrivial: info.pinPolicy.rejectTrivial,
@@ -113,6 +114,11 @@ export function securityKeyHandlers(
 
     async verifyPin({ enrollmentId, pin }) {
       await enrollment.verifyPin(enrollmentId, pin);
+      return { ok: true as const };
+    },
+
+    async changePin({ enrollmentId, currentPin, newPin, confirmation }) {
+      await enrollment.changePin(enrollmentId, currentPin, newPin, confirmation);
       return { ok: true as const };
     },
 

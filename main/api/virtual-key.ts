@@ -4,6 +4,7 @@
  * there at all.
  */
 import { VirtualKey } from '../../native/virtual-key/index';
+import { StationError } from '../station';
 import type { DomainHandlers } from './dispatch';
 import type { KeyDevices } from './security-key-devices';
 
@@ -44,6 +45,16 @@ export function virtualKeyHandlers(devices: KeyDevices): DomainHandlers<'virtual
       // A brand-new key's state (fresh master keys, no PIN, no credentials), imported whole:
       // importState also power-cycles, so open connections end as a real removal would.
       v.key.importState(new VirtualKey({ attestation: 'test' }).exportState());
+      return devices.statusOf(v);
+    },
+    forcePinChange({ deviceId }) {
+      const v = devices.virtual(deviceId);
+      const state = v.key.exportState();
+      // §6.11.4: forcePINChange only makes sense for a key that has a PIN.
+      if (state.pin === undefined) throw new StationError('securityKey.pinRequired');
+      // The demo panel cannot know the PIN for authenticatorConfig, so the state is set directly;
+      // importState power-cycles like the real key's config change ends open sessions.
+      v.key.importState({ ...state, forcePinChange: true });
       return devices.statusOf(v);
     },
     add() {

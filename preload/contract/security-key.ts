@@ -23,8 +23,13 @@ export interface SecurityKeyStart {
   pinSet: boolean;
   /** PIN tries left on the key; null when no PIN is set. */
   pinRetries: number | null;
-  /** What the PIN page does: create a PIN, enter the existing one, or nothing. */
-  pinStep: 'set' | 'verify' | 'none';
+  /**
+   * What the PIN page does: create a PIN, enter the existing one, change it (the key demands a
+   * new PIN: getInfo forcePINChange, CTAP 2.1 §6.4 0x0C), or nothing.
+   */
+  pinStep: 'set' | 'verify' | 'change' | 'none';
+  /** The key refuses to be used until its PIN is changed ("PIN must be changed"). */
+  mustChangePin: boolean;
   /** The organization's PIN rules (SPEC §2), shown live while the person types. */
   pinPolicy: { minLength: number; rejectTrivial: boolean };
   /** Longest key name the policy accepts. */
@@ -58,6 +63,21 @@ export const securityKeyCalls = {
   verifyPin: call(z.object({ enrollmentId: enrollmentIdSchema, pin: pinSchema }).strict()).returns<{
     ok: true;
   }>(),
+  /**
+   * "Your security key needs a new PIN" (SPEC §2): current PIN + new PIN (the organization's
+   * rules and the key's minPINLength; must differ) + confirmation → clientPin changePIN, then the
+   * ceremony continues. Also after verifyPin answered `securityKey.pinChangeRequired`.
+   */
+  changePin: call(
+    z
+      .object({
+        enrollmentId: enrollmentIdSchema,
+        currentPin: pinSchema,
+        newPin: pinSchema,
+        confirmation: pinSchema,
+      })
+      .strict(),
+  ).returns<{ ok: true }>(),
   /** makeCredential: "Touch your security key" (keepalive events while it waits). */
   register: call(
     z.object({ enrollmentId: enrollmentIdSchema, operationId: operationIdSchema }).strict(),

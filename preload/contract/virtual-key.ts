@@ -16,6 +16,8 @@ export interface VirtualKeyStatus {
   /** A command waits for a touch right now. */
   waitingForTouch: boolean;
   pinSet: boolean;
+  /** The key demands a new PIN before it can be used (getInfo forcePINChange). */
+  mustChangePin: boolean;
   credentialCount: number;
 }
 
@@ -41,6 +43,11 @@ export const virtualKeyCalls = {
    * this only right after power-up with a touch (CTAP 2.1 §6.6); the demo panel skips that.
    */
   reset: call(keySchema).returns<VirtualKeyStatus>(),
+  /**
+   * Make the key demand a new PIN (getInfo forcePINChange), as an operator-set PIN under the
+   * "force change" policy does (CTAP 2.1 §6.11.4 setMinPINLength forceChangePin). Needs a PIN.
+   */
+  forcePinChange: call(keySchema).returns<VirtualKeyStatus>(),
   /** Plug in one more virtual key (up to 4), e.g. to practise "choose a key". */
   add: call(z.object({}).strict()).returns<VirtualKeyStatus>(),
 };
