@@ -3,7 +3,9 @@
  * enter the PIN → "Touch your security key" (makeCredential; keepalive UPNEEDED drives the
  * prompt) → name the key → test sign-in (touch again) → done. Every failure becomes a plain
  * message with the next step; Cancel, the dialog's close button and Escape all cancel what the
- * key is doing (main aborts → CTAPHID CANCEL).
+ * key is doing (main aborts → CTAPHID CANCEL). A key that demands a new PIN (forcePINChange, SPEC
+ * §2 "force the person to change a PIN the operator set") gets the change-PIN step instead of
+ * the enter-PIN step, and the ceremony then continues as usual.
  */
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type {
@@ -26,7 +28,7 @@ type Step =
   | { name: 'opening'; deviceId: string }
   | { name: 'info'; key: SecurityKeyStart; deviceId: string }
   | { name: 'pin'; key: SecurityKeyStart; deviceId: string }
-  | { name: 'touch'; key: SecurityKeyStart; deviceId: string }
+  | { name: 'touch'; key: SecurityKeyStart; deviceId: string; pinChanged?: boolean }
   | { name: 'name'; key: SecurityKeyStart; deviceId: string }
   | { name: 'test'; key: SecurityKeyStart; deviceId: string; keyName: string }
   | { name: 'done'; method: MethodSummary }
@@ -160,11 +162,11 @@ export function SecurityKeyFlow({ person, onDone }: FlowProps) {
     setStep({ name: 'info', key: r.value, deviceId });
   };
 
-  const register = async (key: SecurityKeyStart, deviceId: string) => {
+  const register = async (key: SecurityKeyStart, deviceId: string, pinChanged = false) => {
     const operationId = newOperationId();
     operation.current = operationId;
     setTouch('working');
-    setStep({ name: 'touch', key, deviceId });
+    setStep({ name: 'touch', key, deviceId, pinChanged });
     const r = await api.securityKey.register({ enrollmentId: key.enrollmentId, operationId });
     if (operation.current !== operationId) return;
     operation.current = null;
@@ -243,14 +245,34 @@ export function SecurityKeyFlow({ person, onDone }: FlowProps) {
       );
       break;
     case 'pin':
-      body = (
-        <PinStep
-          keyInfo={step.key}
-          onAccepted={() => void register(step.key, step.deviceId)}
-          onFatal={(error) => fail(error, { deviceId: step.deviceId })}
-          cancelButton={cancelButton}
-        />
-      );
+      body =
+        step.key.pinStep === 'change' ? (
+          <ChangePinStep
+            key="change"
+            keyInfo={step.key}
+            onAccepted={() =>
+              void register({ ...step.key, mustChangePin: false }, step.deviceId, true)
+            }
+            onFatal={(error) => fail(error, { deviceId: step.deviceId })}
+            cancelButton={cancelButton}
+          />
+        ) : (
+          <PinStep
+            key="pin"
+            keyInfo={step.key}
+            onAccepted={() => void register(step.key, step.deviceId)}
+            onMustChange={() =>
+              // The key refused a token with forcePINChange although getInfo did not say so.
+              setStep({
+                name: 'pin',
+                key: { ...step.key, pinStep: 'change', mustChangePin: true },
+                deviceId: step.deviceId,
+              })
+            }
+            onFatal={(error) => fail(error, { deviceId: step.deviceId })}
+            cancelButton={cancelButton}
+          />
+        );
       break;
     case 'touch':
     case 'test':
@@ -260,6 +282,9 @@ export function SecurityKeyFlow({ person, onDone }: FlowProps) {
           touch={touch}
           virtual={step.key.isVirtual}
           deviceId={step.deviceId}
+          notice={
+            step.name === 'touch' && step.pinChanged ? t('securityKey.changePin.changed') : null
+          }
           cancelButton={cancelButton}
         />
       );
@@ -522,17 +547,25 @@ function KeyInfoStep({
         <dd data-testid="key-standards">{formatVersions(keyInfo.versions)}</dd>
         <dt>{t('securityKey.info.pin')}</dt>
         <dd data-testid="key-pin-state">
-          {keyInfo.pinSet
-            ? t('securityKey.info.pinSetTries', { count: keyInfo.pinRetries ?? 0 })
-            : t('securityKey.info.pinNotSet')}
+          {keyInfo.mustChangePin ? (
+            <strong className="ks-key-pin-must-change">
+              {t('securityKey.info.pinMustChange')}
+            </strong>
+          ) : keyInfo.pinSet ? (
+            t('securityKey.info.pinSetTries', { count: keyInfo.pinRetries ?? 0 })
+          ) : (
+            t('securityKey.info.pinNotSet')
+          )}
         </dd>
       </dl>
       <p>
         {keyInfo.pinStep === 'set'
           ? t('securityKey.info.nextSetPin')
-          : keyInfo.pinStep === 'verify'
-            ? t('securityKey.info.nextEnterPin')
-            : t('securityKey.info.nextTouch')}
+          : keyInfo.pinStep === 'change'
+            ? t('securityKey.info.nextChangePin')
+            : keyInfo.pinStep === 'verify'
+              ? t('securityKey.info.nextEnterPin')
+              : t('securityKey.info.nextTouch')}
       </p>
     </FlowStep>
   );
@@ -542,11 +575,13 @@ function KeyInfoStep({
 function PinStep({
   keyInfo,
   onAccepted,
+  onMustChange,
   onFatal,
   cancelButton,
 }: {
   keyInfo: SecurityKeyStart;
   onAccepted(): void;
+  onMustChange(): void;
   onFatal(error: ContractError): void;
   cancelButton: React.ReactNode;
 }) {
@@ -589,6 +624,10 @@ function PinStep({
       return;
     }
     const code = r.error.code;
+    if (r.error.kind === 'station' && code === 'securityKey.pinChangeRequired') {
+      onMustChange();
+      return;
+    }
     if (
       r.error.kind === 'station' &&
       (code.startsWith('pin.') || code === 'securityKey.wrongPin')
@@ -606,14 +645,7 @@ function PinStep({
     onFatal(r.error);
   };
 
-  const ruleItem = (ok: boolean, text: string) => (
-    <li className={ok ? 'ks-pin-rule ks-pin-rule--ok' : 'ks-pin-rule'}>
-      <span aria-hidden="true">{ok ? '✓' : '○'}</span> {text}
-      <span className="ks-visually-hidden">
-        {ok ? t('securityKey.pin.ruleMet') : t('securityKey.pin.ruleNotMet')}
-      </span>
-    </li>
-  );
+  const ruleItem = (ok: boolean, text: string) => <PinRule ok={ok} text={text} />;
 
   return (
     <FlowStep
@@ -676,18 +708,198 @@ function PinStep({
   );
 }
 
+/** One line of the live PIN checklist: ✓ met / ○ not yet (said in words to screen readers). */
+function PinRule({ ok, text }: { ok: boolean; text: string }) {
+  const { t } = useI18n();
+  return (
+    <li className={ok ? 'ks-pin-rule ks-pin-rule--ok' : 'ks-pin-rule'}>
+      <span aria-hidden="true">{ok ? '✓' : '○'}</span> {text}
+      <span className="ks-visually-hidden">
+        {ok ? t('securityKey.pin.ruleMet') : t('securityKey.pin.ruleNotMet')}
+      </span>
+    </li>
+  );
+}
+
+/**
+ * "Your security key needs a new PIN" (SPEC §2; the key says forcePINChange, CTAP 2.1
+ * §6.5.5.6 changePIN): the current PIN, a new PIN with the live checklist (the organization's
+ * rules and the key's own minimum, both in pinPolicy.minLength; not the current PIN) and its
+ * confirmation. A wrong current PIN says the tries left, as the enter-PIN step does; main checks
+ * every rule again before anything reaches the key.
+ */
+function ChangePinStep({
+  keyInfo,
+  onAccepted,
+  onFatal,
+  cancelButton,
+}: {
+  keyInfo: SecurityKeyStart;
+  onAccepted(): void;
+  onFatal(error: ContractError): void;
+  cancelButton: React.ReactNode;
+}) {
+  const api = useApi();
+  const i18n = useI18n();
+  const { t } = i18n;
+  const [current, setCurrent] = useState('');
+  const [pin, setPin] = useState('');
+  const [confirmation, setConfirmation] = useState('');
+  const [currentError, setCurrentError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [confirmError, setConfirmError] = useState<string | null>(null);
+  const [retries, setRetries] = useState(keyInfo.pinRetries);
+  const [busy, setBusy] = useState(false);
+  const rulesId = useId();
+  const rules = pinRuleState(pin, keyInfo.pinPolicy);
+  const different = pin.length > 0 && pin.normalize('NFC') !== current.normalize('NFC');
+
+  const submit = async () => {
+    if (busy) return;
+    setCurrentError(null);
+    setError(null);
+    setConfirmError(null);
+    if (current.length === 0) {
+      setCurrentError(t('securityKey.changePin.enterCurrent'));
+      return;
+    }
+    if (!pinAcceptable(rules)) {
+      setError(t('securityKey.pin.notAcceptable'));
+      return;
+    }
+    if (!different) {
+      setError(t('securityKey.errors.pin.sameAsCurrent'));
+      return;
+    }
+    if (pin !== confirmation) {
+      setConfirmError(t('securityKey.errors.pin.mismatch'));
+      return;
+    }
+    setBusy(true);
+    const r = await api.securityKey.changePin({
+      enrollmentId: keyInfo.enrollmentId,
+      currentPin: current,
+      newPin: pin,
+      confirmation,
+    });
+    setBusy(false);
+    if (r.ok) {
+      onAccepted();
+      return;
+    }
+    const code = r.error.code;
+    if (r.error.kind !== 'station') return onFatal(r.error);
+    if (code === 'securityKey.wrongPin') {
+      setCurrent('');
+      const retriesLeft = Number(r.error.params?.retriesLeft ?? -1);
+      if (retriesLeft >= 0) setRetries(retriesLeft);
+      setCurrentError(keyErrorText(i18n, r.error, ''));
+      return;
+    }
+    if (code === 'input.invalid' && r.error.params?.field === 'currentPin') {
+      setCurrent('');
+      setCurrentError(t('securityKey.changePin.enterCurrent'));
+      return;
+    }
+    if (code === 'pin.mismatch') {
+      setConfirmation('');
+      setConfirmError(keyErrorText(i18n, r.error, ''));
+      return;
+    }
+    if (code.startsWith('pin.')) {
+      setPin('');
+      setConfirmation('');
+      setError(keyErrorText(i18n, r.error, ''));
+      return;
+    }
+    onFatal(r.error);
+  };
+
+  return (
+    <FlowStep
+      title={t('securityKey.changePin.title')}
+      testId="security-key-change-pin"
+      onSubmit={() => void submit()}
+      actions={
+        <>
+          {cancelButton}
+          <Button type="submit" variant="primary" unavailable={busy}>
+            {t('common.next')}
+          </Button>
+        </>
+      }
+    >
+      <p>{t('securityKey.changePin.body')}</p>
+      <TextField
+        label={t('securityKey.changePin.currentPin')}
+        hint={t('securityKey.changePin.currentHint')}
+        type="password"
+        autoComplete="current-password"
+        inputMode="numeric"
+        value={current}
+        error={currentError}
+        onChange={(e) => setCurrent(e.target.value)}
+        data-testid="current-pin-input"
+      />
+      {retries !== null ? (
+        <p className="ks-muted" data-testid="change-pin-tries">
+          {t('securityKey.info.pinSetTries', { count: retries })}
+        </p>
+      ) : null}
+      <TextField
+        label={t('securityKey.changePin.newPin')}
+        type="password"
+        autoComplete="new-password"
+        inputMode="numeric"
+        value={pin}
+        error={error}
+        aria-describedby={rulesId}
+        onChange={(e) => setPin(e.target.value)}
+        data-testid="pin-input"
+      />
+      <ul className="ks-pin-rules" id={rulesId} data-testid="pin-rules">
+        <PinRule
+          ok={rules.longEnough}
+          text={t('securityKey.pin.ruleLength', { count: keyInfo.pinPolicy.minLength })}
+        />
+        {keyInfo.pinPolicy.rejectTrivial ? (
+          <PinRule ok={rules.notTrivial} text={t('securityKey.pin.ruleTrivial')} />
+        ) : null}
+        <PinRule ok={different} text={t('securityKey.changePin.ruleDifferent')} />
+        <PinRule
+          ok={confirmation.length > 0 && confirmation === pin}
+          text={t('securityKey.pin.ruleMatch')}
+        />
+      </ul>
+      <TextField
+        label={t('securityKey.changePin.confirm')}
+        type="password"
+        autoComplete="new-password"
+        inputMode="numeric"
+        value={confirmation}
+        error={confirmError}
+        onChange={(e) => setConfirmation(e.target.value)}
+        data-testid="pin-confirm"
+      />
+    </FlowStep>
+  );
+}
+
 /** "Touch your security key": an animation plus a live region, driven by keepalive UPNEEDED. */
 function TouchStep({
   phase,
   touch,
   virtual,
   deviceId,
+  notice,
   cancelButton,
 }: {
   phase: 'register' | 'test';
   touch: TouchState;
   virtual: boolean;
   deviceId: string;
+  /** What just succeeded before this step (e.g. "The PIN was changed."). */
+  notice?: string | null;
   cancelButton: React.ReactNode;
 }) {
   const api = useApi();
@@ -704,6 +916,11 @@ function TouchStep({
       testId={phase === 'register' ? 'security-key-touch' : 'security-key-test'}
       actions={cancelButton}
     >
+      {notice ? (
+        <p className="ks-notice ks-notice--success" data-testid="security-key-notice">
+          {notice}
+        </p>
+      ) : null}
       <p>{phase === 'register' ? t('securityKey.touch.body') : t('securityKey.touch.testBody')}</p>
       <div className={`ks-touch ks-touch--${touch}`} aria-hidden="true">
         <span className="ks-touch__ring" />
