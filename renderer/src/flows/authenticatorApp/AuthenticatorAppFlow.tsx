@@ -8,8 +8,8 @@ import { useApi } from '../../api/ApiProvider';
 import { Button } from '../../components/Button';
 import {
   cleanCode,
-  FlowActions,
   CodeField,
+  FlowActions,
   FlowDoneStep,
   FlowError,
   FlowStep,

@@ -59,9 +59,7 @@ export function EmailFlow({ person, onDone }: FlowProps) {
       <ContactCodeStep
         method="email"
         enrollment={enrollment}
-        started={started}
         options={options}
-        onDone={onDone}
         heading={t('email.code.heading')}
         sent={t('email.code.sent', { address: started.address })}
         inPerson={t('email.code.inPerson', { address: started.address })}

@@ -102,9 +102,7 @@ export function PhoneFlow({ person, onDone, preferred }: FlowProps & { preferred
       <ContactCodeStep
         method="phone"
         enrollment={enrollment}
-        started={started}
         options={options}
-        onDone={onDone}
         heading={t('phone.code.heading')}
         sent={
           started.kind === 'phoneSms'

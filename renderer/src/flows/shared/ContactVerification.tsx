@@ -135,6 +135,7 @@ export function useContactEnrollment<V extends PendingContact>(
     confirmInPerson,
     back,
     report: completion.report,
+    onDone,
   };
 }
 
@@ -149,9 +150,7 @@ export type ContactEnrollment<V extends PendingContact> = ReturnType<
 export function ContactCodeStep<V extends PendingContact>({
   method,
   enrollment,
-  started,
   options,
-  onDone,
   heading,
   sent,
   sentTestId,
@@ -161,9 +160,7 @@ export function ContactCodeStep<V extends PendingContact>({
   /** Test id prefix: `phone` or `email`. */
   method: string;
   enrollment: ContactEnrollment<V>;
-  started: V;
   options: ContactOptions;
-  onDone(changed: boolean): void;
   heading: string;
   sent: string;
   sentTestId?: string;
@@ -171,7 +168,8 @@ export function ContactCodeStep<V extends PendingContact>({
   notice?: ReactNode;
 }) {
   const { t } = useI18n();
-  const { busy, error } = enrollment;
+  const { started, busy, error, onDone } = enrollment;
+  if (!started) return null;
   if (started.delivery === 'inPerson') {
     return (
       <FlowStep
