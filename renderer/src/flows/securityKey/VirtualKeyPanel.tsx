@@ -41,6 +41,7 @@ export function VirtualKeyPanel({ deviceId }: { deviceId?: string }) {
           key.pluggedIn ? t('virtualKey.pluggedIn') : t('virtualKey.unplugged'),
           key.waitingForTouch ? t('virtualKey.waiting') : null,
           key.pinSet ? t('virtualKey.pinSet') : t('virtualKey.noPin'),
+          key.mustChangePin ? t('securityKey.changePin.demoMustChange') : null,
           t('virtualKey.credentials', { count: key.credentialCount }),
         ]
           .filter(Boolean)
@@ -78,6 +79,14 @@ export function VirtualKeyPanel({ deviceId }: { deviceId?: string }) {
           data-testid="virtual-reset"
         >
           {t('virtualKey.reset')}
+        </Button>
+        {/* Staff training: the key demands a new PIN, as after an operator-set PIN (SPEC §2). */}
+        <Button
+          unavailable={!key.pinSet || key.mustChangePin}
+          onClick={() => void api.virtualKey.forcePinChange(target)}
+          data-testid="virtual-force-pin-change"
+        >
+          {t('securityKey.changePin.demoForce')}
         </Button>
         <Button onClick={() => void api.virtualKey.add({})} unavailable={keys.length >= 4}>
           {t('virtualKey.add')}
