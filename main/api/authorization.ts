@@ -3,7 +3,9 @@
  * arguments are validated and before any handler runs. The station has one session at a time
  * (main/station Session: the physical station serves one operator or one kiosk person):
  *
- *   open      first run not done: the station is an open demo, every entry is allowed
+ *   open      first run not done on a demo station (`--demo`): an open demo, every entry is
+ *             allowed. A production station before its first run is locked to the first-run
+ *             page instead: only FIRST_RUN_ENTRIES (setup, station info, UI settings).
  *   nobody    only the public entries (station info, UI settings, sign-in, kiosk welcome)
  *   operator  every entry (kiosk mode has no operator session: unlock ends kiosk mode)
  *   person    a kiosk person: their own security info and enrollment flows only — never the
@@ -24,7 +26,18 @@ export interface AccessView {
   kiosk(): boolean;
   /** The kiosk person's registry id as a contract string. */
   personId(): string | null;
+  /** A production station whose first run is not done yet (main/api/station-mode.ts). */
+  lockedToFirstRun(): boolean;
 }
+
+/** All a production station answers before its first run: the first-run page's needs. */
+export const FIRST_RUN_ENTRIES: ReadonlySet<string> = new Set([
+  'station.info',
+  'settings.get',
+  'settings.update',
+  'operator.status',
+  'operator.setup',
+]);
 
 /** Reachable with no one signed in. `domain.*` covers a whole domain. */
 export const PUBLIC_ENTRIES: ReadonlySet<string> = new Set([
@@ -75,6 +88,9 @@ export function authorize(
   access: AccessView,
 ): ContractError | null {
   const entry = `${domain}.${name}`;
+  if (access.lockedToFirstRun()) {
+    return FIRST_RUN_ENTRIES.has(entry) ? null : denied('session.firstRunRequired');
+  }
   const role = access.role();
   if (role === 'open') return null;
   if (isPublicEntry(domain, name)) return null;

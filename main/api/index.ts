@@ -27,6 +27,7 @@ import { operatorHandlers, StationAccess } from './operator';
 import { passesHandlers } from './passes';
 import { policyHandlers } from './policy';
 import { rosterHandlers } from './roster';
+import { currentStationMode } from './station-mode';
 
 export interface HandlerDeps {
   station: Station;
@@ -42,7 +43,8 @@ export interface HandlerDeps {
 
 export function createHandlers(deps: HandlerDeps): ContractHandlers {
   const keyDevices =
-    deps.keyDevices ?? new KeyDevices({ mode: deps.station.mode, bus: deps.bus, watchUsb: false });
+    deps.keyDevices ??
+    new KeyDevices({ mode: () => deps.station.mode, bus: deps.bus, watchUsb: false });
   const access = deps.access ?? new StationAccess(deps.station, deps.settings);
   return {
     operator: operatorHandlers(deps.station, access, keyDevices),
@@ -70,14 +72,19 @@ export async function openStationHost(
   const station = openStation({
     dataDir: options.dataDir,
     demo: options.demo,
-    mode: options.demo ? 'demo' : 'production',
+    // Read at each use: production chosen at first run applies at once (station-mode.ts).
+    mode: () => currentStationMode(options.settings.get(), options.demo),
     secretSealer: options.secretSealer,
   });
   const bus = new StationEventBus();
   const access = new StationAccess(station, options.settings, {
     onPersonSessionEnded: (reason) => bus.emit('kiosk.sessionEnded', { reason }),
   });
-  const keyDevices = new KeyDevices({ mode: station.mode, bus, dataDir: options.dataDir });
+  const keyDevices = new KeyDevices({
+    mode: () => station.mode,
+    bus,
+    dataDir: options.dataDir,
+  });
   const handlers = createHandlers({
     station,
     settings: options.settings,

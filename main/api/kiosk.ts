@@ -5,7 +5,13 @@
  */
 import { StationError, type Station } from '../station';
 import type { DomainHandlers } from './dispatch';
-import { signInOperatorWithKey, type OperatorKeySource, type StationAccess } from './operator';
+import {
+  refuseDemoOperator,
+  signInOperatorWithKey,
+  type OperatorKeySource,
+  type StationAccess,
+} from './operator';
+import { personVisible } from './station-mode';
 
 function auditKiosk(station: Station, on: boolean): void {
   station.context.db.transaction(() =>
@@ -42,6 +48,8 @@ export function kioskHandlers(
 
     signIn({ upn, pass }) {
       requireKiosk();
+      // The demo people's pass is public: a production station answers as for a wrong pass.
+      if (!personVisible(access.mode(), upn.trim())) throw new StationError('pass.invalid');
       station.auth.signInWithPass(upn, pass);
       access.touch();
       return access.status();
@@ -60,6 +68,7 @@ export function kioskHandlers(
 
     unlockWithPassword({ username, password }) {
       requireKiosk();
+      refuseDemoOperator(access, username);
       station.auth.signInOperator(username, password);
       return leaveKiosk();
     },

@@ -13,11 +13,14 @@ import { keyErrorToStation } from '../station/methods/securityKey';
 import type { AccessView, SessionRole } from './authorization';
 import type { CallContext, DomainHandlers } from './dispatch';
 import type { SettingsStore } from './settings';
+import { isDemoOperator, lockedToFirstRun } from './station-mode';
 
 /** The slice of main/api/security-key-devices.ts KeyDevices the operator key needs. */
 export interface OperatorKeySource {
   list(): { deviceId: string; virtual: boolean }[];
   target(deviceId: string): import('../../native/index').DeviceTarget;
+  /** The station mode may have changed (first run): a production station drops virtual keys. */
+  modeChanged?(): void;
 }
 
 export interface AccessOptions {
@@ -65,8 +68,13 @@ export class StationAccess implements AccessView {
     return this.firstRunComplete() && this.settings.get().kiosk;
   }
 
+  /** Live: the mode chosen at first run applies at once (main/api/station-mode.ts). */
   mode(): 'demo' | 'production' {
-    return this.settings.get().stationMode;
+    return this.station.mode;
+  }
+
+  lockedToFirstRun(): boolean {
+    return lockedToFirstRun(this.firstRunComplete(), this.mode());
   }
 
   role(): SessionRole {
@@ -239,6 +247,16 @@ export async function signInOperatorWithKey(
   await station.auth.completeOperatorKeySignIn(begin.challengeId, response);
 }
 
+/**
+ * The demo operator's password is public (main/station/demoSeed.ts): on a production station
+ * it is answered like any wrong password, so it tells nothing about the account.
+ */
+export function refuseDemoOperator(access: StationAccess, username: string): void {
+  if (access.mode() === 'production' && isDemoOperator(username)) {
+    throw new StationError('operator.invalidCredentials');
+  }
+}
+
 export function operatorHandlers(
   station: Station,
   access: StationAccess,
@@ -273,6 +291,8 @@ export function operatorHandlers(
         password: input.password,
       });
       access.settings.update({ stationMode: input.mode, firstRunComplete: true, kiosk: false });
+      // The chosen mode applies now, not after a restart: a production station's virtual keys go.
+      keys?.modeChanged?.();
       station.auth.signInOperator(op.username, input.password);
       access.touch();
       return access.status();
@@ -280,6 +300,7 @@ export function operatorHandlers(
 
     signInWithPassword({ username, password }) {
       if (access.kiosk()) throw new StationError('session.forbidden');
+      refuseDemoOperator(access, username);
       station.auth.signInOperator(username, password);
       access.touch();
       return access.status();

@@ -7,10 +7,11 @@ import type {
   RegistrationState,
   RosterRow,
 } from '../../preload/contract';
-import { DEMO_RP_ID, type Station } from '../station';
+import { StationError, type Station } from '../station';
 import { registryId } from './convert';
 import type { DomainHandlers } from './dispatch';
 import type { StationAccess } from './operator';
+import { personVisible } from './station-mode';
 
 interface Standing {
   methodCount: number;
@@ -26,7 +27,7 @@ export function standingOf(station: Station, personId: number): Standing {
 
 /** Production stations hide the demo organization's people (SPEC "demo mode"). */
 function visible(access: StationAccess, upn: string): boolean {
-  return access.mode() === 'demo' || !upn.toLowerCase().endsWith(`@${DEMO_RP_ID}`);
+  return personVisible(access.mode(), upn);
 }
 
 function allPeopleIds(station: Station): number[] {
@@ -95,18 +96,28 @@ export function rosterHandlers(station: Station, access: StationAccess): DomainH
           ...standing,
         });
       }
-      const departments = (
-        station.context.db
-          .prepare(
-            "SELECT DISTINCT department FROM people WHERE department != '' ORDER BY department",
+      const departments = [
+        ...new Set(
+          (
+            station.context.db
+              .prepare(
+                "SELECT upn, department FROM people WHERE department != '' ORDER BY department",
+              )
+              .all() as { upn: string; department: string }[]
           )
-          .all() as { department: string }[]
-      ).map((r) => r.department);
+            .filter((r) => visible(access, r.upn))
+            .map((r) => r.department),
+        ),
+      ];
       return { people: rows, hasMore, departments };
     },
 
     get({ personId }) {
-      return personRecord(station, registryId(personId));
+      const id = registryId(personId);
+      const p = station.people.find(id);
+      // A hidden demo person is answered like one that does not exist.
+      if (p && !visible(access, p.upn)) throw new StationError('person.notFound');
+      return personRecord(station, id);
     },
 
     create(input) {

@@ -24,7 +24,8 @@ import type { StationEventBus } from './events';
 export const MAX_VIRTUAL_KEYS = 4;
 
 export interface KeyDevicesOptions {
-  mode: 'demo' | 'production';
+  /** A function is read at each use: a mode chosen at first run applies at once. */
+  mode: 'demo' | 'production' | (() => 'demo' | 'production');
   bus: StationEventBus;
   /** Where the first virtual key keeps its state (PIN hash, credentials), like a real key. */
   dataDir?: string;
@@ -58,7 +59,7 @@ interface VirtualEntry {
 const AUTO_TOUCH_DELAY_MS = 1200;
 
 export class KeyDevices {
-  readonly mode: 'demo' | 'production';
+  private readonly modeNow: () => 'demo' | 'production';
   private readonly bus: StationEventBus;
   private readonly virtualKeys: VirtualEntry[] = [];
   private readonly usb = new Map<string, { deviceId: string; descriptor: HidDeviceDescriptor }>();
@@ -73,7 +74,8 @@ export class KeyDevices {
   private readonly dataDir?: string;
 
   constructor(options: KeyDevicesOptions) {
-    this.mode = options.mode;
+    const mode = options.mode;
+    this.modeNow = typeof mode === 'function' ? mode : () => mode;
     this.bus = options.bus;
     this.watchUsb = options.watchUsb ?? true;
     this.dataDir = options.dataDir;
@@ -93,9 +95,23 @@ export class KeyDevices {
     if (this.mode === 'demo') this.addVirtualKey();
   }
 
-  /** Keys present now. Starts USB hot-plug polling on first use. */
+  get mode(): 'demo' | 'production' {
+    return this.modeNow();
+  }
+
+  /**
+   * The station's mode may have changed (first run chose it). A production station unplugs its
+   * virtual keys, so every renderer sees them go (`key.removed`) and nothing can open them.
+   */
+  modeChanged(): void {
+    if (this.mode !== 'production') return;
+    for (const v of this.virtualKeys) if (v.key.isPluggedIn) v.key.unplug();
+  }
+
+  /** Keys present now (never a virtual key on a production station). Starts USB polling. */
   list(): KeyDevice[] {
     this.startWatching();
+    const virtualAllowed = this.mode === 'demo';
     return [
       ...[...this.usb.values()].map(({ deviceId, descriptor }) => ({
         deviceId,
@@ -103,7 +119,7 @@ export class KeyDevices {
         virtual: false,
       })),
       ...this.virtualKeys
-        .filter((v) => v.key.isPluggedIn)
+        .filter((v) => virtualAllowed && v.key.isPluggedIn)
         .map((v) => ({ deviceId: v.deviceId, productName: null, virtual: true })),
     ];
   }
@@ -112,6 +128,7 @@ export class KeyDevices {
   target(deviceId: string): DeviceTarget {
     const v = this.virtualKeys.find((e) => e.deviceId === deviceId);
     if (v) {
+      if (this.mode !== 'demo') throw new StationError('securityKey.virtualKeyRefused');
       if (!v.key.isPluggedIn) throw new StationError('securityKey.notFound');
       return v.key.connect();
     }
@@ -235,7 +252,6 @@ function statusOf(v: VirtualEntry): VirtualKeyStatus {
     touchMode: v.key.currentTouchMode === 'auto' ? 'auto' : 'manual',
     waitingForTouch: v.key.waitingForTouch,
     pinSet: state.pin !== undefined,
-    mustChangePin: state.forcePinChange,
     credentialCount: state.credentials.length,
   };
 }

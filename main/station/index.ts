@@ -74,8 +74,11 @@ export interface OpenStationOptions {
   readonly dataDir: string;
   /** On first open, fill the registry with the demo organization. */
   readonly demo?: boolean;
-  /** 'production' refuses the virtual key; defaults to 'demo' when `demo` is set. */
-  readonly mode?: StationMode;
+  /**
+   * 'production' refuses the virtual key; defaults to 'demo' when `demo` is set. A function is
+   * read at each use, so a mode chosen at first run applies at once (main/api/station-mode.ts).
+   */
+  readonly mode?: StationMode | (() => StationMode);
   readonly clock?: () => Date;
   /** Seals the station key; defaults to a 0600 key file in dataDir. */
   readonly secretSealer?: SecretSealer;
@@ -126,7 +129,10 @@ const STATION_ID_KEY = 'station.id';
 export function openStation(opts: OpenStationOptions): Station {
   mkdirSync(opts.dataDir, { recursive: true });
   const clock = opts.clock ?? (() => new Date());
-  const mode: StationMode = opts.mode ?? (opts.demo ? 'demo' : 'production');
+  const fixedMode: StationMode = opts.demo ? 'demo' : 'production';
+  const optMode = opts.mode;
+  const modeNow: () => StationMode =
+    typeof optMode === 'function' ? optMode : () => optMode ?? fixedMode;
   const db: Db = openDatabase({ path: join(opts.dataDir, REGISTRY_FILE) });
   try {
     const sealer = opts.secretSealer ?? new FileKeySealer(join(opts.dataDir, KEY_FILE));
@@ -162,16 +168,31 @@ export function openStation(opts: OpenStationOptions): Station {
       .immediate();
 
     const audit = new AuditLog(db, keys, stationId, clock, () => session.actor);
-    const baseCtx = { db, keys, audit, session, clock, mode, stationId };
+    // `mode` is a getter (never copied) so services see the current mode.
+    const baseCtx = {
+      db,
+      keys,
+      audit,
+      session,
+      clock,
+      stationId,
+      get mode(): StationMode {
+        return modeNow();
+      },
+    };
     if (fresh || readPolicy(db) === undefined) {
       db.transaction(() => {
         if (readPolicy(db) === undefined) writePolicy(db, DEMO_POLICY, clock().toISOString());
         seedQuestions(baseCtx, DEFAULT_QUESTIONS);
-        audit.append('station.initialized', null, { mode });
+        audit.append('station.initialized', null, { mode: modeNow() });
       })();
     }
     const policy = new PolicyService(baseCtx);
-    const context: StationContext = { ...baseCtx, policy: (): Policy => policy.get() };
+    const context: StationContext = Object.defineProperty(
+      { db, keys, audit, session, clock, stationId, policy: (): Policy => policy.get() },
+      'mode',
+      { get: modeNow, enumerable: true },
+    ) as StationContext;
     const methods = new MethodRegistry(context);
     const people = new PeopleService(context);
     if (opts.demo && people.count() === 0) {
@@ -198,7 +219,9 @@ export function openStation(opts: OpenStationOptions): Station {
     );
     return {
       stationId,
-      mode,
+      get mode(): StationMode {
+        return modeNow();
+      },
       dataDir: opts.dataDir,
       session,
       auth: new AuthService(context, operators, people, passes),

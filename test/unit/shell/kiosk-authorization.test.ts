@@ -8,20 +8,54 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStationHost } from '../../../main/api';
-import { authorize, type AccessView, type SessionRole } from '../../../main/api/authorization';
+import {
+  authorize,
+  FIRST_RUN_ENTRIES,
+  type AccessView,
+  type SessionRole,
+} from '../../../main/api/authorization';
 import type { StationHost } from '../../../main/api/station-host';
 import { MemorySettingsStore } from '../../../main/api/settings';
 import { channelOf, type Result } from '../../../preload/contract';
 
 const PASSWORD = 'a-long-operator-password';
 
-function view(role: SessionRole, kiosk = false, personId: string | null = null): AccessView {
-  return { role: () => role, kiosk: () => kiosk, personId: () => personId };
+function view(
+  role: SessionRole,
+  kiosk = false,
+  personId: string | null = null,
+  lockedToFirstRun = false,
+): AccessView {
+  return {
+    role: () => role,
+    kiosk: () => kiosk,
+    personId: () => personId,
+    lockedToFirstRun: () => lockedToFirstRun,
+  };
 }
 
 describe('authorize (pure)', () => {
-  it('an open (not yet set up) station allows everything', () => {
+  it('an open (not yet set up) demo station allows everything', () => {
     expect(authorize('roster', 'list', {}, view('open'))).toBeNull();
+  });
+
+  it('a production station before first run answers only the first-run page', () => {
+    const locked = view('open', false, null, true);
+    for (const entry of FIRST_RUN_ENTRIES) {
+      const [d, n] = entry.split('.');
+      expect(authorize(d, n, {}, locked), entry).toBeNull();
+    }
+    for (const [d, n] of [
+      ['roster', 'list'],
+      ['people', 'search'],
+      ['virtualKey', 'list'],
+      ['securityKey', 'devices'],
+      ['operator', 'signInWithPassword'],
+      ['kiosk', 'signIn'],
+      ['somethingAddedLater', 'anything'],
+    ]) {
+      expect(authorize(d, n, {}, locked)?.code, `${d}.${n}`).toBe('session.firstRunRequired');
+    }
   });
 
   it('nobody reaches only the public entries', () => {
@@ -111,8 +145,15 @@ describe('dispatch with authorisation (real station)', () => {
     expect(r.ok).toBe(true);
   }
 
-  it('before first run everything is open; after it, nothing without sign-in', async () => {
-    expect((await call('roster.list', { query: '' })).ok).toBe(true);
+  it('production: locked to first run until setup; after it, nothing without sign-in', async () => {
+    expect(await call('roster.list', { query: '' })).toEqual({
+      ok: false,
+      error: { kind: 'station', code: 'session.firstRunRequired' },
+    });
+    expect(code(await call('virtualKey.list', {}))).toBe('session.firstRunRequired');
+    expect(code(await call('station.info', {}))).toBeNull();
+    expect(code(await call('settings.get', {}))).toBeNull();
+    expect(code(await call('operator.status', {}))).toBeNull();
     await setUp();
     expect((await call('roster.list', { query: '' })).ok).toBe(true); // the new admin
     await call('operator.signOut', {});
