@@ -8,8 +8,8 @@ import type { MethodSummary, OathTokenChoice } from '../../../../preload/contrac
 import { useApi } from '../../api/ApiProvider';
 import {
   cleanCode,
-  FlowActions,
   CodeField,
+  FlowActions,
   FlowDoneStep,
   FlowError,
   FlowStep,
