@@ -2,7 +2,8 @@
  * A production station (no --demo) refuses the virtual key (SPEC §4): it holds no in-process
  * virtual key, shows no demo controls, and a virtual key reached over UDP
  * (`KEYSTATION_KEY_PATHS`, as `npx keystation-virtual-key` would serve it) is refused by its
- * AAGUID with a plain message and the next step.
+ * AAGUID with a plain message and the next step. Before its first run a production station
+ * shows only the first-run page and answers nothing else; the operator sets it up first.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,13 +40,48 @@ test('production station: the virtual key over UDP is refused with a clear messa
 }) => {
   const lang: Lang = 'en';
   const udp = await startUdpVirtualKey({ touch: 'auto' });
-  // A station set up for production (what first run stores), on its own fresh data dir.
+  // A station installed for production (no --demo; the settings say production), on its own
+  // fresh data dir, English UI.
   const dataDir = mkdtempSync(join(tmpdir(), 'ks-e2e-prod-'));
-  writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ stationMode: 'production' }));
+  writeFileSync(
+    join(dataDir, 'settings.json'),
+    JSON.stringify({ stationMode: 'production', language: lang }),
+  );
   process.env.KEYSTATION_KEY_PATHS = udp.path;
   const station = await startStation(['--data-dir', dataDir]);
   delete process.env.KEYSTATION_KEY_PATHS;
   try {
+    // Locked to first run: the page shows only setup, and main refuses everything else.
+    await page.goto(station.url);
+    await expect(page).toHaveURL(/#\/first-run/);
+    await expect(page.getByLabel(msg(lang, 'firstRun.organizationName'))).toBeVisible();
+    await expect(page.getByLabel(msg(lang, 'people.searchLabel'))).toHaveCount(0);
+    await page.screenshot({ path: 'test/artifacts/security-key-en-16-production-first-run.png' });
+    for (const [entry, args] of [
+      ['people.search', { query: 'a' }],
+      ['virtualKey.list', {}],
+      ['securityKey.devices', {}],
+      ['operator.signInWithPassword', { username: 'x', password: 'y' }],
+    ] as const) {
+      expect(await call(station.url, entry, args), entry).toMatchObject({
+        ok: false,
+        error: { code: 'session.firstRunRequired' },
+      });
+    }
+    expect(
+      await call(station.url, 'operator.setup', {
+        username: 'it.admin',
+        displayName: 'IT Admin',
+        password: 'a-long-operator-password',
+        mode: 'production',
+        organizationName: 'Example Org',
+        rpId: 'login.example.org',
+        rpName: 'Example Org',
+        requiredCount: 1,
+        requireSecurityKey: false,
+        kioskIdleSeconds: 120,
+      }),
+    ).toMatchObject({ ok: true, value: { mode: 'production', role: 'operator' } });
     expect(await call(station.url, 'virtualKey.list', {})).toMatchObject({
       ok: false,
       error: { code: 'securityKey.virtualKeyRefused' },

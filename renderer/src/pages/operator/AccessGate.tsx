@@ -1,13 +1,15 @@
 /**
  * What the station shows for who it serves (SPEC §3.7–3.8): the kiosk when kiosk mode is on
  * (whatever the address says), operator sign-in when nobody is signed in, the app otherwise.
- * Before first run the station is an open demo with a "set up" banner.
+ * Before first run a demo station (`--demo`) is an open demo with a "set up" banner; a
+ * production station shows only its first-run page (main answers nothing else either).
  */
-import { useCallback, useRef, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, type ReactNode } from 'react';
 import { useApi } from '../../api/ApiProvider';
 import { ErrorNotice, Loading, PageLayout } from '../../components';
 import { useI18n } from '../../i18n/I18nProvider';
 import { useRoute } from '../../router';
+import { FirstRunPage } from '../FirstRunPage';
 import { KioskApp } from '../kiosk/KioskApp';
 import { useAccess, useIdleTimer } from './access';
 import { OperatorSignIn } from './OperatorSignIn';
@@ -57,10 +59,17 @@ export function OperatorSignInPage() {
 export function AccessGate({ children }: { children: ReactNode }) {
   const { t } = useI18n();
   const { status, error, refresh } = useAccess();
+  const route = useRoute();
+  const locked = status !== null && !status.firstRunComplete && status.mode === 'production';
+  useEffect(() => {
+    // Keeps the address on first run, so the key step follows setup there.
+    if (locked && route.name !== 'firstRun') window.location.hash = '#/first-run';
+  }, [locked, route.name]);
   if (!status) {
     return error ? <ErrorNotice error={error} onRetry={() => void refresh()} /> : <Loading />;
   }
   if (status.kiosk) return <KioskApp />;
+  if (locked) return <FirstRunPage />;
   if (!status.firstRunComplete) {
     return (
       <>

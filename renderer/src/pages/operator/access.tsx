@@ -33,7 +33,7 @@ interface AccessContextValue {
 const AccessContext = createContext<AccessContextValue | null>(null);
 
 /** Codes that mean "the session this renderer thinks it has is gone on the server". */
-const SESSION_GONE = new Set(['session.signInRequired']);
+const SESSION_GONE = new Set(['session.signInRequired', 'session.firstRunRequired']);
 
 /**
  * The same api, but any answer saying the session is gone (idle expiry on the server, a
