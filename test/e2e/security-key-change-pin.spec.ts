@@ -80,7 +80,9 @@ for (const lang of ['sv', 'en'] as const satisfies readonly Lang[]) {
     await expect(step.getByRole('alert')).toHaveText(
       msg(lang, 'securityKey.errors.pin.sameAsCurrent'),
     );
+    // Typing again clears the old message; the checklist says what is still missing.
     await newPin.fill('1357');
+    await expect(step.getByRole('alert')).toHaveCount(0);
     await expect(rules.locator('.ks-pin-rule--ok')).toHaveCount(2);
     await shot('02-rules');
     await expectAccessible(page, 'change-pin 02-rules');
@@ -95,7 +97,7 @@ for (const lang of ['sv', 'en'] as const satisfies readonly Lang[]) {
       msg(lang, 'securityKey.errors.securityKey.wrongPinTries', { count: 7 }),
     );
     await expect(step.getByTestId('change-pin-tries')).toHaveText(
-      msg(lang, 'securityKey.info.pinSetTries', { count: 7 }),
+      msg(lang, 'securityKey.changePin.triesLeft', { count: 7 }),
     );
     await expect(current).toHaveValue('');
     await expect(newPin).toHaveValue(NEW_PIN);

@@ -838,12 +838,15 @@ function ChangePinStep({
         inputMode="numeric"
         value={current}
         error={currentError}
-        onChange={(e) => setCurrent(e.target.value)}
+        onChange={(e) => {
+          setCurrent(e.target.value);
+          setCurrentError(null);
+        }}
         data-testid="current-pin-input"
       />
       {retries !== null ? (
         <p className="ks-muted" data-testid="change-pin-tries">
-          {t('securityKey.info.pinSetTries', { count: retries })}
+          {t('securityKey.changePin.triesLeft', { count: retries })}
         </p>
       ) : null}
       <TextField
@@ -854,7 +857,11 @@ function ChangePinStep({
         value={pin}
         error={error}
         aria-describedby={rulesId}
-        onChange={(e) => setPin(e.target.value)}
+        onChange={(e) => {
+          // The checklist below says live what is still missing; an old message would not.
+          setPin(e.target.value);
+          setError(null);
+        }}
         data-testid="pin-input"
       />
       <ul className="ks-pin-rules" id={rulesId} data-testid="pin-rules">
