@@ -184,7 +184,7 @@ test('roster, person record, policy validation, audit export, pass revoke, idle 
   }
 });
 
-test('production first run: the virtual key is refused, demo people are hidden', async ({
+test('production first run: at once (no restart) the virtual key is refused, demo people hidden', async ({
   page,
 }) => {
   const station = await startStation(['--demo']);
@@ -205,18 +205,24 @@ test('production first run: the virtual key is refused, demo people are hidden',
     await page.getByRole('button', { name: msg(lang, 'firstRun.submit') }).click();
     await expect(page.getByText(msg(lang, 'firstRun.problems.rpId'))).toBeVisible();
     await page.getByLabel(msg(lang, 'firstRun.rpId')).fill('login.exempel.se');
+    // Until setup this is an open demo station: its virtual key and demo people are there.
+    expect(await contractCall(station, 'virtualKey.list', {})).toMatchObject({ ok: true });
+    const before = (await contractCall(station, 'people.search', { query: 'anna' })).value as {
+      people: unknown[];
+    };
+    expect(before.people.length).toBeGreaterThan(0);
     await page.getByRole('button', { name: msg(lang, 'firstRun.submit') }).click();
 
     await expect(
       page.getByRole('heading', { level: 1, name: msg(lang, 'firstRun.keyTitle') }),
     ).toBeVisible();
-    await expect(page.getByTestId('operator-key-present')).toContainText(
-      msg(lang, 'operator.key.refused'),
-    );
+    // The demo station's virtual key is unplugged by setup: nothing to register with.
+    await expect(page.getByTestId('operator-key-present')).toHaveCount(0);
+    await expect(page.getByText(msg(lang, 'operator.key.insert')).first()).toBeVisible();
     await page.getByLabel(msg(lang, 'operator.signIn.pin')).fill('482915');
     await page.getByRole('button', { name: msg(lang, 'operator.key.register') }).click();
     await expect(
-      page.getByText(msg(lang, 'operator.errors.station.securityKey.virtualKeyRefused')).last(),
+      page.getByText(msg(lang, 'operator.errors.station.securityKey.notFound')).last(),
     ).toBeVisible();
     await page.screenshot({ path: shot('04-production-key-refused'), fullPage: true });
 
@@ -228,6 +234,23 @@ test('production first run: the virtual key is refused, demo people are hidden',
     await expect(page.getByText(msg(lang, 'operator.roster.none'))).toBeVisible();
     const status = (await contractCall(station, 'operator.status', {})).value as { mode: string };
     expect(status.mode).toBe('production');
+    // Right after setup, without a restart: no virtual key anywhere, demo people hidden.
+    expect(await contractCall(station, 'virtualKey.list', {})).toMatchObject({
+      ok: false,
+      error: { code: 'securityKey.virtualKeyRefused' },
+    });
+    const devices = (await contractCall(station, 'securityKey.devices', {})).value as {
+      devices: { virtual: boolean }[];
+    };
+    expect(devices.devices.filter((d) => d.virtual)).toEqual([]);
+    const found = (await contractCall(station, 'people.search', { query: 'anna' })).value as {
+      people: unknown[];
+    };
+    expect(found.people).toEqual([]);
+    await page.goto(`${station.url.split('#')[0]}#/`);
+    await page.getByLabel(msg(lang, 'people.searchLabel')).fill('Anna');
+    await expect(page.getByRole('link', { name: /Anna Svensson/ })).toHaveCount(0);
+    await page.screenshot({ path: shot('05-production-no-demo-people'), fullPage: true });
   } finally {
     await station.stop();
   }
