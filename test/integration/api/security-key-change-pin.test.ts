@@ -296,6 +296,55 @@ describe('forced PIN change in the security key enrollment', () => {
     ).toMatchObject({ mustChangePin: false });
   });
 
+  it("the station's operator path: an operator-set PIN under forceChangeWhenOperatorSet is changed by the person at the next enrollment", async () => {
+    const policy = station.policy.get();
+    station.policy.update({ ...policy, pin: { ...policy.pin, forceChangeWhenOperatorSet: true } });
+    station.session.setOperator(1, 'desk', 'operator');
+    touchWhenAsked();
+    // The operator registers the key for Lars and gives it its PIN.
+    const issued = await call<Start>('securityKey.begin', {
+      personId: lars(),
+      deviceId: 'virtual-1',
+      operationId: 'b1',
+    });
+    await call('securityKey.setPin', {
+      enrollmentId: issued.enrollmentId,
+      pin: OPERATOR_PIN,
+      confirmation: OPERATOR_PIN,
+    });
+    await call('securityKey.register', { enrollmentId: issued.enrollmentId, operationId: 'r1' });
+    await call('securityKey.complete', {
+      enrollmentId: issued.enrollmentId,
+      operationId: 'c1',
+      name: 'Utlämnad',
+    });
+    expect(devices.virtual().key.summary.forcePinChange).toBe(true);
+
+    // Next enrollment with that key (María's): the PIN must be changed first.
+    const maria = String(station.people.getByUpn('maria.garcia@demo.keystation.local').id);
+    const start = await call<Start>('securityKey.begin', {
+      personId: maria,
+      deviceId: 'virtual-1',
+      operationId: 'b2',
+    });
+    expect(start).toMatchObject({ pinStep: 'change', mustChangePin: true });
+    await call('securityKey.changePin', {
+      enrollmentId: start.enrollmentId,
+      currentPin: OPERATOR_PIN,
+      newPin: NEW_PIN,
+      confirmation: NEW_PIN,
+    });
+    await call('securityKey.register', { enrollmentId: start.enrollmentId, operationId: 'r2' });
+    await call('securityKey.complete', {
+      enrollmentId: start.enrollmentId,
+      operationId: 'c2',
+      name: 'Min nyckel',
+    });
+    const keys = station.methods.list(Number(maria)).filter((m) => m.kind === 'securityKey');
+    expect(keys.map((m) => m.label)).toContain('Min nyckel');
+    expect(devices.virtual().key.summary.forcePinChange).toBe(false);
+  });
+
   it('a token refused with forcePINChange is "change the PIN", never a PIN-length error', () => {
     const mustChange = new CtapPinError(0x37, 0x06, undefined, undefined, true);
     expect(keyErrorToStation(mustChange).code).toBe('securityKey.pinChangeRequired');
