@@ -252,6 +252,7 @@ function statusOf(v: VirtualEntry): VirtualKeyStatus {
     touchMode: v.key.currentTouchMode === 'auto' ? 'auto' : 'manual',
     waitingForTouch: v.key.waitingForTouch,
     pinSet: state.pin !== undefined,
+    mustChangePin: state.forcePinChange,
     credentialCount: state.credentials.length,
   };
 }
