@@ -13,19 +13,25 @@ import {
   protocol,
   safeStorage,
   session,
-  type WebContents,
+  type Session,
 } from 'electron';
-import { EVENT_CHANNEL } from '../../preload/contract';
 import { securityHeaders } from '../api/content-security-policy';
-import type { EventSink } from '../api/events';
 import { mimeTypeOf, resolveRendererFile } from '../api/renderer-files';
 import type { SettingsStore } from '../api/settings';
 import type { StationHost, StationHostOptions } from '../api/station-host';
 import { registerContractIpc } from './ipc';
+import { installKioskWindows, type InstalledKiosk } from './kiosk-electron';
 import { safeStorageSealer } from './safe-storage-sealer';
 import { appMenuTemplate } from './menu';
 import { APP_HOST, APP_ORIGIN, APP_SCHEME, isRendererUrl, rendererOrigin } from './renderer-origin';
 import { createElectronSettingsStore } from './settings-store';
+import {
+  CurrentRenderer,
+  observeSettings,
+  shellChange,
+  shellSurface,
+  type ShellChange,
+} from './shell';
 import { insecureWebPreferences, mainWindowOptions } from './window-options';
 
 export interface DesktopAppOptions {
@@ -51,12 +57,14 @@ export function runDesktopApp(options: DesktopAppOptions): void {
   const origin = rendererOrigin(devServerUrl);
   const kioskFlag = process.argv.includes('--kiosk');
   let mainWindow: BrowserWindow | null = null;
+  let kiosk: InstalledKiosk | null = null;
   let stationHost: StationHost | null = null;
 
   hardenAllWebContents(origin, development);
 
   app.on('second-instance', () => {
-    if (!mainWindow) return;
+    // A kiosk window is always on top already; the main window is brought back.
+    if (!mainWindow || kiosk) return;
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.focus();
   });
@@ -70,23 +78,22 @@ export function runDesktopApp(options: DesktopAppOptions): void {
   });
 
   void app.whenReady().then(async () => {
-    const settings: SettingsStore = createElectronSettingsStore();
-    const current = settings.get();
-    const kiosk = kioskFlag || current.kiosk;
     const rendererDir = join(__dirname, '../renderer');
-
-    denyPermissions();
-    serveRenderer(rendererDir);
-    if (development) {
-      session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-        callback({
-          responseHeaders: {
-            ...details.responseHeaders,
-            ...headerArrays(securityHeaders({ development: true })),
-          },
-        });
-      });
-    }
+    const url = devServerUrl ?? `${APP_ORIGIN}/index.html`;
+    const renderer = new CurrentRenderer(origin);
+    const stored = createElectronSettingsStore();
+    let surface = shellSurface({ kioskFlag, kioskSetting: stored.get().kiosk });
+    // kiosk.start and the kiosk unlock write `kiosk`: the shell follows while the app runs.
+    const settings: SettingsStore = observeSettings(stored, (_before, after) => {
+      const next = shellSurface({ kioskFlag, kioskSetting: after.kiosk });
+      const change = shellChange(surface, next);
+      surface = next;
+      // After the station has answered the call that changed it.
+      if (change) setImmediate(() => void switchSurface(change));
+    });
+    const current = settings.get();
+    const prepareSession = (ses: Session) => prepareRendererSession(ses, rendererDir, development);
+    prepareSession(session.defaultSession);
 
     stationHost = await options.openStationHost({
       dataDir: app.getPath('userData'),
@@ -96,72 +103,131 @@ export function runDesktopApp(options: DesktopAppOptions): void {
       version: options.version,
       secretSealer: safeStorageSealer(safeStorage, process.platform),
     });
+    const host = stationHost;
 
-    const template = appMenuTemplate({
-      language: current.language ?? (app.getLocale().startsWith('sv') ? 'sv' : 'en'),
-      kiosk,
-      development,
-      isMac: process.platform === 'darwin',
-    });
-    Menu.setApplicationMenu(template ? Menu.buildFromTemplate(template) : null);
-
-    const windowOptions = mainWindowOptions({
+    const language = current.language ?? (app.getLocale().startsWith('sv') ? 'sv' : 'en');
+    const setMenu = () => {
+      const template = appMenuTemplate({
+        language,
+        kiosk: surface === 'kiosk',
+        development,
+        isMac: process.platform === 'darwin',
+      });
+      Menu.setApplicationMenu(template ? Menu.buildFromTemplate(template) : null);
+    };
+    const windowInput = {
       preloadPath: join(__dirname, '../preload/index.cjs'),
-      kiosk,
-      development,
       window: current.window,
       title: 'Keystation',
       backgroundColor: nativeTheme.shouldUseDarkColors ? '#14171c' : '#f7f8fa',
-    });
-    // Fail closed if the options ever lose a required security setting.
-    const insecure = insecureWebPreferences(
-      windowOptions.webPreferences as Record<string, unknown>,
-    );
-    if (insecure.length > 0)
-      throw new Error(`Refusing insecure web preferences: ${insecure.join(', ')}`);
-    mainWindow = new BrowserWindow(windowOptions);
-    const window = mainWindow;
-    if (current.window.maximized && !kiosk) window.maximize();
-    window.once('ready-to-show', () => window.show());
-    window.on('close', () => {
-      if (kiosk) return;
-      const b = window.getNormalBounds();
-      settings.update({
-        window: {
-          width: b.width,
-          height: b.height,
-          x: b.x,
-          y: b.y,
-          maximized: window.isMaximized(),
-        },
-      });
-    });
-    window.on('closed', () => {
-      mainWindow = null;
-    });
+    };
 
-    const sinkFor =
-      (contents: WebContents): EventSink =>
-      (name, payload) => {
-        if (contents.isDestroyed() || !isRendererUrl(contents.getURL(), origin)) return;
-        contents.send(EVENT_CHANNEL, { name, payload });
-      };
-    const host = stationHost;
-    host.bus.attach(sinkFor(window.webContents));
+    // One renderer is trusted and gets the events: the window on screen now.
+    host.bus.attach(renderer.sink);
     registerContractIpc(
       ipcMain,
       host.dispatch,
-      {
-        webContentsId: () =>
-          mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents.id : undefined,
-        origin,
-      },
-      () => ({ host: 'electron', emit: sinkFor(window.webContents) }),
+      renderer.trusted,
+      () => ({ host: 'electron', emit: renderer.sink }),
       (channel, verdict) => console.warn(`keystation: refused ${channel} (${verdict})`),
     );
 
-    await window.loadURL(devServerUrl ?? `${APP_ORIGIN}/index.html`);
+    const follow = (win: BrowserWindow) => {
+      const contents = win.webContents;
+      renderer.set(contents);
+      win.on('closed', () => renderer.release(contents));
+    };
+
+    const openMainWindow = (): BrowserWindow => {
+      const windowOptions = mainWindowOptions({ ...windowInput, kiosk: false, development });
+      // Fail closed if the options ever lose a required security setting.
+      const insecure = insecureWebPreferences(
+        windowOptions.webPreferences as Record<string, unknown>,
+      );
+      if (insecure.length > 0)
+        throw new Error(`Refusing insecure web preferences: ${insecure.join(', ')}`);
+      const window = new BrowserWindow(windowOptions);
+      mainWindow = window;
+      if (current.window.maximized) window.maximize();
+      window.once('ready-to-show', () => window.show());
+      window.on('close', () => {
+        const b = window.getNormalBounds();
+        settings.update({
+          window: {
+            width: b.width,
+            height: b.height,
+            x: b.x,
+            y: b.y,
+            maximized: window.isMaximized(),
+          },
+        });
+      });
+      window.on('closed', () => {
+        if (mainWindow === window) mainWindow = null;
+      });
+      follow(window);
+      void window.loadURL(url);
+      return window;
+    };
+
+    const enterKiosk = () => {
+      if (kiosk) return;
+      // Each person gets a fresh window on a fresh in-memory partition (main/electron/kiosk.ts).
+      kiosk = installKioskWindows({
+        window: windowInput,
+        url,
+        bus: host.bus,
+        prepareSession,
+        onWindow: follow,
+      });
+      // Hidden, not closed (closing the last window quits); it is no longer trusted.
+      mainWindow?.hide();
+    };
+
+    const leaveKiosk = async () => {
+      const window = mainWindow && !mainWindow.isDestroyed() ? mainWindow : null;
+      if (window) {
+        follow(window);
+        // Its page still shows the kiosk it was left on: start it afresh, signed in.
+        window.webContents.reload();
+        window.show();
+      } else {
+        openMainWindow();
+      }
+      const leaving = kiosk;
+      kiosk = null;
+      await leaving?.stop();
+    };
+
+    async function switchSurface(change: ShellChange): Promise<void> {
+      setMenu();
+      if (change === 'enterKiosk') enterKiosk();
+      else if (change === 'leaveKiosk') await leaveKiosk();
+    }
+
+    setMenu();
+    if (surface === 'kiosk') enterKiosk();
+    else openMainWindow();
   });
+}
+
+/**
+ * What every renderer session needs before a window loads in it: the default session at start
+ * and each kiosk person's fresh partition (a new session shares none of this).
+ */
+function prepareRendererSession(ses: Session, rendererDir: string, development: boolean): void {
+  denyPermissions(ses);
+  serveRenderer(ses, rendererDir);
+  if (development) {
+    ses.webRequest.onHeadersReceived((details, callback) => {
+      callback({
+        responseHeaders: {
+          ...details.responseHeaders,
+          ...headerArrays(securityHeaders({ development: true })),
+        },
+      });
+    });
+  }
 }
 
 function headerArrays(headers: Record<string, string>): Record<string, string[]> {
@@ -169,8 +235,8 @@ function headerArrays(headers: Record<string, string>): Record<string, string[]>
 }
 
 /** app://keystation/… → the built renderer, with the CSP and other security headers. */
-function serveRenderer(rendererDir: string): void {
-  protocol.handle(APP_SCHEME, async (request) => {
+function serveRenderer(ses: Session, rendererDir: string): void {
+  ses.protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
     const file = url.host === APP_HOST ? resolveRendererFile(rendererDir, url.pathname) : null;
     if (!file) return new Response('Not found', { status: 404 });
@@ -187,8 +253,7 @@ function serveRenderer(rendererDir: string): void {
 }
 
 /** No camera, microphone, notifications, WebHID/WebUSB…: the renderer needs none of them. */
-function denyPermissions(): void {
-  const ses = session.defaultSession;
+function denyPermissions(ses: Session): void {
   ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   ses.setPermissionCheckHandler(() => false);
   ses.setDevicePermissionHandler(() => false);

@@ -1,14 +1,15 @@
 /**
  * The Electron side of kiosk mode: a KioskWindowFactory over BrowserWindow + session, and the
  * wiring that rotates the kiosk window whenever the station ends a person's session
- * (`kiosk.sessionEnded` on the station's event bus). For main/electron/app.ts to call when the
- * station starts in kiosk mode (not wired yet: app.ts's protocol handler and permission
- * refusals must first be applicable to a given session, see `prepareSession`).
+ * (`kiosk.sessionEnded` on the station's event bus). main/electron/app.ts calls it when the
+ * kiosk window is shown (`--kiosk`, or kiosk mode started from the console) and `stop()`s it
+ * when an operator unlocks kiosk mode; the decisions live in ./kiosk.ts and ./shell.ts.
  */
 import { BrowserWindow, session, type Session } from 'electron';
 import type { StationEventBus } from '../api/events';
 import {
   kioskBlocksKey,
+  rotateOnSessionEnd,
   kioskWindowOptions,
   KioskWindows,
   type KioskWindowInput,
@@ -27,11 +28,17 @@ export interface KioskInstallOptions {
    * window loads.
    */
   prepareSession(ses: Session): void;
-  /** Per new window: attach the contract IPC trust, event sink… (app.ts knows how). */
+  /** Per new window: make it the trusted renderer and the event sink (app.ts knows how). */
   onWindow(window: BrowserWindow): void;
 }
 
-export function installKioskWindows(options: KioskInstallOptions): KioskWindows {
+export interface InstalledKiosk {
+  readonly windows: KioskWindows;
+  /** Leaves kiosk mode: no more rotation, the kiosk window and its partition go. */
+  stop(): Promise<void>;
+}
+
+export function installKioskWindows(options: KioskInstallOptions): InstalledKiosk {
   const windows = new KioskWindows({
     open(partition): KioskWindowLike {
       options.prepareSession(session.fromPartition(partition));
@@ -65,9 +72,13 @@ export function installKioskWindows(options: KioskInstallOptions): KioskWindows 
       await ses.clearCache();
     },
   });
-  options.bus.attach((name) => {
-    if (name === 'kiosk.sessionEnded') void windows.personDone();
-  });
+  const detach = rotateOnSessionEnd(options.bus, windows);
   windows.start();
-  return windows;
+  return {
+    windows,
+    stop: async () => {
+      detach();
+      await windows.stop();
+    },
+  };
 }

@@ -168,3 +168,24 @@ export class KioskWindows {
     return this.factory.open(partition);
   }
 }
+
+/** The slice of the station's event bus the kiosk listens on. */
+export interface KioskEventSource {
+  attach(sink: (name: string, payload: unknown) => void): () => void;
+}
+
+/**
+ * Gives the next person a fresh window whenever the station ends a person's session
+ * (`kiosk.sessionEnded`: done, idle, cancel, expired). Returns detach: once kiosk mode is left,
+ * a late event must not open a kiosk window again.
+ */
+export function rotateOnSessionEnd(bus: KioskEventSource, windows: KioskWindows): () => void {
+  let attached = true;
+  const detach = bus.attach((name) => {
+    if (attached && name === 'kiosk.sessionEnded') void windows.personDone();
+  });
+  return () => {
+    attached = false;
+    detach();
+  };
+}
