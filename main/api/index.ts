@@ -27,7 +27,7 @@ import { operatorHandlers, StationAccess } from './operator';
 import { passesHandlers } from './passes';
 import { policyHandlers } from './policy';
 import { rosterHandlers } from './roster';
-import { currentStationMode } from './station-mode';
+import { currentStationMode, hiddenPersonRefusal } from './station-mode';
 
 export interface HandlerDeps {
   station: Station;
@@ -98,7 +98,7 @@ export async function openStationHost(
     // Authorisation per session role, before any handler (main/api/authorization.ts).
     dispatch: createDispatch(handlers, log, (domain, name, args) => {
       access.expireIfIdle();
-      const refusal = authorize(domain, name, args, access);
+      const refusal = authorize(domain, name, args, access) ?? hiddenPersonRefusal(station, args);
       // Activity is what a person does, not the renderer's public polling.
       if (!refusal && !isPublicEntry(domain, name)) access.touch();
       return refusal;

@@ -6,7 +6,8 @@
  * decides: `--demo` is an open demo station, anything else a production station locked to its
  * first-run page.
  */
-import { DEMO_OPERATOR, DEMO_RP_ID } from '../station';
+import type { ContractError } from '../../preload/contract';
+import { DEMO_OPERATOR, DEMO_RP_ID, type Station } from '../station';
 import type { Settings } from './settings';
 
 export type StationMode = 'demo' | 'production';
@@ -37,4 +38,16 @@ export function isDemoPerson(upn: string): boolean {
 /** Production stations hide the demo organization's people (SPEC "demo mode"). */
 export function personVisible(mode: StationMode, upn: string): boolean {
   return mode === 'demo' || !isDemoPerson(upn);
+}
+
+/**
+ * Dispatcher guard: on a production station a call naming a demo person (by `personId`, e.g.
+ * an old link or a guessed id) is answered as for a person that does not exist.
+ */
+export function hiddenPersonRefusal(station: Station, args: unknown): ContractError | null {
+  if (station.mode !== 'production' || typeof args !== 'object' || args === null) return null;
+  const personId = (args as { personId?: unknown }).personId;
+  if (typeof personId !== 'string' || !/^[1-9][0-9]{0,14}$/.test(personId)) return null;
+  const person = station.people.find(Number(personId));
+  return person && isDemoPerson(person.upn) ? { kind: 'station', code: 'person.notFound' } : null;
 }

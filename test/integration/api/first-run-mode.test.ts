@@ -167,6 +167,12 @@ describe('first run on a demo station chooses production', () => {
     expect(roster.people.map((p) => p.upn)).toEqual(['ada@example.org']);
     expect(roster.departments).toEqual(['Engineering']);
     expect(await code('roster.get', { personId: annaId })).toBe('person.notFound');
+    // Nor reachable by id (an old link, a guessed id) through any domain.
+    expect(await code('securityInfo.get', { personId: annaId })).toBe('person.notFound');
+    expect(
+      await code('passes.issue', { personId: annaId, lifetimeMinutes: 60, oneTime: true }),
+    ).toBe('person.notFound');
+    expect(await code('securityInfo.get', { personId: created.id })).toBeNull();
     const dashboard = await value<{ total: Record<string, number>; keysByModel: unknown[] }>(
       'roster.dashboard',
       {},
