@@ -56,6 +56,9 @@ test('production station: the virtual key over UDP is refused with a clear messa
     await expect(page).toHaveURL(/#\/first-run/);
     await expect(page.getByLabel(msg(lang, 'firstRun.organizationName'))).toBeVisible();
     await expect(page.getByLabel(msg(lang, 'people.searchLabel'))).toHaveCount(0);
+    await expect(
+      page.getByRole('radio', { name: msg(lang, 'firstRun.modeProduction') }),
+    ).toBeChecked();
     await page.screenshot({ path: 'test/artifacts/security-key-en-16-production-first-run.png' });
     for (const [entry, args] of [
       ['people.search', { query: 'a' }],

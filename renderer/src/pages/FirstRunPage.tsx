@@ -37,7 +37,8 @@ export function FirstRunPage() {
     displayName: '',
     password: '',
     confirm: '',
-    mode: 'demo',
+    // A station installed for production (not --demo) proposes production.
+    mode: status?.mode ?? 'demo',
     organizationName: '',
     rpId: '',
     rpName: '',
