@@ -83,13 +83,15 @@ export function runDesktopApp(options: DesktopAppOptions): void {
     const renderer = new CurrentRenderer(origin);
     const stored = createElectronSettingsStore();
     let surface = shellSurface({ kioskFlag, kioskSetting: stored.get().kiosk });
+    let started = false;
     // kiosk.start and the kiosk unlock write `kiosk`: the shell follows while the app runs.
     const settings: SettingsStore = observeSettings(stored, (_before, after) => {
       const next = shellSurface({ kioskFlag, kioskSetting: after.kiosk });
       const change = shellChange(surface, next);
       surface = next;
-      // After the station has answered the call that changed it.
-      if (change) setImmediate(() => void switchSurface(change));
+      // After the station has answered the call that changed it; before the first window the
+      // start-up below reads `surface` itself.
+      if (change && started) setImmediate(() => void switchSurface(change));
     });
     const current = settings.get();
     const prepareSession = (ses: Session) => prepareRendererSession(ses, rendererDir, development);
@@ -205,6 +207,7 @@ export function runDesktopApp(options: DesktopAppOptions): void {
       else if (change === 'leaveKiosk') await leaveKiosk();
     }
 
+    started = true;
     setMenu();
     if (surface === 'kiosk') enterKiosk();
     else openMainWindow();
