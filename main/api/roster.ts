@@ -8,6 +8,7 @@ import type {
   RosterRow,
 } from '../../preload/contract';
 import { StationError, type Station } from '../station';
+import { csvLine, parseCsv } from '../station/csv';
 import { registryId } from './convert';
 import type { DomainHandlers } from './dispatch';
 import type { StationAccess } from './operator';
@@ -206,7 +207,15 @@ export function rosterHandlers(station: Station, access: StationAccess): DomainH
     },
 
     exportReport() {
-      return { csv: station.roster.exportReportCsv() };
+      const csv = station.roster.exportReportCsv();
+      if (access.mode() === 'demo') return { csv };
+      // Production: the report leaves out the hidden demo people (first column: upn).
+      const table = parseCsv(csv);
+      const lines = [
+        csvLine(table.header),
+        ...table.rows.filter((r) => visible(access, r.cells[0] ?? '')).map((r) => csvLine(r.cells)),
+      ];
+      return { csv: lines.join('\r\n') + '\r\n' };
     },
   };
 }

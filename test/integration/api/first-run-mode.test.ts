@@ -179,6 +179,11 @@ describe('first run on a demo station chooses production', () => {
     );
     expect(dashboard.total).toEqual({ complete: 0, incomplete: 0, notStarted: 1 });
     expect(dashboard.keysByModel).toEqual([]);
+    const report = await value<{ csv: string }>('roster.exportReport', {});
+    const reportLines = report.csv.trim().split('\r\n');
+    expect(reportLines).toHaveLength(2);
+    expect(reportLines[0]).toMatch(/^upn,display name,/);
+    expect(reportLines[1]).toMatch(/^ada@example\.org,Ada Lovelace,Engineering,active,/);
 
     // The demo organization's public secrets open nothing.
     await value('operator.signOut', {});
