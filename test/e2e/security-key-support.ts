@@ -35,6 +35,11 @@ export async function openPerson(
     await expect(page).toHaveURL(/security-info/, { timeout: 2000 });
   }).toPass({ timeout: 15_000 });
   await expect(page.getByRole('heading', { level: 1, name: msg(lang, heading) })).toBeVisible();
+  if (heading === 'securityInfo.title') {
+    // The heading shows while the methods are still loading: wait for the list (or its empty
+    // state), so callers counting rows count the loaded list.
+    await expect(page.getByTestId('methods').or(page.locator('.ks-empty')).first()).toBeVisible();
+  }
 }
 
 export const PIN = '482915';
