@@ -230,14 +230,71 @@ interface AssertionContinuation {
   deadline: number;
 }
 
+/**
+ * The permissions (0x09) and permissions RP ID (0x0a) of a token request (§6.5.5.7): none at all
+ * is INVALID_PARAMETER; bio enrollment, largeBlobs and unknown bits are refused, as this key has
+ * neither.
+ */
+function requestedPermissions(p: CborMap): { permissions: number; rpId: string | undefined } {
+  const permissions = required(p, 0x09, asInt);
+  const rpId = optional(p, 0x0a, asText);
+  if (permissions === 0) fail(CtapStatus.INVALID_PARAMETER);
+  if (permissions & (Permission.be | Permission.lbw) || permissions & ~0x3f)
+    fail(CtapStatus.UNAUTHORIZED_PERMISSION);
+  return { permissions, rpId };
+}
+
+/** A credential-management enumeration in progress (§6.8.2, §6.8.3): index is the next entry. */
+interface Enumeration<T> {
+  readonly items: readonly T[];
+  index: number;
+}
+
+/**
+ * One entry of an enumeration: the begin subcommand also answers the total (under totalKey), a
+ * "next" without an entry left is NOT_ALLOWED. `more` says whether entries remain after this one.
+ */
+function enumerationStep<T>(
+  e: Enumeration<T> | undefined,
+  entry: (item: T) => Map<CborValue, CborValue>,
+  totalKey: number | undefined,
+): { reply: Map<CborValue, CborValue>; more: boolean } {
+  if (!e || e.index >= e.items.length) fail(CtapStatus.NOT_ALLOWED);
+  const reply = entry(e.items[e.index++]);
+  if (totalKey !== undefined) reply.set(totalKey, e.items.length);
+  return { reply, more: e.index < e.items.length };
+}
+
+/** Where makeCredential and getAssertion keep their pinUvAuth members, and what a token must allow. */
+interface CeremonyKeys {
+  readonly command: number;
+  readonly paramKey: number;
+  readonly protocolKey: number;
+  readonly permission: number;
+}
+
+const MAKE_CREDENTIAL: CeremonyKeys = {
+  command: CtapCommand.makeCredential,
+  paramKey: 0x08,
+  protocolKey: 0x09,
+  permission: Permission.mc,
+};
+
+const GET_ASSERTION: CeremonyKeys = {
+  command: CtapCommand.getAssertion,
+  paramKey: 0x06,
+  protocolKey: 0x07,
+  permission: Permission.ga,
+};
+
 export class Authenticator {
   private protocols = new Map<PinProtocolVersion, PinUvAuthProtocol>();
   private token!: PinToken;
   private consecutiveMismatches = 0;
   private powerUpAt = 0;
   private nextAssertion?: AssertionContinuation;
-  private rpEnumeration?: { rpIds: string[]; index: number };
-  private credEnumeration?: { creds: StoredCredential[]; index: number };
+  private rpEnumeration?: Enumeration<string>;
+  private credEnumeration?: Enumeration<StoredCredential>;
 
   constructor(
     private readonly host: AuthenticatorHost,
@@ -682,6 +739,30 @@ export class Authenticator {
     }
   }
 
+  /**
+   * A fresh pinUvAuthToken (§6.5.5.7): earlier token state is reset, the new one is in use,
+   * user-verified, and goes to the platform encrypted with the shared secret.
+   */
+  private issueToken(
+    protocol: PinUvAuthProtocol,
+    shared: Uint8Array,
+    grant: { permissions: number; rpId: string | undefined; userPresent: boolean; legacy: boolean },
+  ): CborValue {
+    this.resetToken();
+    this.token = {
+      ...this.token,
+      protocol: protocol.version,
+      inUse: true,
+      permissions: grant.permissions,
+      rpId: grant.rpId,
+      userPresent: grant.userPresent,
+      userVerified: true,
+      issuedAt: this.host.clock(),
+      legacy: grant.legacy,
+    };
+    return new Map<CborValue, CborValue>([[0x02, protocol.encrypt(shared, this.token.bytes)]]);
+  }
+
   /** getPinUvAuthTokenUsingUvWithPermissions (0x06, §6.5.5.7.3). */
   private async getUvToken(
     p: CborMap,
@@ -689,26 +770,15 @@ export class Authenticator {
     signal: AbortSignal,
   ): Promise<CborValue> {
     required(p, 0x03, asMap);
-    const permissions = required(p, 0x09, asInt);
-    const rpId = optional(p, 0x0a, asText);
-    if (permissions === 0) fail(CtapStatus.INVALID_PARAMETER);
-    if (permissions & (Permission.be | Permission.lbw) || permissions & ~0x3f)
-      fail(CtapStatus.UNAUTHORIZED_PERMISSION);
+    const { permissions, rpId } = requestedPermissions(p);
     const shared = this.sharedSecret(p, protocol);
     await this.performBuiltInUv(CtapCommand.clientPIN, signal);
-    this.resetToken();
-    this.token = {
-      ...this.token,
-      protocol: protocol.version,
-      inUse: true,
+    return this.issueToken(protocol, shared, {
       permissions,
       rpId,
       userPresent: true,
-      userVerified: true,
-      issuedAt: this.host.clock(),
       legacy: false,
-    };
-    return new Map<CborValue, CborValue>([[0x02, protocol.encrypt(shared, this.token.bytes)]]);
+    });
   }
 
   /** getPinToken (0x05, legacy) and getPinUvAuthTokenUsingPinWithPermissions (0x09). */
@@ -722,12 +792,7 @@ export class Authenticator {
     let permissions = Permission.mc | Permission.ga;
     let rpId: string | undefined;
     if (withPermissions) {
-      permissions = required(p, 0x09, asInt);
-      rpId = optional(p, 0x0a, asText);
-      if (permissions === 0) fail(CtapStatus.INVALID_PARAMETER);
-      // No bio enrollment, no largeBlobs on this key.
-      if (permissions & (Permission.be | Permission.lbw) || permissions & ~0x3f)
-        fail(CtapStatus.UNAUTHORIZED_PERMISSION);
+      ({ permissions, rpId } = requestedPermissions(p));
     } else if (p.has(0x09) || p.has(0x0a)) {
       fail(CtapStatus.INVALID_PARAMETER);
     }
@@ -736,36 +801,27 @@ export class Authenticator {
     const shared = this.sharedSecret(p, protocol);
     this.checkPinHash(protocol, shared, pinHashEnc);
     if (this.state.forcePinChange) fail(CtapStatus.PIN_POLICY_VIOLATION);
-    this.resetToken();
-    this.token = {
-      ...this.token,
-      protocol: protocol.version,
-      inUse: true,
+    return this.issueToken(protocol, shared, {
       permissions,
       rpId,
       userPresent: false,
-      userVerified: true,
-      issuedAt: this.host.clock(),
       legacy: !withPermissions,
-    };
-    return new Map<CborValue, CborValue>([[0x02, protocol.encrypt(shared, this.token.bytes)]]);
+    });
   }
 
   /** Token checks shared by makeCredential/getAssertion: permission + RP binding. */
   private authorizeToken(
     p: CborMap,
-    protocolKey: number,
-    paramKey: number,
+    ceremony: CeremonyKeys,
     clientDataHash: Uint8Array,
     rpId: string,
-    permission: number,
   ): void {
-    const protocol = this.protocol(p.get(protocolKey));
-    const param = asBytes(p.get(paramKey));
+    const protocol = this.protocol(p.get(ceremony.protocolKey));
+    const param = asBytes(p.get(ceremony.paramKey));
     // A pinUvAuthParam on a key without PIN: CTAP 2.0's PIN_NOT_SET (2.1 is silent; OpenSK agrees).
     if (!this.pinSet && !this.config.builtInUv) fail(CtapStatus.PIN_NOT_SET);
     if (!this.verifyToken(protocol, clientDataHash, param)) fail(CtapStatus.PIN_AUTH_INVALID);
-    if ((this.token.permissions & permission) === 0) fail(CtapStatus.PIN_AUTH_INVALID);
+    if ((this.token.permissions & ceremony.permission) === 0) fail(CtapStatus.PIN_AUTH_INVALID);
     if (this.token.rpId !== undefined && this.token.rpId !== rpId)
       fail(CtapStatus.PIN_AUTH_INVALID);
     if (this.token.rpId === undefined) this.token.rpId = rpId;
@@ -778,16 +834,68 @@ export class Authenticator {
     this.token.permissions &= Permission.lbw;
   }
 
+  /**
+   * The pinUvAuthParam of makeCredential/getAssertion (§6.1.2, §6.2.2 steps 1-2). A zero-length
+   * one is the platform's touch-to-select probe, answered by the caller; any other needs a
+   * supported pinUvAuthProtocol beside it.
+   */
+  private pinUvAuthParam(ceremony: CeremonyKeys, p: CborMap): Uint8Array | undefined {
+    const param = optional(p, ceremony.paramKey, asBytes);
+    if (param && param.length > 0) {
+      if (!p.has(ceremony.protocolKey)) fail(CtapStatus.MISSING_PARAMETER);
+      this.protocol(p.get(ceremony.protocolKey));
+    }
+    return param;
+  }
+
+  /**
+   * The user-verification steps makeCredential (§6.1.2 step 11) and getAssertion (§6.2.2 step 5-6)
+   * share: a pinUvAuthParam is checked against the token, else "uv" runs built-in UV, whose
+   * gesture also counts as the ceremony's user presence (upDone).
+   */
+  private async verifyUser(
+    ceremony: CeremonyKeys,
+    p: CborMap,
+    pinUvAuthParam: Uint8Array | undefined,
+    uvOpt: boolean | undefined,
+    clientDataHash: Uint8Array,
+    rpId: string,
+    signal: AbortSignal,
+  ): Promise<{ uv: boolean; upDone: boolean }> {
+    let uv = false;
+    if (pinUvAuthParam) {
+      this.authorizeToken(p, ceremony, clientDataHash, rpId);
+      uv = true;
+    }
+    let upDone = false;
+    if (uvOpt === true) {
+      await this.performBuiltInUv(ceremony.command, signal);
+      uv = true;
+      upDone = true;
+    }
+    return { uv, upDone };
+  }
+
+  /**
+   * User presence of makeCredential (§6.1.2 step 14) and getAssertion (§6.2.2 step 9): a token's
+   * cached presence counts once, built-in UV's gesture already counted; a token is spent after.
+   */
+  private async collectPresence(
+    command: number,
+    pinUvAuthParam: Uint8Array | undefined,
+    upDone: boolean,
+    signal: AbortSignal,
+  ): Promise<void> {
+    if (pinUvAuthParam && this.token.userPresent) this.token.userPresent = false;
+    else if (!upDone) await this.presence(command, signal);
+    if (pinUvAuthParam) this.spendToken();
+  }
+
   // ---- authenticatorMakeCredential (§6.1.2) ----------------------------------------------
 
   private async makeCredential(p: CborMap, signal: AbortSignal): Promise<CborValue> {
-    const pinUvAuthParam = optional(p, 0x08, asBytes);
-    if (pinUvAuthParam && pinUvAuthParam.length === 0)
-      return this.pinUvAuthProbe(CtapCommand.makeCredential, signal);
-    if (pinUvAuthParam) {
-      if (!p.has(0x09)) fail(CtapStatus.MISSING_PARAMETER);
-      this.protocol(p.get(0x09));
-    }
+    const pinUvAuthParam = this.pinUvAuthParam(MAKE_CREDENTIAL, p);
+    if (pinUvAuthParam?.length === 0) return this.pinUvAuthProbe(MAKE_CREDENTIAL.command, signal);
     const clientDataHash = required(p, 0x01, asBytes);
     const rp = required(p, 0x02, asMap);
     const user = required(p, 0x03, asMap);
@@ -835,19 +943,16 @@ export class Authenticator {
     }
     if (p.has(0x0a)) fail(CtapStatus.INVALID_PARAMETER); // not enterprise-attestation capable
 
-    // Step 11: pinUvAuthParam.
-    let uv = false;
-    if (pinUvAuthParam) {
-      this.authorizeToken(p, 0x09, 0x08, clientDataHash, rpId, Permission.mc);
-      uv = true;
-    }
-    // Step 11.2: built-in UV (the gesture is also the user presence of step 14).
-    let upDone = false;
-    if (uvOpt === true) {
-      await this.performBuiltInUv(CtapCommand.makeCredential, signal);
-      uv = true;
-      upDone = true;
-    }
+    // Step 11: pinUvAuthParam; step 11.2: built-in UV (its gesture is the presence of step 14).
+    const { uv, upDone } = await this.verifyUser(
+      MAKE_CREDENTIAL,
+      p,
+      pinUvAuthParam,
+      uvOpt,
+      clientDataHash,
+      rpId,
+      signal,
+    );
     const rpIdHash = sha256(utf8(rpId));
 
     // Step 12: excludeList — touch, then CREDENTIAL_EXCLUDED.
@@ -877,12 +982,7 @@ export class Authenticator {
     }
 
     // Step 14: user presence (a token's cached presence counts once).
-    if (pinUvAuthParam && this.token.userPresent) {
-      this.token.userPresent = false;
-    } else if (!upDone) {
-      await this.presence(CtapCommand.makeCredential, signal);
-    }
-    if (pinUvAuthParam) this.spendToken();
+    await this.collectPresence(MAKE_CREDENTIAL.command, pinUvAuthParam, upDone, signal);
 
     // Step 17: discoverable storage.
     const existing = rk
@@ -958,13 +1058,8 @@ export class Authenticator {
   // ---- authenticatorGetAssertion (§6.2.2) / GetNextAssertion (§6.3) ------------------------
 
   private async getAssertion(p: CborMap, signal: AbortSignal): Promise<CborValue> {
-    const pinUvAuthParam = optional(p, 0x06, asBytes);
-    if (pinUvAuthParam && pinUvAuthParam.length === 0)
-      return this.pinUvAuthProbe(CtapCommand.getAssertion, signal);
-    if (pinUvAuthParam) {
-      if (!p.has(0x07)) fail(CtapStatus.MISSING_PARAMETER);
-      this.protocol(p.get(0x07));
-    }
+    const pinUvAuthParam = this.pinUvAuthParam(GET_ASSERTION, p);
+    if (pinUvAuthParam?.length === 0) return this.pinUvAuthProbe(GET_ASSERTION.command, signal);
     const rpId = required(p, 0x01, asText);
     const clientDataHash = required(p, 0x02, asBytes);
     const allowList = p.has(0x03) ? descriptorList(p.get(0x03)) : undefined;
@@ -980,18 +1075,17 @@ export class Authenticator {
       else fail(CtapStatus.PUAT_REQUIRED);
     }
 
-    let uv = false;
-    if (pinUvAuthParam) {
-      this.authorizeToken(p, 0x07, 0x06, clientDataHash, rpId, Permission.ga);
-      uv = true;
-    }
-    // Step 6.2: built-in UV before locating credentials (its gesture is the presence too).
-    let upDone = false;
-    if (uvOpt === true) {
-      await this.performBuiltInUv(CtapCommand.getAssertion, signal);
-      uv = true;
-      upDone = true;
-    }
+    // Step 5: pinUvAuthParam; step 6.2: built-in UV before locating credentials (its gesture
+    // is the presence too).
+    const { uv, upDone } = await this.verifyUser(
+      GET_ASSERTION,
+      p,
+      pinUvAuthParam,
+      uvOpt,
+      clientDataHash,
+      rpId,
+      signal,
+    );
     const rpIdHash = sha256(utf8(rpId));
 
     // Step 7: locate credentials; credProtect filters (§12.1).
@@ -1028,11 +1122,7 @@ export class Authenticator {
     if (found.length === 0) fail(CtapStatus.NO_CREDENTIALS);
 
     // Step 9: user presence.
-    if (up) {
-      if (pinUvAuthParam && this.token.userPresent) this.token.userPresent = false;
-      else if (!upDone) await this.presence(CtapCommand.getAssertion, signal);
-      if (pinUvAuthParam) this.spendToken();
-    }
+    if (up) await this.collectPresence(GET_ASSERTION.command, pinUvAuthParam, upDone, signal);
 
     const [first, ...rest] = found;
     const cont: AssertionContinuation = {
@@ -1202,11 +1292,8 @@ export class Authenticator {
         for (const c of [...this.state.credentials].sort((a, b) => a.created - b.created))
           if (!rpIds.includes(c.rpId)) rpIds.push(c.rpId);
         if (rpIds.length === 0) fail(CtapStatus.NO_CREDENTIALS);
-        this.rpEnumeration = { rpIds, index: 1 };
-        const reply = this.rpEntry(rpIds[0]);
-        reply.set(0x05, rpIds.length);
-        if (rpIds.length === 1) this.rpEnumeration = undefined;
-        return reply;
+        this.rpEnumeration = { items: rpIds, index: 0 };
+        return this.nextRp(0x05);
       }
       case 0x04: {
         if (!params) fail(CtapStatus.MISSING_PARAMETER);
@@ -1221,11 +1308,8 @@ export class Authenticator {
         )
           fail(CtapStatus.PIN_AUTH_INVALID);
         if (creds.length === 0) fail(CtapStatus.NO_CREDENTIALS);
-        this.credEnumeration = { creds, index: 1 };
-        const reply = this.credentialEntry(creds[0]);
-        reply.set(0x09, creds.length);
-        if (creds.length === 1) this.credEnumeration = undefined;
-        return reply;
+        this.credEnumeration = { items: creds, index: 0 };
+        return this.nextCredential(0x09);
       }
       case 0x06: {
         if (!params) fail(CtapStatus.MISSING_PARAMETER);
@@ -1299,19 +1383,21 @@ export class Authenticator {
     return reply;
   }
 
-  private nextRp(): CborValue {
-    const e = this.rpEnumeration;
-    if (!e || e.index >= e.rpIds.length) fail(CtapStatus.NOT_ALLOWED);
-    const reply = this.rpEntry(e.rpIds[e.index++]);
-    if (e.index >= e.rpIds.length) this.rpEnumeration = undefined;
+  /** enumerateRPsBegin (totalKey 0x05, totalRPs) or enumerateRPsGetNextRP (§6.8.2). */
+  private nextRp(totalKey?: number): CborValue {
+    const { reply, more } = enumerationStep(this.rpEnumeration, (id) => this.rpEntry(id), totalKey);
+    if (!more) this.rpEnumeration = undefined;
     return reply;
   }
 
-  private nextCredential(): CborValue {
-    const e = this.credEnumeration;
-    if (!e || e.index >= e.creds.length) fail(CtapStatus.NOT_ALLOWED);
-    const reply = this.credentialEntry(e.creds[e.index++]);
-    if (e.index >= e.creds.length) this.credEnumeration = undefined;
+  /** enumerateCredentialsBegin (totalKey 0x09, totalCredentials) or …GetNextCredential (§6.8.3). */
+  private nextCredential(totalKey?: number): CborValue {
+    const { reply, more } = enumerationStep(
+      this.credEnumeration,
+      (c) => this.credentialEntry(c),
+      totalKey,
+    );
+    if (!more) this.credEnumeration = undefined;
     return reply;
   }
 

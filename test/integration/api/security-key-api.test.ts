@@ -2,102 +2,21 @@
  * The security key, methods and virtualKey contract domains through the real dispatcher, the
  * real station (SQLite in a temp dir) and the in-process virtual key of a demo station.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createDispatch, type CallContext, type Dispatch } from '../../../main/api/dispatch';
-import { StationEventBus } from '../../../main/api/events';
-import { createHandlers } from '../../../main/api/index';
-import { KeyDevices } from '../../../main/api/security-key-devices';
-import type { SettingsStore } from '../../../main/api/settings';
-import { openStation, type Station } from '../../../main/station/index';
-import type { EventName } from '../../../preload/contract';
+import {
+  beginEnrollment,
+  harness,
+  personId,
+  setPin,
+  touchWhenAsked,
+  type Harness,
+} from './securityKeyHarness';
 
 const PIN = '482915';
 
-function memorySettings(): SettingsStore {
-  let value = {
-    language: null,
-    theme: 'system',
-    stationMode: 'demo',
-    kiosk: false,
-    window: {},
-  } as unknown as ReturnType<SettingsStore['get']>;
-  return {
-    get: () => value,
-    update(patch: Partial<typeof value>) {
-      value = { ...value, ...patch };
-      return value;
-    },
-  } as unknown as SettingsStore;
-}
-
-interface Harness {
-  station: Station;
-  devices: KeyDevices;
-  call<T = unknown>(channel: string, args: unknown): Promise<T>;
-  fail(
-    channel: string,
-    args: unknown,
-  ): Promise<{ kind: string; code: string; params?: Record<string, unknown> }>;
-  events: { name: EventName; payload: unknown }[];
-  close(): void;
-}
-
-function harness(mode: 'demo' | 'production', capacity?: number): Harness {
-  const dir = mkdtempSync(join(tmpdir(), 'ks-api-'));
-  const station = openStation({ dataDir: dir, demo: true, mode });
-  const bus = new StationEventBus();
-  const devices = new KeyDevices({ mode, bus, watchUsb: false, touchTimeoutMs: 800, capacity });
-  const events: { name: EventName; payload: unknown }[] = [];
-  bus.attach((name, payload) => events.push({ name, payload }));
-  const handlers = createHandlers({
-    station,
-    settings: memorySettings(),
-    bus,
-    version: 'test',
-    host: 'browser',
-    keyDevices: devices,
-  });
-  const dispatch: Dispatch = createDispatch(handlers, {
-    error: (channel, e) => console.error(channel, e),
-  });
-  const ctx: CallContext = {
-    host: 'browser',
-    emit: (name, payload) => events.push({ name, payload }),
-  };
-  return {
-    station,
-    devices,
-    events,
-    async call<T>(channel: string, args: unknown): Promise<T> {
-      const r = await dispatch(`ks:${channel}`, args, ctx);
-      if (!r.ok) throw new Error(`${channel}: ${JSON.stringify(r.error)}`);
-      return r.value as T;
-    },
-    async fail(channel, args) {
-      const r = await dispatch(`ks:${channel}`, args, ctx);
-      if (r.ok) throw new Error(`${channel} succeeded`);
-      return r.error as { kind: string; code: string; params?: Record<string, unknown> };
-    },
-    close() {
-      devices.close();
-      station.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-function personId(h: Harness, upn: string): string {
-  return String(h.station.people.getByUpn(upn).id);
-}
-
 /** Touch the virtual key whenever it asks (what the person does at the station). */
 function autoTouch(h: Harness): void {
-  h.devices
-    .virtual()
-    .key.on('upneeded', () => setTimeout(() => h.devices.virtual().key.touch(), 300));
+  touchWhenAsked(h, 300);
 }
 
 describe('securityKey / methods / virtualKey domains', () => {
@@ -130,11 +49,7 @@ describe('securityKey / methods / virtualKey domains', () => {
           confirmation: '123456',
         }),
       ).toMatchObject({ code: 'pin.trivial' });
-      await h.call('securityKey.setPin', {
-        enrollmentId: start.enrollmentId,
-        pin: PIN,
-        confirmation: PIN,
-      });
+      await setPin(h, start.enrollmentId, PIN);
       autoTouch(h);
       await h.call('securityKey.register', {
         enrollmentId: start.enrollmentId,
@@ -177,16 +92,8 @@ describe('securityKey / methods / virtualKey domains', () => {
 
     it('cancel during "touch your key" aborts the key operation (CTAPHID CANCEL)', async () => {
       const lars = personId(h, 'lars.nilsson@demo.keystation.local');
-      const start = await h.call<{ enrollmentId: string }>('securityKey.begin', {
-        personId: lars,
-        deviceId: 'virtual-1',
-        operationId: 'b',
-      });
-      await h.call('securityKey.setPin', {
-        enrollmentId: start.enrollmentId,
-        pin: PIN,
-        confirmation: PIN,
-      });
+      const start = await beginEnrollment(h, lars, 'b');
+      await setPin(h, start.enrollmentId, PIN);
       const waiting = new Promise<void>((r) => h.devices.virtual().key.once('upneeded', () => r()));
       const register = h.fail('securityKey.register', {
         enrollmentId: start.enrollmentId,
@@ -211,16 +118,8 @@ describe('securityKey / methods / virtualKey domains', () => {
       const lars = personId(h, 'lars.nilsson@demo.keystation.local');
       const erik = personId(h, 'erik.johansson@demo.keystation.local');
       // Give the key a PIN by enrolling it for Lars.
-      const a = await h.call<{ enrollmentId: string }>('securityKey.begin', {
-        personId: lars,
-        deviceId: 'virtual-1',
-        operationId: 'a',
-      });
-      await h.call('securityKey.setPin', {
-        enrollmentId: a.enrollmentId,
-        pin: PIN,
-        confirmation: PIN,
-      });
+      const a = await beginEnrollment(h, lars, 'a');
+      await setPin(h, a.enrollmentId, PIN);
       await h.call('securityKey.cancel', { enrollmentId: a.enrollmentId });
       const b = await h.call<{ enrollmentId: string; pinStep: string; pinRetries: number }>(
         'securityKey.begin',
@@ -241,11 +140,7 @@ describe('securityKey / methods / virtualKey domains', () => {
       expect(h.events.map((e) => e.name)).toEqual(
         expect.arrayContaining(['key.removed', 'key.inserted', 'virtualKey.changed']),
       );
-      const c = await h.call<{ enrollmentId: string }>('securityKey.begin', {
-        personId: erik,
-        deviceId: 'virtual-1',
-        operationId: 'c',
-      });
+      const c = await beginEnrollment(h, erik, 'c');
       await h.call('securityKey.verifyPin', { enrollmentId: c.enrollmentId, pin: PIN });
       // Touch timeout (the key gives up after 800 ms here).
       expect(
@@ -307,34 +202,22 @@ describe('securityKey / methods / virtualKey domains', () => {
 
   describe('demo station, a key with room for one credential', () => {
     beforeEach(() => {
-      h = harness('demo', 1);
+      h = harness('demo', { capacity: 1 });
     });
 
     it('storage full, then a model the policy does not allow', async () => {
       const lars = personId(h, 'lars.nilsson@demo.keystation.local');
       const erik = personId(h, 'erik.johansson@demo.keystation.local');
       autoTouch(h);
-      const a = await h.call<{ enrollmentId: string }>('securityKey.begin', {
-        personId: lars,
-        deviceId: 'virtual-1',
-        operationId: 'a',
-      });
-      await h.call('securityKey.setPin', {
-        enrollmentId: a.enrollmentId,
-        pin: PIN,
-        confirmation: PIN,
-      });
+      const a = await beginEnrollment(h, lars, 'a');
+      await setPin(h, a.enrollmentId, PIN);
       await h.call('securityKey.register', { enrollmentId: a.enrollmentId, operationId: 'a1' });
       await h.call('securityKey.complete', {
         enrollmentId: a.enrollmentId,
         operationId: 'a2',
         name: 'K',
       });
-      const b = await h.call<{ enrollmentId: string }>('securityKey.begin', {
-        personId: erik,
-        deviceId: 'virtual-1',
-        operationId: 'b',
-      });
+      const b = await beginEnrollment(h, erik, 'b');
       await h.call('securityKey.verifyPin', { enrollmentId: b.enrollmentId, pin: PIN });
       expect(
         await h.fail('securityKey.register', { enrollmentId: b.enrollmentId, operationId: 'b1' }),
