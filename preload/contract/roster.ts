@@ -83,6 +83,76 @@ export interface Dashboard {
   keysByModel: { model: string; count: number; virtual: boolean }[];
 }
 
+/**
+ * The standard WebAuthn registration response JSON (W3C WebAuthn L3 `toJSON()`, as
+ * `@simplewebauthn` and identity providers take it), stored as the key answered at enrollment.
+ */
+export interface WebAuthnRegistrationJSON {
+  id: string;
+  rawId: string;
+  type: 'public-key';
+  response: {
+    clientDataJSON: string;
+    attestationObject: string;
+    authenticatorData?: string;
+    transports?: string[];
+    publicKeyAlgorithm?: number;
+    publicKey?: string;
+  };
+  authenticatorAttachment?: string;
+  clientExtensionResults: Record<string, unknown>;
+}
+
+/** One security key of one person (SPEC §6 "standard WebAuthn registration JSON per key"). */
+export interface WebAuthnKeyExport {
+  upn: string;
+  displayName: string;
+  keyName: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  rpId: string;
+  credential: {
+    /** base64url */
+    id: string;
+    /** base64url COSE_Key */
+    publicKey: string;
+    counter: number;
+    transports: string[];
+    aaguid: string;
+    model: string;
+    attestationFormat: string;
+    /** base64url */
+    userHandle: string;
+  };
+  /** null for a key registered before the station kept the response. */
+  registration: WebAuthnRegistrationJSON | null;
+}
+
+export interface WebAuthnExport {
+  format: 'keystation.webauthn-registrations.v1';
+  exportedAt: string;
+  /** The person's UPN, or null for the whole roster. */
+  person: string | null;
+  keys: WebAuthnKeyExport[];
+}
+
+/** A verified backup of the registry, written on the station (never a renderer path). */
+export interface BackupReport {
+  /** File name under `<dataDir>/backups/`. */
+  fileName: string;
+  bytes: number;
+  /** SQLite `PRAGMA integrity_check` of the copy. */
+  integrityOk: boolean;
+  /** The copy's audit chain verifies with the station key. */
+  auditOk: boolean;
+  /** Hex SHA-256 of the backup file. */
+  sha256: string;
+  /** Counted in the copy. */
+  people: number;
+  methods: number;
+  createdAt: string;
+}
+
 const csvSchema = z.string().max(5_000_000);
 const personFields = {
   displayName: z.string().trim().min(1).max(256),
@@ -130,4 +200,10 @@ export const rosterCalls = {
   dashboard: call(z.object({}).strict()).returns<Dashboard>(),
   /** "Who has what" (SPEC §6). */
   exportReport: call(z.object({}).strict()).returns<{ csv: string }>(),
+  /** WebAuthn registration JSON of one person's keys, or every key in the roster (SPEC §6). */
+  exportWebAuthn: call(
+    z.object({ personId: personIdSchema.optional() }).strict(),
+  ).returns<WebAuthnExport>(),
+  /** Verified backup to `<dataDir>/backups/keystation-<UTC time>.sqlite` (SPEC §6). */
+  backup: call(z.object({}).strict()).returns<BackupReport>(),
 };

@@ -1,0 +1,187 @@
+/**
+ * Getting data out (SPEC §6) through the real host: dispatcher, authorisation guard, station.
+ * WebAuthn registration JSON per person and for the roster, a verified backup written under
+ * `<dataDir>/backups/`, the audit rows with the operator as actor, and the refusals for a kiosk
+ * person and for nobody.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStationHost } from '../../../main/api';
+import { MemorySettingsStore } from '../../../main/api/settings';
+import type { StationHost } from '../../../main/api/station-host';
+import { DEMO_ACCESS_PASS } from '../../../main/station';
+import { channelOf, type Result } from '../../../preload/contract';
+import type { BackupReport, WebAuthnExport } from '../../../preload/contract/roster';
+
+const PASSWORD = 'a-long-operator-password';
+const LARS = 'lars.nilsson@demo.keystation.local';
+
+describe('roster.exportWebAuthn and roster.backup', () => {
+  let dir: string;
+  let host: StationHost;
+  const call = async (entry: string, args: object): Promise<Result<unknown>> => {
+    const [d, n] = entry.split('.');
+    return host.dispatch(channelOf(d, n), args, { host: 'browser', emit: () => {} });
+  };
+  const value = async <T>(entry: string, args: object): Promise<T> => {
+    const r = await call(entry, args);
+    if (!r.ok) throw new Error(`${entry}: ${r.error.code}`);
+    return r.value as T;
+  };
+  const code = async (entry: string, args: object) => {
+    const r = await call(entry, args);
+    return r.ok ? null : r.error.code;
+  };
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ks-export-'));
+    host = await openStationHost({
+      dataDir: dir,
+      demo: true,
+      settings: new MemorySettingsStore(),
+      host: 'browser',
+      version: 'test',
+    });
+    // First run in demo mode: the operator is signed in afterwards.
+    await value('operator.setup', {
+      username: 'op.export',
+      displayName: 'Op Export',
+      password: PASSWORD,
+      mode: 'demo',
+      organizationName: 'Org',
+      rpId: 'demo.keystation.local',
+      rpName: 'Org',
+      requiredCount: 1,
+      requireSecurityKey: false,
+      kioskIdleSeconds: 60,
+    });
+  });
+
+  afterEach(async () => {
+    await host.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function enrollVirtualKey(personId: string): Promise<void> {
+    await value('virtualKey.setTouchMode', { mode: 'auto' });
+    const start = await value<{ enrollmentId: string; pinStep: string }>('securityKey.begin', {
+      personId,
+      deviceId: 'virtual-1',
+      operationId: 'op-begin',
+    });
+    expect(start.pinStep).toBe('set');
+    await value('securityKey.setPin', {
+      enrollmentId: start.enrollmentId,
+      pin: '482915',
+      confirmation: '482915',
+    });
+    await value('securityKey.register', { enrollmentId: start.enrollmentId, operationId: 'op-r' });
+    await value('securityKey.complete', {
+      enrollmentId: start.enrollmentId,
+      operationId: 'op-c',
+      name: 'Export key',
+    });
+  }
+
+  it('exports the standard registration JSON per person and for the roster', async () => {
+    const lars = await value<{ people: { id: string; upn: string }[] }>('people.search', {
+      query: 'lars nilsson',
+    });
+    const larsId = lars.people.find((p) => p.upn === LARS)?.id ?? '';
+    expect(larsId).not.toBe('');
+    await enrollVirtualKey(larsId);
+
+    const mine = await value<WebAuthnExport>('roster.exportWebAuthn', { personId: larsId });
+    expect(mine.person).toBe(LARS);
+    const key = mine.keys.find((k) => k.keyName === 'Export key');
+    expect(key).toBeDefined();
+    expect(mine.keys.every((k) => k.upn === LARS)).toBe(true);
+    const reg = key?.registration;
+    expect(reg).not.toBeNull();
+    expect(reg?.type).toBe('public-key');
+    expect(reg?.id).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(reg?.rawId).toBe(reg?.id);
+    expect(reg?.id).toBe(key?.credential.id);
+    expect(reg?.response.attestationObject).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+    const clientData = JSON.parse(
+      Buffer.from(reg?.response.clientDataJSON ?? '', 'base64url').toString('utf8'),
+    ) as { type: string; challenge: string };
+    expect(clientData.type).toBe('webauthn.create');
+    expect(Array.isArray(reg?.response.transports)).toBe(true);
+    expect(reg?.response.transports).toContain('usb');
+    expect(key?.rpId).toBe('demo.keystation.local');
+
+    const roster = await value<WebAuthnExport>('roster.exportWebAuthn', {});
+    expect(roster.person).toBeNull();
+    expect(roster.keys.length).toBeGreaterThanOrEqual(mine.keys.length);
+    expect(roster.keys.map((k) => k.credential.id)).toContain(key?.credential.id);
+    // The export is JSON-safe (it crosses the WebSocket / IPC as plain JSON).
+    expect(JSON.parse(JSON.stringify(roster))).toEqual(roster);
+
+    expect(await code('roster.exportWebAuthn', { personId: '999999' })).toBe('person.notFound');
+
+    const audit = await value<{
+      rows: { action: string; actor: { kind: string; label: string }; details: object }[];
+    }>('audit.list', { action: 'registry.exported' });
+    expect(audit.rows.length).toBe(2);
+    expect(audit.rows.every((r) => r.actor.kind === 'operator')).toBe(true);
+    expect(audit.rows[0].details).toMatchObject({ format: 'webauthn' });
+  });
+
+  it('writes a verified backup under dataDir/backups and records it in the audit', async () => {
+    const report = await value<BackupReport>('roster.backup', {});
+    expect(report.fileName).toMatch(/^keystation-\d{8}T\d{6}Z(-\d+)?\.sqlite$/);
+    const file = join(dir, 'backups', report.fileName);
+    expect(existsSync(file)).toBe(true);
+    expect(report.integrityOk).toBe(true);
+    expect(report.auditOk).toBe(true);
+    expect(report.bytes).toBe(readFileSync(file).length);
+    expect(report.sha256).toBe(createHash('sha256').update(readFileSync(file)).digest('hex'));
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      const people = (db.prepare('SELECT count(*) AS n FROM people').get() as { n: number }).n;
+      expect(people).toBeGreaterThan(0);
+      expect(report.people).toBe(people);
+    } finally {
+      db.close();
+    }
+    // A second backup in the same second gets its own file, never overwrites.
+    const second = await value<BackupReport>('roster.backup', {});
+    expect(second.fileName).not.toBe(report.fileName);
+    expect(readdirSync(join(dir, 'backups')).sort()).toEqual(
+      [report.fileName, second.fileName].sort(),
+    );
+
+    const audit = await value<{
+      rows: { action: string; actor: { kind: string; label: string }; details: object }[];
+    }>('audit.list', { action: 'registry.backedUp' });
+    expect(audit.rows.length).toBe(2);
+    expect(audit.rows[0].actor).toMatchObject({ kind: 'operator', label: 'op.export' });
+    expect(audit.rows[1].details).toMatchObject({ bytes: report.bytes });
+  });
+
+  it('refuses a kiosk person and nobody', async () => {
+    await value('kiosk.start', {});
+    await value('kiosk.signIn', { upn: DEMO_ACCESS_PASS.upn, pass: DEMO_ACCESS_PASS.pass });
+    const me = await value<{ person: { id: string } | null; role: string }>('operator.status', {});
+    expect(me.role).toBe('person');
+    const ownId = me.person?.id ?? '';
+    expect(await code('roster.exportWebAuthn', {})).toBe('session.operatorRequired');
+    // Not even their own keys: exports are operator work (SPEC §3.8, §6).
+    expect(await code('roster.exportWebAuthn', { personId: ownId })).toBe(
+      'session.operatorRequired',
+    );
+    expect(await code('roster.backup', {})).toBe('session.operatorRequired');
+    await value('kiosk.finish', { reason: 'done' });
+    const after = await value<{ role: string }>('operator.status', {});
+    expect(after.role).toBe('nobody');
+    expect(await code('roster.exportWebAuthn', {})).toBe('session.signInRequired');
+    expect(await code('roster.backup', {})).toBe('session.signInRequired');
+    expect(existsSync(join(dir, 'backups'))).toBe(false);
+  });
+});
