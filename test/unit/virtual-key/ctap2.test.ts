@@ -11,7 +11,7 @@ import {
   VirtualKey,
   type VirtualKeyOptions,
 } from '../../../native/virtual-key';
-import { PlatformPin, TestPlatform, credentialIdOf, ga, mc } from './harness';
+import { PlatformPin, TestPlatform, credentialIdOf, ga, intMap, mc } from './harness';
 
 const S = {
   OK: 0x00,
@@ -186,43 +186,14 @@ describe('clientPIN retry semantics (§6.5.5)', () => {
     const { cose, shared } = await pin2.keyAgreement();
     const newPinEnc = pin2.encrypt(shared, PlatformPin.pad('123456'));
     const wrongParam = pin2.authenticate(shared, new Uint8Array(64));
-    const r = await p.ctap(
-      0x06,
-      new Map<number, CborValue>([
-        [1, 2],
-        [2, 3],
-        [3, cose],
-        [4, wrongParam],
-        [5, newPinEnc],
-      ]),
-    );
+    const r = await p.ctap(0x06, intMap({ 1: 2, 2: 3, 3: cose, 4: wrongParam, 5: newPinEnc }));
     expect(r.status).toBe(S.PIN_AUTH_INVALID);
     expect(await pin2.setPin(PIN)).toBe(S.OK);
     expect(await pin2.setPin('99999')).toBe(S.PIN_AUTH_INVALID);
     expect(await pin2.changePin(PIN, '24680')).toBe(S.OK);
     expect((await pin2.token('24680', PERM.ga)).status).toBe(S.OK);
-    expect(
-      (
-        await p.ctap(
-          0x06,
-          new Map<number, CborValue>([
-            [1, 3],
-            [2, 2],
-          ]),
-        )
-      ).status,
-    ).toBe(S.INVALID_PARAMETER);
-    expect(
-      (
-        await p.ctap(
-          0x06,
-          new Map<number, CborValue>([
-            [1, 2],
-            [2, 0x06],
-          ]),
-        )
-      ).status,
-    ).toBe(S.INVALID_SUBCOMMAND);
+    expect((await p.ctap(0x06, intMap({ 1: 3, 2: 2 }))).status).toBe(S.INVALID_PARAMETER);
+    expect((await p.ctap(0x06, intMap({ 1: 2, 2: 0x06 }))).status).toBe(S.INVALID_SUBCOMMAND);
   });
 
   it('permissions: 0 is invalid, be/lbw unauthorized, 0x09 requires permissions, 0x05 refuses them', async () => {
@@ -231,33 +202,12 @@ describe('clientPIN retry semantics (§6.5.5)', () => {
     expect((await pin2.token(PIN, PERM.be)).status).toBe(S.UNAUTHORIZED_PERMISSION);
     const { cose, shared } = await pin2.keyAgreement();
     const pinHashEnc = pin2.encrypt(shared, new Uint8Array(16));
-    expect(
-      (
-        await p.ctap(
-          0x06,
-          new Map<number, CborValue>([
-            [1, 2],
-            [2, 9],
-            [3, cose],
-            [6, pinHashEnc],
-          ]),
-        )
-      ).status,
-    ).toBe(S.MISSING_PARAMETER);
-    expect(
-      (
-        await p.ctap(
-          0x06,
-          new Map<number, CborValue>([
-            [1, 2],
-            [2, 5],
-            [3, cose],
-            [6, pinHashEnc],
-            [9, 1],
-          ]),
-        )
-      ).status,
-    ).toBe(S.INVALID_PARAMETER);
+    expect((await p.ctap(0x06, intMap({ 1: 2, 2: 9, 3: cose, 6: pinHashEnc }))).status).toBe(
+      S.MISSING_PARAMETER,
+    );
+    expect((await p.ctap(0x06, intMap({ 1: 2, 2: 5, 3: cose, 6: pinHashEnc, 9: 1 }))).status).toBe(
+      S.INVALID_PARAMETER,
+    );
     expect((await pin2.retries()).retries).toBe(8);
   });
 });
@@ -483,12 +433,7 @@ describe('makeCredential / getAssertion', () => {
       const ext = new Map<string, CborValue>([
         [
           'hmac-secret',
-          new Map<number, CborValue>([
-            [1, cose],
-            [2, saltEnc],
-            [3, pin2.authenticate(shared, saltEnc)],
-            [4, 2],
-          ]),
+          intMap({ 1: cose, 2: saltEnc, 3: pin2.authenticate(shared, saltEnc), 4: 2 }),
         ],
       ]);
       const puat = uv
@@ -509,15 +454,7 @@ describe('makeCredential / getAssertion', () => {
     const { cose, shared } = await pin2.keyAgreement();
     const saltEnc = pin2.encrypt(shared, new Uint8Array(32));
     const hsExt = new Map<string, CborValue>([
-      [
-        'hmac-secret',
-        new Map<number, CborValue>([
-          [1, cose],
-          [2, saltEnc],
-          [3, pin2.authenticate(shared, saltEnc)],
-          [4, 2],
-        ]),
-      ],
+      ['hmac-secret', intMap({ 1: cose, 2: saltEnc, 3: pin2.authenticate(shared, saltEnc), 4: 2 })],
     ]);
     expect((await p.ctap(0x02, ga({ allow: [id], ext: hsExt, up: false }))).status).toBe(
       S.UNSUPPORTED_OPTION,
@@ -544,16 +481,7 @@ describe('built-in UV (option builtInUv)', () => {
     const info = (await p.ctap(0x04)).body as Map<number, unknown>;
     expect((info.get(4) as Map<string, boolean>).get('uv')).toBe(true);
     expect(info.get(0x12)).toBe(2);
-    const uvRetries = async () =>
-      (
-        await p.ctap(
-          0x06,
-          new Map<number, CborValue>([
-            [1, 2],
-            [2, 7],
-          ]),
-        )
-      ).body?.get(5);
+    const uvRetries = async () => (await p.ctap(0x06, intMap({ 1: 2, 2: 7 }))).body?.get(5);
     expect(await uvRetries()).toBe(8);
     const made = await p.ctap(0x01, uvOpt(mc(), 7));
     expect(made.status).toBe(S.OK);
@@ -563,13 +491,7 @@ describe('built-in UV (option builtInUv)', () => {
     const { cose, shared } = await pin2.keyAgreement();
     const tokenReply = await p.ctap(
       0x06,
-      new Map<number, CborValue>([
-        [1, 2],
-        [2, 6],
-        [3, cose],
-        [9, PERM.mc],
-        [10, 'example.com'],
-      ]),
+      intMap({ 1: 2, 2: 6, 3: cose, 9: PERM.mc, 10: 'example.com' }),
     );
     expect(tokenReply.status).toBe(S.OK);
     const token = pin2.decrypt(shared, tokenReply.body?.get(2) as Uint8Array);
@@ -756,11 +678,7 @@ describe('credentialManagement (0x0A and preview 0x41)', () => {
       const token = (await pin2.token(PIN, perm, rpId)).token as Uint8Array;
       const r = await p.ctap(
         0x0a,
-        new Map<number, CborValue>([
-          [1, 1],
-          [3, 2],
-          [4, pin2.authenticate(token, Uint8Array.of(1))],
-        ]),
+        intMap({ 1: 1, 3: 2, 4: pin2.authenticate(token, Uint8Array.of(1)) }),
       );
       expect(r.status).toBe(S.PIN_AUTH_INVALID);
     }
@@ -779,11 +697,7 @@ describe('authenticatorConfig and forcePINChange', () => {
         sub,
         ...(params ? encodeCanonical(params) : []),
       ]);
-      const m = new Map<number, CborValue>([
-        [1, sub],
-        [3, 2],
-        [4, pin2.authenticate(token, msg)],
-      ]);
+      const m = intMap({ 1: sub, 3: 2, 4: pin2.authenticate(token, msg) });
       if (params) m.set(2, params);
       return (await p.ctap(0x0d, m)).status;
     };
@@ -791,16 +705,7 @@ describe('authenticatorConfig and forcePINChange', () => {
     const noAcfg = (await pin2.token(PIN, PERM.mc)).token as Uint8Array;
     const msg = Uint8Array.from([...new Uint8Array(32).fill(0xff), 0x0d, 2]);
     expect(
-      (
-        await p.ctap(
-          0x0d,
-          new Map<number, CborValue>([
-            [1, 2],
-            [3, 2],
-            [4, pin2.authenticate(noAcfg, msg)],
-          ]),
-        )
-      ).status,
+      (await p.ctap(0x0d, intMap({ 1: 2, 3: 2, 4: pin2.authenticate(noAcfg, msg) }))).status,
     ).toBe(S.PIN_AUTH_INVALID);
     expect(await config(2)).toBe(S.OK);
     let options = (await p.ctap(0x04)).body?.get(4) as Map<string, boolean>;
@@ -812,15 +717,7 @@ describe('authenticatorConfig and forcePINChange', () => {
     expect(options.get('alwaysUv')).toBe(false);
     expect(await config(1)).toBe(S.INVALID_PARAMETER); // enterprise attestation unsupported
     expect(await config(3, new Map([[1, 3]]))).toBe(S.PIN_POLICY_VIOLATION);
-    expect(
-      await config(
-        3,
-        new Map<number, CborValue>([
-          [1, 6],
-          [2, ['example.com']],
-        ]),
-      ),
-    ).toBe(S.OK);
+    expect(await config(3, intMap({ 1: 6, 2: ['example.com'] }))).toBe(S.OK);
     const info = (await p.ctap(0x04)).body as Map<number, unknown>;
     expect([info.get(0x0c), info.get(0x0d)]).toEqual([true, 6]); // PIN '1234' is now too short
     expect((await pin2.token(PIN, PERM.ga)).status).toBe(S.PIN_POLICY_VIOLATION);

@@ -155,18 +155,17 @@ export class PlatformPin {
     readonly version: 1 | 2,
   ) {}
 
+  /** authenticatorClientPIN (0x06) with this pinUvAuthProtocol and subCommand. */
+  private clientPin(subCommand: number, rest: Record<number, CborValue> = {}) {
+    return this.p.ctap(0x06, intMap({ 1: this.version, 2: subCommand, ...rest }));
+  }
+
   async keyAgreement(): Promise<{
     cose: Map<number, CborValue>;
     shared: Uint8Array;
     peerX: Uint8Array;
   }> {
-    const r = await this.p.ctap(
-      0x06,
-      new Map<number, CborValue>([
-        [1, this.version],
-        [2, 2],
-      ]),
-    );
+    const r = await this.clientPin(2);
     expect(r.status).toBe(0);
     const peer = r.body?.get(1) as Map<number, Uint8Array | number>;
     const peerX = peer.get(-2) as Uint8Array;
@@ -227,16 +226,11 @@ export class PlatformPin {
   async setPin(pin: string): Promise<number> {
     const { cose, shared } = await this.keyAgreement();
     const newPinEnc = this.encrypt(shared, PlatformPin.pad(pin));
-    const r = await this.p.ctap(
-      0x06,
-      new Map<number, CborValue>([
-        [1, this.version],
-        [2, 3],
-        [3, cose],
-        [4, this.authenticate(shared, newPinEnc)],
-        [5, newPinEnc],
-      ]),
-    );
+    const r = await this.clientPin(3, {
+      3: cose,
+      4: this.authenticate(shared, newPinEnc),
+      5: newPinEnc,
+    });
     return r.status;
   }
 
@@ -248,17 +242,7 @@ export class PlatformPin {
     );
     const newPinEnc = this.encrypt(shared, PlatformPin.pad(newPin));
     const param = this.authenticate(shared, Uint8Array.from([...newPinEnc, ...pinHashEnc]));
-    const r = await this.p.ctap(
-      0x06,
-      new Map<number, CborValue>([
-        [1, this.version],
-        [2, 4],
-        [3, cose],
-        [4, param],
-        [5, newPinEnc],
-        [6, pinHashEnc],
-      ]),
-    );
+    const r = await this.clientPin(4, { 3: cose, 4: param, 5: newPinEnc, 6: pinHashEnc });
     return r.status;
   }
 
@@ -284,16 +268,18 @@ export class PlatformPin {
   }
 
   async retries(): Promise<{ retries: number; powerCycle: boolean }> {
-    const r = await this.p.ctap(
-      0x06,
-      new Map<number, CborValue>([
-        [1, this.version],
-        [2, 1],
-      ]),
-    );
+    const r = await this.clientPin(1);
     expect(r.status).toBe(0);
     return { retries: r.body?.get(3) as number, powerCycle: r.body?.get(4) as boolean };
   }
+}
+
+/**
+ * An integer-keyed CTAP parameter map written as an object literal. Requests are encoded
+ * canonically (keys sorted), so the literal's key order does not change a byte.
+ */
+export function intMap(entries: Record<number, CborValue>): Map<number, CborValue> {
+  return new Map(Object.entries(entries).map(([k, v]) => [Number(k), v]));
 }
 
 export const rp = (id = 'example.com') =>
@@ -315,6 +301,17 @@ export const ES256 = [
 ];
 export const cdh = (n = 0) => new Uint8Array(32).fill(n);
 
+/** PublicKeyCredentialDescriptors (excludeList, allowList) for credential IDs. */
+function descriptors(ids: Uint8Array[]): Map<string, CborValue>[] {
+  return ids.map(
+    (id) =>
+      new Map<string, CborValue>([
+        ['type', 'public-key'],
+        ['id', id],
+      ]),
+  );
+}
+
 /** makeCredential parameters. */
 export function mc(
   opts: {
@@ -334,17 +331,7 @@ export function mc(
     [3, user(opts.userId ?? 'u1')],
     [4, opts.algs ?? ES256],
   ]);
-  if (opts.exclude)
-    m.set(
-      5,
-      opts.exclude.map(
-        (id) =>
-          new Map<string, CborValue>([
-            ['type', 'public-key'],
-            ['id', id],
-          ]),
-      ),
-    );
+  if (opts.exclude) m.set(5, descriptors(opts.exclude));
   if (opts.ext) m.set(6, opts.ext);
   if (opts.rk) m.set(7, new Map<string, CborValue>([['rk', true]]));
   if (opts.puat) {
@@ -369,17 +356,7 @@ export function ga(
     [1, opts.rpId ?? 'example.com'],
     [2, cdh(2)],
   ]);
-  if (opts.allow)
-    m.set(
-      3,
-      opts.allow.map(
-        (id) =>
-          new Map<string, CborValue>([
-            ['type', 'public-key'],
-            ['id', id],
-          ]),
-      ),
-    );
+  if (opts.allow) m.set(3, descriptors(opts.allow));
   if (opts.ext) m.set(4, opts.ext);
   if (opts.up === false) m.set(5, new Map<string, CborValue>([['up', false]]));
   if (opts.puat) {
