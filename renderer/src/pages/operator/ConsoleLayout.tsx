@@ -12,6 +12,7 @@ export const consoleLinks = [
   { path: '/operator/import', key: 'import' },
   { path: '/operator/policy', key: 'policy' },
   { path: '/operator/audit', key: 'audit' },
+  { path: '/operator/export', key: 'export' },
   { path: '/operator/account', key: 'account' },
 ] as const;
 

@@ -3,6 +3,7 @@ import { NotFoundPage } from '../NotFoundPage';
 import { AccountPage } from './AccountPage';
 import { AuditPage } from './AuditPage';
 import { DashboardPage } from './DashboardPage';
+import { ExportPage } from './ExportPage';
 import { ImportPage } from './ImportPage';
 import { PersonPage } from './PersonPage';
 import { PolicyPage } from './PolicyPage';
@@ -23,6 +24,8 @@ export function OperatorConsole({ path }: { path: string }) {
       return <PolicyPage />;
     case '/operator/audit':
       return <AuditPage />;
+    case '/operator/export':
+      return <ExportPage />;
     case '/operator/account':
       return <AccountPage />;
     default:

@@ -7,6 +7,7 @@ import { useI18n } from '../../i18n/I18nProvider';
 import { routeHref } from '../../router';
 import { useErrorText } from './access';
 import { ConsoleLayout } from './ConsoleLayout';
+import { downloadJson, fileDate, fileSafe } from './download';
 import { PassPanel } from './PassPanel';
 
 function RecordForm({ record, onSaved }: { record: PersonRecord; onSaved: () => void }) {
@@ -64,6 +65,27 @@ function RecordForm({ record, onSaved }: { record: PersonRecord; onSaved: () => 
   );
 }
 
+/** This person's security keys as standard WebAuthn registration JSON (SPEC §6). */
+function ExportKeysButton({ personId, upn }: { personId: string; upn: string }) {
+  const api = useApi();
+  const { t } = useI18n();
+  const { show } = useToasts();
+  const errorText = useErrorText();
+  async function exportKeys() {
+    const r = await api.roster.exportWebAuthn({ personId });
+    if (!r.ok) {
+      show(errorText(r.error), 'error');
+      return;
+    }
+    downloadJson(
+      r.value,
+      `keystation-webauthn-${fileSafe(upn)}-${fileDate(r.value.exportedAt)}.json`,
+    );
+    show(t('operator.person.exportedKeys', { count: r.value.keys.length }), 'success');
+  }
+  return <Button onClick={() => void exportKeys()}>{t('operator.person.exportKeys')}</Button>;
+}
+
 export function PersonPage({ personId }: { personId: string }) {
   const { t } = useI18n();
   const { state, reload } = useCall((api) => api.roster.get({ personId }), [personId]);
@@ -94,7 +116,8 @@ export function PersonPage({ personId }: { personId: string }) {
               href={routeHref({ name: 'securityInfo', personId })}
             >
               {t('operator.person.openSecurityInfo')}
-            </a>
+            </a>{' '}
+            <ExportKeysButton personId={personId} upn={record.upn} />
           </p>
           <p className="ks-muted">{t('operator.person.onBehalf')}</p>
           <div className="ks-op-grid">
