@@ -18,6 +18,22 @@ import { channelOf, type Result } from '../../../preload/contract';
 
 const PASSWORD = 'a-long-operator-password';
 
+/** operator.setup for the station's first operator, in the given mode. */
+function setupFirstOperator(mode: 'demo' | 'production') {
+  return {
+    username: 'op.one',
+    displayName: 'Op One',
+    password: PASSWORD,
+    mode,
+    organizationName: 'Org',
+    rpId: 'login.example.org',
+    rpName: 'Org',
+    requiredCount: 1,
+    requireSecurityKey: false,
+    kioskIdleSeconds: 60,
+  };
+}
+
 describe('station mode (pure)', () => {
   it('before first run the host decides; after it the chosen mode', () => {
     const before = { firstRunComplete: false, stationMode: 'demo' } as const;
@@ -112,18 +128,7 @@ describe('first run on a demo station chooses production', () => {
     });
     await value('securityKey.cancel', { enrollmentId: started.enrollmentId });
 
-    const setup = await call('operator.setup', {
-      username: 'op.one',
-      displayName: 'Op One',
-      password: PASSWORD,
-      mode: 'production',
-      organizationName: 'Org',
-      rpId: 'login.example.org',
-      rpName: 'Org',
-      requiredCount: 1,
-      requireSecurityKey: false,
-      kioskIdleSeconds: 60,
-    });
+    const setup = await call('operator.setup', setupFirstOperator('production'));
     expect(setup.ok).toBe(true);
     expect((await value<{ mode: string }>('operator.status', {})).mode).toBe('production');
 
@@ -207,18 +212,7 @@ describe('first run on a demo station chooses production', () => {
   });
 
   it('a demo station set up as demo keeps its virtual key and demo people', async () => {
-    await value('operator.setup', {
-      username: 'op.one',
-      displayName: 'Op One',
-      password: PASSWORD,
-      mode: 'demo',
-      organizationName: 'Org',
-      rpId: 'login.example.org',
-      rpName: 'Org',
-      requiredCount: 1,
-      requireSecurityKey: false,
-      kioskIdleSeconds: 60,
-    });
+    await value('operator.setup', setupFirstOperator('demo'));
     expect((await devices()).some((d) => d.virtual)).toBe(true);
     expect(await code('virtualKey.list', {})).toBeNull();
     const search = await value<{ people: unknown[] }>('people.search', { query: 'anna' });

@@ -7,6 +7,8 @@ import {
   beginEnrollment,
   harness,
   personId,
+  registerAndComplete,
+  refusedEnrollment,
   setPin,
   touchWhenAsked,
   type Harness,
@@ -158,13 +160,7 @@ describe('securityKey / methods / virtualKey domains', () => {
       expect(await h.call<{ devices: unknown[] }>('securityKey.devices', {})).toEqual({
         devices: [],
       });
-      expect(
-        await h.fail('securityKey.begin', {
-          personId: erik,
-          deviceId: 'virtual-1',
-          operationId: 'd',
-        }),
-      ).toMatchObject({ code: 'securityKey.notFound' });
+      expect(await refusedEnrollment(h, erik, 'd')).toMatchObject({ code: 'securityKey.notFound' });
       await h.call('virtualKey.plugIn', {});
       const added = await h.call<{ deviceId: string }>('virtualKey.add', {});
       expect(added.deviceId).toBe('virtual-2');
@@ -211,12 +207,7 @@ describe('securityKey / methods / virtualKey domains', () => {
       autoTouch(h);
       const a = await beginEnrollment(h, lars, 'a');
       await setPin(h, a.enrollmentId, PIN);
-      await h.call('securityKey.register', { enrollmentId: a.enrollmentId, operationId: 'a1' });
-      await h.call('securityKey.complete', {
-        enrollmentId: a.enrollmentId,
-        operationId: 'a2',
-        name: 'K',
-      });
+      await registerAndComplete(h, a.enrollmentId, 'a1', 'a2', 'K');
       const b = await beginEnrollment(h, erik, 'b');
       await h.call('securityKey.verifyPin', { enrollmentId: b.enrollmentId, pin: PIN });
       expect(
@@ -233,13 +224,9 @@ describe('securityKey / methods / virtualKey domains', () => {
           allowedAaguids: ['cb69481e-8ff7-4039-93ec-0a2729a154a8'],
         },
       });
-      expect(
-        await h.fail('securityKey.begin', {
-          personId: erik,
-          deviceId: 'virtual-1',
-          operationId: 'c',
-        }),
-      ).toMatchObject({ code: 'securityKey.modelNotAllowed' });
+      expect(await refusedEnrollment(h, erik, 'c')).toMatchObject({
+        code: 'securityKey.modelNotAllowed',
+      });
     });
   });
 
@@ -264,13 +251,7 @@ describe('securityKey / methods / virtualKey domains', () => {
           code: 'securityKey.virtualKeyRefused',
         });
       }
-      expect(
-        await h.fail('securityKey.begin', {
-          personId: '1',
-          deviceId: 'virtual-1',
-          operationId: 'x',
-        }),
-      ).toMatchObject({ code: 'securityKey.notFound' });
+      expect(await refusedEnrollment(h, '1', 'x')).toMatchObject({ code: 'securityKey.notFound' });
     });
   });
 });

@@ -11,6 +11,7 @@ import {
   changePin,
   harness,
   personId,
+  registerAndComplete,
   setPin,
   touchWhenAsked,
   type Harness,
@@ -211,12 +212,7 @@ describe('forced PIN change in the security key enrollment', () => {
     // The operator registers the key for Lars and gives it its PIN.
     const issued = await beginEnrollment<Start>(h, lars(), 'b1');
     await setPin(h, issued.enrollmentId, OPERATOR_PIN);
-    await h.call('securityKey.register', { enrollmentId: issued.enrollmentId, operationId: 'r1' });
-    await h.call('securityKey.complete', {
-      enrollmentId: issued.enrollmentId,
-      operationId: 'c1',
-      name: 'Utlämnad',
-    });
+    await registerAndComplete(h, issued.enrollmentId, 'r1', 'c1', 'Utlämnad');
     expect(h.devices.virtual().key.summary.forcePinChange).toBe(true);
 
     // Next enrollment with that key (María's): the PIN must be changed first.
@@ -224,12 +220,7 @@ describe('forced PIN change in the security key enrollment', () => {
     const start = await beginEnrollment<Start>(h, maria, 'b2');
     expect(start).toMatchObject({ pinStep: 'change', mustChangePin: true });
     await changePin(h, start.enrollmentId, OPERATOR_PIN, NEW_PIN);
-    await h.call('securityKey.register', { enrollmentId: start.enrollmentId, operationId: 'r2' });
-    await h.call('securityKey.complete', {
-      enrollmentId: start.enrollmentId,
-      operationId: 'c2',
-      name: 'Min nyckel',
-    });
+    await registerAndComplete(h, start.enrollmentId, 'r2', 'c2', 'Min nyckel');
     const keys = h.station.methods.list(Number(maria)).filter((m) => m.kind === 'securityKey');
     expect(keys.map((m) => m.label)).toContain('Min nyckel');
     expect(h.devices.virtual().key.summary.forcePinChange).toBe(false);

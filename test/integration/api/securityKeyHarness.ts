@@ -124,6 +124,27 @@ export function beginEnrollment<T extends { enrollmentId: string } = { enrollmen
   return h.call<T>('securityKey.begin', { personId: person, deviceId: 'virtual-1', operationId });
 }
 
+/** securityKey.begin on the first virtual key, expected to be refused: the failure. */
+export function refusedEnrollment(
+  h: Harness,
+  person: string,
+  operationId: string,
+): Promise<ContractFailure> {
+  return h.fail('securityKey.begin', { personId: person, deviceId: 'virtual-1', operationId });
+}
+
+/** Register the key (touch needed) and give the new method its name. */
+export async function registerAndComplete(
+  h: Harness,
+  enrollmentId: string,
+  registerOperationId: string,
+  completeOperationId: string,
+  name: string,
+): Promise<void> {
+  await h.call('securityKey.register', { enrollmentId, operationId: registerOperationId });
+  await h.call('securityKey.complete', { enrollmentId, operationId: completeOperationId, name });
+}
+
 /** The set-PIN step of a key without a PIN, typed the same twice. */
 export function setPin(h: Harness, enrollmentId: string, pin: string): Promise<unknown> {
   return h.call('securityKey.setPin', { enrollmentId, pin, confirmation: pin });
