@@ -185,3 +185,53 @@ describe('roster.exportWebAuthn and roster.backup', () => {
     expect(existsSync(join(dir, 'backups'))).toBe(false);
   });
 });
+
+describe('exports on a production station', () => {
+  it('leave out the hidden demo people, in the roster export and by id', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ks-export-prod-'));
+    const host = await openStationHost({
+      dataDir: dir,
+      demo: true,
+      settings: new MemorySettingsStore(),
+      host: 'browser',
+      version: 'test',
+    });
+    const call = (entry: string, args: object) => {
+      const [d, n] = entry.split('.');
+      return host.dispatch(channelOf(d, n), args, { host: 'browser', emit: () => {} });
+    };
+    try {
+      // The open demo before first run: the seeded demo keys are exported.
+      const before = await call('roster.exportWebAuthn', {});
+      expect(before.ok).toBe(true);
+      const demoKeys = (before as { value: WebAuthnExport }).value.keys;
+      expect(demoKeys.length).toBeGreaterThan(0);
+      const lars = await call('people.search', { query: 'lars nilsson' });
+      const larsId = (lars as { value: { people: { id: string }[] } }).value.people[0].id;
+
+      const setup = await call('operator.setup', {
+        username: 'op.prod',
+        displayName: 'Op Prod',
+        password: PASSWORD,
+        mode: 'production',
+        organizationName: 'Org',
+        rpId: 'login.example.org',
+        rpName: 'Org',
+        requiredCount: 1,
+        requireSecurityKey: false,
+        kioskIdleSeconds: 60,
+      });
+      expect(setup.ok).toBe(true);
+      const after = await call('roster.exportWebAuthn', {});
+      expect(after.ok).toBe(true);
+      const keys = (after as { value: WebAuthnExport }).value.keys;
+      expect(keys.filter((k) => k.upn.endsWith('@demo.keystation.local'))).toEqual([]);
+      expect(keys).toHaveLength(0);
+      const byId = await call('roster.exportWebAuthn', { personId: larsId });
+      expect(byId.ok ? null : byId.error.code).toBe('person.notFound');
+    } finally {
+      await host.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
