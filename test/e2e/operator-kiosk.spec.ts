@@ -365,10 +365,10 @@ test('operator console and kiosk: first run → key sign-in → roster → pass 
 
     await page.getByRole('link', { name: msg(lang, 'operator.nav.audit'), exact: true }).click();
     const rows = page.getByTestId('audit-rows');
-    const imported = rows.locator('tr', { hasText: 'roster.imported' });
+    const imported = rows.locator('tr', { hasText: msg(lang, 'audit.actions.roster_imported') });
     await expect(imported).toContainText(`${OPERATOR.username} (operatör)`);
     const keyRow = rows
-      .locator('tr', { hasText: 'method.registered' })
+      .locator('tr', { hasText: msg(lang, 'audit.actions.method_registered') })
       .filter({ hasText: 'nora.berg@exempel.se' });
     // The key the operator enrolled is recorded with the operator as actor; the app Nora set
     // up herself at the kiosk with Nora as actor.
@@ -376,9 +376,9 @@ test('operator console and kiosk: first run → key sign-in → roster → pass 
       `${OPERATOR.username} (operatör)`,
     );
     await expect(keyRow.filter({ hasText: 'authenticatorApp' })).toContainText('(person)');
-    await expect(rows.locator('tr', { hasText: 'pass.issued' }).first()).toContainText(
-      OPERATOR.username,
-    );
+    await expect(
+      rows.locator('tr', { hasText: msg(lang, 'audit.actions.pass_issued') }).first(),
+    ).toContainText(OPERATOR.username);
     await page.getByTestId('audit-operator').selectOption(OPERATOR.username);
     await expect(rows.locator('tbody tr').first()).toContainText(OPERATOR.username);
     await snap(page, '15-audit');

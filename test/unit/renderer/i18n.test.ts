@@ -94,3 +94,14 @@ describe('translate', () => {
     expect(detectLanguage([])).toBe('en');
   });
 });
+
+describe('audit actions', () => {
+  it('every audit action the station writes has a name in both languages', async () => {
+    const { AUDIT_ACTIONS } = await import('../../../main/station/audit');
+    for (const action of AUDIT_ACTIONS) {
+      const key = `audit.actions.${action.replace('.', '_')}`;
+      expect(translateDynamic('sv', key), key).toBeTruthy();
+      expect(translateDynamic('en', key), key).toBeTruthy();
+    }
+  });
+});

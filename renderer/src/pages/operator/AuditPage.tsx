@@ -154,7 +154,9 @@ export function AuditPage() {
                     : `${r.actor.label} (${t(`audit.actorKinds.${r.actor.kind}`)})`}
                 </td>
                 <td>
-                  <span className="ks-op-audit__action">{r.action}</span>
+                  <span className="ks-op-audit__action" title={r.action}>
+                    {tDynamic(`audit.actions.${r.action.replace('.', '_')}`, r.action)}
+                  </span>
                   {(r.personUpn ?? r.personId) ? (
                     <span className="ks-op-audit__person">{r.personUpn ?? r.personId}</span>
                   ) : null}
