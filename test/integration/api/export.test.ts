@@ -14,7 +14,7 @@ import { openStationHost } from '../../../main/api';
 import { MemorySettingsStore } from '../../../main/api/settings';
 import type { StationHost } from '../../../main/api/station-host';
 import { DEMO_ACCESS_PASS } from '../../../main/station';
-import { channelOf, type Result } from '../../../preload/contract';
+import { contractCaller } from './contractCaller';
 import type { BackupReport, WebAuthnExport } from '../../../preload/contract/roster';
 
 const PASSWORD = 'a-long-operator-password';
@@ -23,19 +23,7 @@ const LARS = 'lars.nilsson@demo.keystation.local';
 describe('roster.exportWebAuthn and roster.backup', () => {
   let dir: string;
   let host: StationHost;
-  const call = async (entry: string, args: object): Promise<Result<unknown>> => {
-    const [d, n] = entry.split('.');
-    return host.dispatch(channelOf(d, n), args, { host: 'browser', emit: () => {} });
-  };
-  const value = async <T>(entry: string, args: object): Promise<T> => {
-    const r = await call(entry, args);
-    if (!r.ok) throw new Error(`${entry}: ${r.error.code}`);
-    return r.value as T;
-  };
-  const code = async (entry: string, args: object) => {
-    const r = await call(entry, args);
-    return r.ok ? null : r.error.code;
-  };
+  const { value, code } = contractCaller(() => host);
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ks-export-'));
@@ -196,10 +184,7 @@ describe('exports on a production station', () => {
       host: 'browser',
       version: 'test',
     });
-    const call = (entry: string, args: object) => {
-      const [d, n] = entry.split('.');
-      return host.dispatch(channelOf(d, n), args, { host: 'browser', emit: () => {} });
-    };
+    const { call } = contractCaller(() => host);
     try {
       // The open demo before first run: the seeded demo keys are exported.
       const before = await call('roster.exportWebAuthn', {});

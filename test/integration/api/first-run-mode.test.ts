@@ -14,7 +14,7 @@ import type { StationHost } from '../../../main/api/station-host';
 import { currentStationMode, isDemoPerson, lockedToFirstRun } from '../../../main/api/station-mode';
 import { DEMO_ACCESS_PASS, DEMO_OPERATOR } from '../../../main/station';
 import { startUdpVirtualKey, type UdpVirtualKey } from '../../../native/virtual-key/index';
-import { channelOf, type Result } from '../../../preload/contract';
+import { contractCaller } from './contractCaller';
 
 const PASSWORD = 'a-long-operator-password';
 
@@ -58,19 +58,7 @@ describe('first run on a demo station chooses production', () => {
   let udp: UdpVirtualKey;
   let settings: MemorySettingsStore;
   const events: string[] = [];
-  const call = async (entry: string, args: object): Promise<Result<unknown>> => {
-    const [d, n] = entry.split('.');
-    return host.dispatch(channelOf(d, n), args, { host: 'browser', emit: () => {} });
-  };
-  const value = async <T>(entry: string, args: object): Promise<T> => {
-    const r = await call(entry, args);
-    if (!r.ok) throw new Error(`${entry}: ${r.error.code}`);
-    return r.value as T;
-  };
-  const code = async (entry: string, args: object) => {
-    const r = await call(entry, args);
-    return r.ok ? null : r.error.code;
-  };
+  const { call, value, code } = contractCaller(() => host);
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ks-first-run-mode-'));
