@@ -52,6 +52,23 @@ const extraWords = [2, 3, 4]
  * All SQL on `people`. It is also the one place that writes the search keys (migration 006),
  * so no writer can forget them.
  */
+/** The columns insert and update both write, with the search keys derived from the name. */
+function editableColumns(v: Omit<PersonValues, 'upn'>, at: string) {
+  const k = searchKeys(v.displayName);
+  return {
+    display_name: v.displayName,
+    department: v.department,
+    email: v.email,
+    mobile: v.mobile,
+    status: v.status ?? 'active',
+    sspr_enabled: v.ssprEnabled === false ? 0 : 1,
+    password_managed_externally: v.passwordManagedExternally ? 1 : 0,
+    at,
+    search_name: k.name,
+    search_sort: k.sort,
+  };
+}
+
 export class PeopleRepository {
   private readonly stmts;
 
@@ -118,39 +135,13 @@ export class PeopleRepository {
   }
 
   insert(v: PersonValues, at: string): number {
-    const k = searchKeys(v.displayName);
-    const info = this.stmts.insert.run({
-      upn: v.upn,
-      display_name: v.displayName,
-      department: v.department,
-      email: v.email,
-      mobile: v.mobile,
-      status: v.status ?? 'active',
-      sspr_enabled: v.ssprEnabled === false ? 0 : 1,
-      password_managed_externally: v.passwordManagedExternally ? 1 : 0,
-      at,
-      search_name: k.name,
-      search_sort: k.sort,
-    });
+    const info = this.stmts.insert.run({ upn: v.upn, ...editableColumns(v, at) });
     return Number(info.lastInsertRowid);
   }
 
   /** Replaces every editable field (the UPN stays). */
   update(id: number, v: Omit<PersonValues, 'upn'>, at: string): void {
-    const k = searchKeys(v.displayName);
-    this.stmts.update.run({
-      id,
-      display_name: v.displayName,
-      department: v.department,
-      email: v.email,
-      mobile: v.mobile,
-      status: v.status ?? 'active',
-      sspr_enabled: v.ssprEnabled === false ? 0 : 1,
-      password_managed_externally: v.passwordManagedExternally ? 1 : 0,
-      at,
-      search_name: k.name,
-      search_sort: k.sort,
-    });
+    this.stmts.update.run({ id, ...editableColumns(v, at) });
   }
 
   /** Display names (folded) starting with `prefix`, e.g. "anna s". */
