@@ -100,12 +100,14 @@ function checkRegistry(dataDir: string): void {
     const methods = db
       .prepare('SELECT id, person_id, kind, secret, is_default FROM methods')
       .all() as Row[];
-    const registered = new Set(
-      station.audit
-        .list({ limit: 10_000 })
-        .filter((e) => e.action === 'method.registered')
-        .map((e) => Number(e.details.methodId)),
-    );
+    // Page through the whole log: list() returns at most 10 000 rows, and a full run writes more.
+    const registered = new Set<number>();
+    for (let page = station.audit.list({ limit: 10_000 }); page.length > 0;) {
+      for (const e of page) {
+        if (e.action === 'method.registered') registered.add(Number(e.details.methodId));
+      }
+      page = station.audit.list({ limit: 10_000, beforeSeq: page[page.length - 1].seq });
+    }
     for (const m of methods) {
       // The method and its audit row were committed together.
       expect(registered.has(m.id)).toBe(true);
