@@ -1,6 +1,7 @@
 /** The audit viewer (SPEC §5–6): filters, CSV export, and the chain check shown with it. */
 import type { AuditFilter, AuditRow, AuditVerificationView } from '../../preload/contract';
 import { AUDIT_ACTIONS } from '../station/audit';
+import { csvDocument } from '../station/csv';
 import type { Station } from '../station';
 import type { DomainHandlers } from './dispatch';
 
@@ -49,12 +50,6 @@ function rowsMatching(station: Station, filter: AuditFilter, flaggedSeq: number 
   return out.reverse();
 }
 
-/** One CSV cell: quoted, and a leading = + - @ neutralised (spreadsheet formula injection). */
-export function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return `"${safe.replace(/"/g, '""')}"`;
-}
-
 export function auditHandlers(station: Station): DomainHandlers<'audit'> {
   return {
     list({ limit = 500, ...filter }) {
@@ -77,10 +72,13 @@ export function auditHandlers(station: Station): DomainHandlers<'audit'> {
     exportCsv(filter) {
       const v = verification(station);
       const rows = rowsMatching(station, filter, v.brokenAtSeq);
-      const lines = [
-        ['seq', 'at', 'actor kind', 'actor', 'action', 'person', 'details', 'chain'].join(','),
-        ...rows.map((r) =>
-          [
+      // The header stays bare (what spreadsheets and scripts match on); every data cell quoted.
+      const csv =
+        csvDocument([
+          ['seq', 'at', 'actor kind', 'actor', 'action', 'person', 'details', 'chain'],
+        ]) +
+        csvDocument(
+          rows.map((r) => [
             String(r.seq),
             r.at,
             r.actor.kind,
@@ -89,12 +87,10 @@ export function auditHandlers(station: Station): DomainHandlers<'audit'> {
             r.personUpn ?? r.personId ?? '',
             JSON.stringify(r.details),
             r.flagged ? 'BROKEN' : 'ok',
-          ]
-            .map(csvCell)
-            .join(','),
-        ),
-      ];
-      return { csv: `${lines.join('\r\n')}\r\n`, rows: rows.length };
+          ]),
+          { quoteAll: true },
+        );
+      return { csv, rows: rows.length };
     },
   };
 }

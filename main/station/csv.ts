@@ -1,3 +1,5 @@
+import { stringify } from 'csv-stringify/sync';
+
 /**
  * RFC 4180 CSV, enough for roster and token files from spreadsheets: quoted fields, doubled
  * quotes, CRLF or LF, a UTF-8 BOM, and `,` or `;` (Swedish Excel) as separator.
@@ -81,13 +83,52 @@ export function parseCsv(text: string): CsvTable {
   return { header: head ? head.cells.map((h) => h.trim().toLowerCase()) : [], rows };
 }
 
-/** One CSV field; formula-leading characters are prefixed so a spreadsheet never runs them. */
-export function csvField(value: string | number | boolean | null | undefined): string {
-  let s = value === null || value === undefined ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+/** Characters a spreadsheet treats as the start of a formula (OWASP "CSV injection"). */
+const FORMULA_START = new Set(['=', '+', '-', '@', '\t', '\r']);
+/** Where a reader may start a new cell: either separator, a line break, or a quote. */
+const CELL_START = new Set([',', ';', '\t', '\r', '\n', '"']);
+
+/**
+ * Prefixes `'` to every place a spreadsheet could start a live cell: the start of the value and
+ * each point after a separator, line break or quote (spaces skipped). Quoting alone is not
+ * enough: a Swedish Excel opens a `,` file with `;` as separator (and the reverse), and then a
+ * quoted `x;=HYPERLINK(…)` splits into a live second cell.
+ */
+export function neutraliseFormulas(value: string): string {
+  let out = '';
+  let atStart = true;
+  for (const ch of value) {
+    if (atStart && FORMULA_START.has(ch)) out += "'";
+    out += ch;
+    if (CELL_START.has(ch)) atStart = true;
+    else if (ch !== ' ') atStart = false;
+  }
+  return out;
 }
 
-export function csvLine(values: readonly (string | number | boolean | null | undefined)[]): string {
-  return values.map(csvField).join(',');
+type CsvValue = string | number | boolean | null | undefined;
+
+/**
+ * One CSV line (no line break) by csv-stringify: every value neutralised, every field holding
+ * either separator, a quote, a tab or a line break quoted.
+ */
+export function csvLine(values: readonly CsvValue[], opts: { quoteAll?: boolean } = {}): string {
+  const record = values.map((v) =>
+    neutraliseFormulas(v === null || v === undefined ? '' : String(v)),
+  );
+  return stringify([record], {
+    delimiter: ',',
+    record_delimiter: '',
+    quoted: opts.quoteAll ?? false,
+    quoted_match: /[;,"\t\r\n]/,
+    eof: false,
+  });
+}
+
+/** A whole CSV document, CRLF line ends (what spreadsheets write). */
+export function csvDocument(
+  rows: readonly (readonly CsvValue[])[],
+  opts: { quoteAll?: boolean } = {},
+): string {
+  return rows.map((r) => `${csvLine(r, opts)}\r\n`).join('');
 }

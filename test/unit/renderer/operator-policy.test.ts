@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { policyIssues, policySchema, type EditablePolicy } from '../../../preload/contract/policy';
 import { firstRunSchema } from '../../../preload/contract/operator';
 import { translateDynamic } from '../../../renderer/src/i18n/translate';
-import { csvCell } from '../../../main/api/audit';
+import { csvLine } from '../../../main/station/csv';
 
 const valid: EditablePolicy = {
   organizationName: 'Org',
@@ -118,10 +118,11 @@ describe('first run schema', () => {
 
 describe('audit CSV cells', () => {
   it('quotes and neutralises spreadsheet formulas', () => {
-    expect(csvCell('plain')).toBe('"plain"');
-    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
-    expect(csvCell('=HYPERLINK("x")')).toBe('"\'=HYPERLINK(""x"")"');
-    expect(csvCell('+46 70')).toBe('"\'+46 70"');
-    expect(csvCell('@sum')).toBe('"\'@sum"');
+    const cell = (v: string): string => csvLine([v], { quoteAll: true });
+    expect(cell('plain')).toBe('"plain"');
+    expect(cell('say "hi"')).toBe('"say ""hi"""');
+    expect(cell('=HYPERLINK("x")')).toBe('"\'=HYPERLINK(""x"")"');
+    expect(cell('+46 70')).toBe('"\'+46 70"');
+    expect(cell('@sum')).toBe('"\'@sum"');
   });
 });
