@@ -9,6 +9,16 @@ import { SYSTEM_ACTOR, type Actor, type PersonId } from './types';
 export class Session {
   private current: Actor = SYSTEM_ACTOR;
   private operatorRole: 'operator' | 'admin' | null = null;
+  /** Bumped at every sign-in and sign-out: a new kiosk person is a new session. */
+  private epoch = 0;
+
+  /**
+   * Names this session (actor + sign-in): what a pending enrollment is bound to, so the next
+   * person at a kiosk, or the same person after signing in again, can't pick it up by id.
+   */
+  get id(): string {
+    return `${this.epoch}:${this.current.kind}:${this.current.id}`;
+  }
 
   get actor(): Actor {
     return this.current;
@@ -21,16 +31,19 @@ export class Session {
   setOperator(id: number, label: string, role: 'operator' | 'admin'): void {
     this.current = { kind: 'operator', id: String(id), label };
     this.operatorRole = role;
+    this.epoch += 1;
   }
 
   setPerson(id: PersonId, upn: string): void {
     this.current = { kind: 'person', id: String(id), label: upn };
     this.operatorRole = null;
+    this.epoch += 1;
   }
 
   clear(): void {
     this.current = SYSTEM_ACTOR;
     this.operatorRole = null;
+    this.epoch += 1;
   }
 
   /** A person signed in at a kiosk may act only on their own security info. */

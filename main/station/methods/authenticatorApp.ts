@@ -118,6 +118,6 @@ export class AuthenticatorAppEnrollment {
   }
 
   cancel(enrollmentId: string): void {
-    this.pending.delete(enrollmentId);
+    this.pending.cancel(enrollmentId);
   }
 }

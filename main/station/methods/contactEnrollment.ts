@@ -80,7 +80,7 @@ export class ContactEnrollment {
 
   confirmInPerson(enrollmentId: string, label: string): MethodSummary {
     const operator = this.ctx.session.assertOperator();
-    const item = this.pending.get(enrollmentId);
+    const item = this.pending.get(enrollmentId, { operatorMay: true });
     const methodId = this.ctx.db.transaction(() => {
       if (item.state.delivery === 'gateway') this.codes.discard(enrollmentId);
       return this.methods.insert(
@@ -94,6 +94,6 @@ export class ContactEnrollment {
   }
 
   cancel(enrollmentId: string): void {
-    if (this.pending.delete(enrollmentId)) this.codes.discard(enrollmentId);
+    if (this.pending.cancel(enrollmentId)) this.codes.discard(enrollmentId);
   }
 }

@@ -10,6 +10,8 @@ interface Pending<T> {
   readonly personId: PersonId;
   readonly kind: MethodKind;
   readonly expiresAt: number;
+  /** The session that began it (Session.id): only that session may continue or cancel it. */
+  readonly sessionId: string;
   state: T;
 }
 
@@ -39,14 +41,21 @@ export class PendingEnrollments<T> {
     this.sweep();
     const id = randomBytes(16).toString('base64url');
     const expiresAt = this.ctx.clock().getTime() + ttlMs;
-    this.items.set(id, { personId, kind, expiresAt, state });
+    this.ctx.session.assertMayActOn(personId);
+    this.items.set(id, { personId, kind, expiresAt, sessionId: this.ctx.session.id, state });
     return { id, expiresAt: new Date(expiresAt).toISOString() };
   }
 
-  /** The pending enrollment, checked for expiry and that the current actor may act on it. */
-  get(id: string): Pending<T> {
+  /**
+   * The pending enrollment, checked for expiry and that the session that began it is the one
+   * asking (another session gets `enrollment.notFound`, as if the id did not exist).
+   * `operatorMay`: a signed-in operator may also act (in-person confirmation at a kiosk).
+   */
+  get(id: string, opts: { operatorMay?: boolean } = {}): Pending<T> {
     const item = this.items.get(id);
-    if (!item) throw new StationError('enrollment.notFound');
+    if (!item || !this.ownedHere(item, opts.operatorMay ?? false)) {
+      throw new StationError('enrollment.notFound');
+    }
     if (this.ctx.clock().getTime() > item.expiresAt) {
       this.items.delete(id);
       this.dispose(item.state);
@@ -56,10 +65,29 @@ export class PendingEnrollments<T> {
     return item;
   }
 
+  /** Removes a pending enrollment after it was stored (the caller already holds it). */
   delete(id: string): Pending<T> | undefined {
     const item = this.items.get(id);
     this.items.delete(id);
     return item;
+  }
+
+  /**
+   * Cancel by id: only the session that began it. An id already gone (finished, expired) is a
+   * no-op; another session's id throws `enrollment.notFound` and cancels nothing, so an id seen
+   * over someone's shoulder is useless.
+   */
+  cancel(id: string): Pending<T> | undefined {
+    const item = this.items.get(id);
+    if (!item) return undefined;
+    if (!this.ownedHere(item, false)) throw new StationError('enrollment.notFound');
+    this.items.delete(id);
+    return item;
+  }
+
+  private ownedHere(item: Pending<T>, operatorMay: boolean): boolean {
+    if (item.sessionId === this.ctx.session.id) return true;
+    return operatorMay && this.ctx.session.actor.kind === 'operator';
   }
 
   private sweep(): void {

@@ -546,7 +546,7 @@ export class SecurityKeyEnrollment {
   }
 
   async cancel(enrollmentId: string): Promise<void> {
-    const item = this.pending.delete(enrollmentId);
+    const item = this.pending.cancel(enrollmentId);
     if (item) await item.state.ctap.close().catch(() => undefined);
   }
 }

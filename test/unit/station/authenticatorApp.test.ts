@@ -121,7 +121,7 @@ describe('authenticator app enrollment', () => {
     const s = await t.station.enroll.authenticatorApp.begin(a);
     t.station.session.setPerson(b.id, b.upn);
     expect(() => t.station.enroll.authenticatorApp.complete(s.enrollmentId, '123456')).toThrow(
-      expect.objectContaining({ code: 'session.forbidden' }),
+      expect.objectContaining({ code: 'enrollment.notFound' }),
     );
     await expect(t.station.enroll.authenticatorApp.begin(a)).rejects.toMatchObject({
       code: 'session.forbidden',
