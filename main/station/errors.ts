@@ -25,9 +25,11 @@ export const STATION_ERROR_CODES = [
   'code.expired',
   'code.tooManyAttempts',
   'code.alreadyUsed',
+  'code.rateLimited', // too many codes asked for (person, destination or station); params.minutes to wait
   // phone and email
   'phone.invalid', // not a valid number for the country
   'phone.notMobile', // SMS to a number that cannot receive texts
+  'phone.notPersonal', // a call to a premium-rate, shared-cost, toll-free or other service number
   'email.invalid',
   'gateway.notConfigured',
   'gateway.failed',

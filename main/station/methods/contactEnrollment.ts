@@ -41,11 +41,18 @@ export class ContactEnrollment {
       throw new StationError('input.invalid', { field: 'delivery' });
     }
     if (state.delivery === 'inPerson') this.ctx.session.assertOperator();
+    else this.codes.assertMayIssue(personId, state.destination);
     const { id, expiresAt } = this.pending.create(personId, state.kind, state);
     if (state.delivery === 'gateway') {
-      const { code } = this.ctx.db.transaction(() =>
-        this.codes.issue(id, personId, state.channel, state.destination),
-      )();
+      let code: string;
+      try {
+        ({ code } = this.ctx.db.transaction(() =>
+          this.codes.issue(id, personId, state.channel, state.destination),
+        )());
+      } catch (err) {
+        this.pending.delete(id);
+        throw err;
+      }
       try {
         await this.gateway().send({
           channel: state.channel,
@@ -82,7 +89,7 @@ export class ContactEnrollment {
     const operator = this.ctx.session.assertOperator();
     const item = this.pending.get(enrollmentId, { operatorMay: true });
     const methodId = this.ctx.db.transaction(() => {
-      if (item.state.delivery === 'gateway') this.codes.discard(enrollmentId);
+      if (item.state.delivery === 'gateway') this.codes.retire(enrollmentId);
       return this.methods.insert(
         item.personId,
         { kind: item.state.kind, label, detail: item.state.destination },
@@ -94,6 +101,6 @@ export class ContactEnrollment {
   }
 
   cancel(enrollmentId: string): void {
-    if (this.pending.cancel(enrollmentId)) this.codes.discard(enrollmentId);
+    if (this.pending.cancel(enrollmentId)) this.codes.retire(enrollmentId);
   }
 }

@@ -23,16 +23,15 @@ export interface ParsedPhone {
   readonly type: string | null;
 }
 
-/** Types that certainly can't receive a text message. */
-const NOT_MOBILE = new Set([
-  'FIXED_LINE',
-  'TOLL_FREE',
-  'PREMIUM_RATE',
-  'SHARED_COST',
-  'UAN',
-  'VOICEMAIL',
-  'PAGER',
-]);
+/**
+ * Number types (libphonenumber-js 'max' metadata) a person's own phone has. Everything else —
+ * premium-rate, shared-cost, toll-free, UAN, personal-number and VoIP services, pagers,
+ * voicemail, unknown — is refused: a code call to a premium-rate number is toll fraud once a
+ * gateway is live (docs/SECURITY-REVIEW.md). Texts go to mobiles only; the US and a few other
+ * plans can't tell fixed from mobile, so FIXED_LINE_OR_MOBILE takes both.
+ */
+const CALLABLE = new Set(['MOBILE', 'FIXED_LINE', 'FIXED_LINE_OR_MOBILE']);
+const TEXTABLE = new Set(['MOBILE', 'FIXED_LINE_OR_MOBILE']);
 
 export function parsePhone(number: string, country?: string): ParsedPhone {
   if (typeof number !== 'string' || number.length > 64) throw new StationError('phone.invalid');
@@ -87,8 +86,11 @@ export class PhoneEnrollment {
       throw new StationError('method.alreadyRegistered', { kind: req.kind });
     }
     const phone = parsePhone(req.number, req.country);
-    if (req.kind === 'phoneSms' && phone.type !== null && NOT_MOBILE.has(phone.type)) {
+    if (req.kind === 'phoneSms' && !TEXTABLE.has(phone.type ?? '')) {
       throw new StationError('phone.notMobile');
+    }
+    if (req.kind === 'phoneCall' && !CALLABLE.has(phone.type ?? '')) {
+      throw new StationError('phone.notPersonal');
     }
     const started = await this.flow.start(personId, {
       kind: req.kind,

@@ -4,10 +4,30 @@ import { StationError } from '../errors';
 import type { MessageChannel } from '../messaging';
 import { equalBytes } from '../secrets';
 import type { PersonId } from '../types';
+import { CodeRequestRepository } from '../../db/repositories/codeRequests';
 
 export const CODE_TTL_MS = 10 * 60_000;
 export const CODE_MAX_ATTEMPTS = 5;
 export const CODE_DIGITS = 6;
+
+export interface CodeLimit {
+  readonly scope: 'person' | 'destination' | 'station';
+  readonly windowMs: number;
+  readonly max: number;
+}
+
+/**
+ * How many codes may be sent (docs/SECURITY-REVIEW.md): without a limit a kiosk person could
+ * ask for a new code every few milliseconds, guess five times per code and so verify a number
+ * they don't own, or flood someone's phone or mailbox.
+ */
+export const CODE_LIMITS: readonly CodeLimit[] = [
+  { scope: 'person', windowMs: 15 * 60_000, max: 3 },
+  { scope: 'person', windowMs: 24 * 3_600_000, max: 10 },
+  { scope: 'destination', windowMs: 15 * 60_000, max: 3 },
+  { scope: 'destination', windowMs: 24 * 3_600_000, max: 10 },
+  { scope: 'station', windowMs: 15 * 60_000, max: 30 },
+];
 
 interface CodeRow {
   id: string;
@@ -23,7 +43,39 @@ interface CodeRow {
  * can't be brute-forced from a copied registry).
  */
 export class VerificationCodes {
-  constructor(private readonly ctx: StationContext) {}
+  private readonly requests: CodeRequestRepository;
+
+  constructor(private readonly ctx: StationContext) {
+    this.requests = new CodeRequestRepository(ctx.db);
+  }
+
+  /**
+   * Refuses a new code while any limit is reached: `code.rateLimited { minutes }`, the wait until
+   * the oldest counted code leaves its window (rounded up, at least 1).
+   */
+  assertMayIssue(personId: PersonId, destination: string): void {
+    const now = this.ctx.clock().getTime();
+    let waitMs = 0;
+    for (const limit of CODE_LIMITS) {
+      const since = new Date(now - limit.windowMs).toISOString();
+      const sent = this.requests.sentSince(
+        limit.scope === 'person'
+          ? { person: personId }
+          : limit.scope === 'destination'
+            ? { destination }
+            : 'station',
+        since,
+      );
+      if (sent.length < limit.max) continue;
+      const freesAt = Date.parse(sent[sent.length - limit.max]) + limit.windowMs;
+      waitMs = Math.max(waitMs, freesAt - now);
+    }
+    if (waitMs > 0) {
+      throw new StationError('code.rateLimited', {
+        minutes: Math.max(1, Math.ceil(waitMs / 60_000)),
+      });
+    }
+  }
 
   issue(
     id: string,
@@ -31,6 +83,7 @@ export class VerificationCodes {
     channel: MessageChannel,
     destination: string,
   ): { code: string; expiresAt: string } {
+    this.assertMayIssue(personId, destination);
     const code = String(randomInt(0, 10 ** CODE_DIGITS)).padStart(CODE_DIGITS, '0');
     const now = this.ctx.clock();
     const expiresAt = new Date(now.getTime() + CODE_TTL_MS).toISOString();
@@ -51,8 +104,16 @@ export class VerificationCodes {
     return { code, expiresAt };
   }
 
+  /** Forgets a code that was never sent (the gateway failed): it doesn't count. */
   discard(id: string): void {
     this.ctx.db.prepare('DELETE FROM verification_codes WHERE id = ?').run(id);
+  }
+
+  /** Ends a sent code (cancelled, or confirmed in person instead): unusable, still counted. */
+  retire(id: string): void {
+    this.ctx.db
+      .prepare('UPDATE verification_codes SET expires_at = ? WHERE id = ? AND used_at IS NULL')
+      .run(new Date(this.ctx.clock().getTime() - 1).toISOString(), id);
   }
 
   /**

@@ -57,7 +57,9 @@ export function flowErrorMessage(i18n: I18n, error: ContractError): string {
       ? params.attemptsLeft
       : typeof params.required === 'number'
         ? params.required
-        : undefined;
+        : typeof params.minutes === 'number'
+          ? params.minutes
+          : undefined;
   return i18n.tDynamic(`enroll.errors.${error.code}`, i18n.error(error), { ...params, count });
 }
 
