@@ -88,6 +88,38 @@ export default tseslint.config(
     },
   },
   {
+    // domain/ holds the rules shared by station, contract and renderer: plain TypeScript that
+    // runs in every layer, so it imports no Node, Electron or native module and no other layer.
+    files: ['domain/**/*.ts'],
+    languageOptions: { globals: {} },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [...rendererForbidden, 'zod', 'react'].map((name) => ({
+            name,
+            message: 'domain/ is plain TypeScript shared by every layer: no packages.',
+          })),
+          patterns: [
+            { group: ['node:*'], message: 'domain/ never imports Node.' },
+            {
+              group: ['**/main/**', '**/native/**', '**/preload/**', '**/renderer/**'],
+              message: 'domain/ is the bottom of the app: it imports no other layer.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...['Buffer', 'process', 'require', '__dirname', '__filename', 'global'].map((name) => ({
+          name,
+          message: 'domain/ runs in the renderer too: no Node globals.',
+        })),
+      ],
+    },
+  },
+  {
     files: ['native/**/*.ts', 'main/station/**/*.ts', 'main/db/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'error' },
   },

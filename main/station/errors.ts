@@ -3,101 +3,10 @@
  * shows a message from i18n for each `code`, filling `{param}` placeholders from `params`;
  * it never shows `message` (which is English, for logs and tests only, and never holds a secret).
  */
-export const STATION_ERROR_CODES = [
-  // input
-  'input.invalid', // a request failed validation; params.field names the field
-  // people
-  'person.notFound',
-  'person.upnTaken', // params.upn
-  'person.invalidUpn',
-  'person.disabled',
-  // methods and the seed rules
-  'method.notFound',
-  'method.notAllowed', // the organization does not allow this kind; params.kind
-  'method.limitReached', // five authenticator apps or hardware tokens; params.limit
-  'method.cannotBeDefault', // email and security questions are never default; params.kind
-  'method.alreadyRegistered', // same phone number / email / token already registered
-  // multi-step enrollments
-  'enrollment.notFound', // unknown, finished or forgotten (e.g. station restarted)
-  'enrollment.expired',
-  // one-time codes (authenticator app, hardware token, SMS, call, email)
-  'code.invalid', // params.attemptsLeft when limited
-  'code.expired',
-  'code.tooManyAttempts',
-  'code.alreadyUsed',
-  'code.rateLimited', // too many codes asked for (person, destination or station); params.minutes to wait
-  // phone and email
-  'phone.invalid', // not a valid number for the country
-  'phone.notMobile', // SMS to a number that cannot receive texts
-  'phone.notPersonal', // a call to a premium-rate, shared-cost, toll-free or other service number
-  'email.invalid',
-  'gateway.notConfigured',
-  'gateway.failed',
-  'verification.operatorRequired', // in-person verification needs a signed-in operator
-  // security questions
-  'questions.wrongCount', // params.required
-  'questions.unknownQuestion',
-  'questions.duplicateQuestion',
-  'questions.answerLength', // params.min, params.max, params.questionId
-  'questions.duplicateAnswer',
-  'questions.bankTooSmall', // params.required, params.available
-  // OATH hardware tokens
-  'oath.tokenNotFound',
-  'oath.tokenAssignedToOther',
-  'oath.tokenAlreadyActivated',
-  // PIN policy (SPEC §2)
-  'pin.tooShort', // params.min
-  'pin.tooLong', // params.max
-  'pin.trivial', // all same digit or a sequence
-  'pin.mismatch', // confirmation differs
-  'pin.sameAsCurrent', // a forced PIN change must choose a different PIN
-  // security keys (CTAP / transport outcomes translated for the UI, SPEC §3.3)
-  'securityKey.notFound', // no key inserted
-  'securityKey.wrongPin', // params.retriesLeft
-  'securityKey.pinBlocked', // reset needed
-  'securityKey.pinAuthBlocked', // remove and re-insert the key
-  'securityKey.pinRequired', // policy requires UV but the key has no PIN set
-  'securityKey.pinChangeRequired', // the key says forcePINChange: change the PIN first
-  'securityKey.alreadyRegistered', // this key already holds a credential for this person
-  'securityKey.storageFull',
-  'securityKey.timeout', // timed out waiting for touch
-  'securityKey.removed', // key removed mid-way
-  'securityKey.cancelled',
-  'securityKey.modelNotAllowed', // AAGUID not in the allow-list; params.aaguid
-  'securityKey.virtualKeyRefused', // production station refuses the virtual key
-  'securityKey.attestationRequired',
-  'securityKey.attestationInvalid',
-  'securityKey.unsupported', // key lacks what the policy requires; params.feature
-  'securityKey.testSignInFailed',
-  'securityKey.nameInvalid', // params.max
-  'securityKey.deviceError', // any other key failure; params.detail (a status name)
-  // temporary access passes
-  'pass.invalid', // wrong or unknown
-  'pass.expired',
-  'pass.used', // a one-time pass was already used
-  'pass.lengthOutOfRange', // params.min, params.max
-  'pass.lifetimeOutOfRange', // params.minMinutes, params.maxMinutes
-  // operators and sessions
-  'operator.invalidCredentials',
-  'operator.usernameTaken',
-  'operator.passwordTooWeak', // params.min
-  'operator.disabled',
-  'session.operatorRequired', // action needs a signed-in operator
-  'session.adminRequired',
-  'session.forbidden', // a kiosk person may only act on themself
-  // password reset readiness (seed 004's three error cases)
-  'sspr.passwordNotManaged', // "Kontakta din administratör…" password managed elsewhere
-  'sspr.notEnabled', // "Ditt konto är inte aktiverat för återställning av lösenord"
-  'sspr.notRegistered', // "Vi kunde inte verifiera ditt konto" (too few SSPR methods)
-  // policy, registry
-  'policy.invalid', // params.issues
-  'csv.empty',
-  'csv.missingColumn', // params.column
-  'registry.backupFailed',
-  'registry.auditBroken',
-] as const;
+import type { RowErrorCode, StationErrorCode } from '../../domain/errors';
 
-export type StationErrorCode = (typeof STATION_ERROR_CODES)[number];
+export { STATION_ERROR_CODES, ROW_ERROR_CODES } from '../../domain/errors';
+export type { StationErrorCode, RowErrorCode } from '../../domain/errors';
 
 export type StationErrorParams = Readonly<Record<string, string | number | boolean>>;
 
@@ -125,23 +34,6 @@ export function isStationError(e: unknown, code?: StationErrorCode): e is Statio
  * Per-row problems in CSV imports (roster, OATH tokens). Rows are reported, never thrown, so
  * an operator sees every problem at once.
  */
-export const ROW_ERROR_CODES = [
-  'row.missingField', // params.field
-  'row.invalidUpn',
-  'row.invalidEmail',
-  'row.invalidPhone',
-  'row.duplicate', // the same key appears twice in the file; params.field
-  'row.tooLong', // params.field, params.max
-  'row.unknownPerson', // OATH token for a UPN not in the roster
-  'row.invalidSecret', // not base32
-  'row.secretTooLong', // params.max (128)
-  'row.invalidPeriod', // not 30 or 60
-  'row.alreadyImported', // token serial already in the inventory
-  'row.columnCount', // params.expected, params.actual
-] as const;
-
-export type RowErrorCode = (typeof ROW_ERROR_CODES)[number];
-
 export interface RowError {
   /** 1-based line number in the file (the header is line 1). */
   readonly line: number;

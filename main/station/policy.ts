@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { POLICY_LIMITS as L, AAGUID_PATTERN, RP_ID_PATTERN } from '../../domain/policy';
+import { PIN_MIN_LENGTH_RANGE } from '../../domain/pin';
 import { METHOD_KINDS, type MethodKind } from './types';
 
 /**
@@ -7,7 +9,12 @@ import { METHOD_KINDS, type MethodKind } from './types';
  */
 export const PinPolicySchema = z.object({
   /** SPEC §2: minimum ≥ 4, default 6. CTAP2 caps PINs at 63 bytes. */
-  minLength: z.number().int().min(4).max(63).default(6),
+  minLength: z
+    .number()
+    .int()
+    .min(PIN_MIN_LENGTH_RANGE.min)
+    .max(PIN_MIN_LENGTH_RANGE.max)
+    .default(PIN_MIN_LENGTH_RANGE.default),
   /** Refuse all-same-digit and ascending/descending sequences. */
   rejectTrivial: z.boolean().default(true),
   /** If the operator set the PIN, the key's forcePINChange is set (CTAP 2.1 setMinPINLength). */
@@ -17,28 +24,29 @@ export type PinPolicy = z.infer<typeof PinPolicySchema>;
 
 const aaguid = z
   .string()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i)
+  .regex(AAGUID_PATTERN)
   .transform((s) => s.toLowerCase());
 
 export const SecurityKeyPolicySchema = z.object({
-  rpId: z
-    .string()
-    .min(1)
-    .max(253)
-    .regex(/^[a-z0-9.-]+$/i),
-  rpName: z.string().min(1).max(64),
+  rpId: z.string().min(1).max(L.rpIdMax).regex(RP_ID_PATTERN),
+  rpName: z.string().min(1).max(L.rpNameMax),
   /** Key restrictions: empty = any model. */
   allowedAaguids: z.array(aaguid).default([]),
   attestationRequired: z.boolean().default(false),
   userVerificationRequired: z.boolean().default(true),
   residentKeyRequired: z.boolean().default(true),
   /** Longest key name a person may type. */
-  maxNameLength: z.number().int().min(1).max(64).default(32),
+  maxNameLength: z
+    .number()
+    .int()
+    .min(L.keyNameMax.min)
+    .max(L.keyNameMax.max)
+    .default(L.keyNameMax.default),
 });
 export type SecurityKeyPolicy = z.infer<typeof SecurityKeyPolicySchema>;
 
 export const TotpPolicySchema = z.object({
-  issuer: z.string().min(1).max(64),
+  issuer: z.string().min(1).max(L.totpIssuerMax),
   period: z.union([z.literal(30), z.literal(60)]).default(30),
   digits: z.union([z.literal(6), z.literal(8)]).default(6),
   algorithm: z.enum(['SHA1', 'SHA256', 'SHA512']).default('SHA1'),
@@ -49,12 +57,17 @@ const kind = z.enum(METHOD_KINDS);
 
 export const PolicySchema = z
   .object({
-    organizationName: z.string().min(1).max(128),
+    organizationName: z.string().min(1).max(L.organizationNameMax),
     /** Methods the organization allows; others are not offered at all (SPEC §1). */
     allowedMethods: z.array(kind).min(1),
     registration: z.object({
       /** How many different methods registration requires (e.g. 2). */
-      requiredCount: z.number().int().min(1).max(7).default(2),
+      requiredCount: z
+        .number()
+        .int()
+        .min(L.requiredCount.min)
+        .max(L.requiredCount.max)
+        .default(L.requiredCount.default),
       /** Which kinds are mandatory (e.g. ['securityKey'] = "a security key and one more"). */
       requiredKinds: z.array(kind).default([]),
     }),
@@ -68,10 +81,20 @@ export const PolicySchema = z
     totp: TotpPolicySchema,
     questions: z.object({
       /** How many questions a person must answer when registering. */
-      requiredCount: z.number().int().min(1).max(10).default(3),
+      requiredCount: z
+        .number()
+        .int()
+        .min(L.questionsRequired.min)
+        .max(L.questionsRequired.max)
+        .default(L.questionsRequired.default),
     }),
     kiosk: z.object({
-      idleTimeoutSeconds: z.number().int().min(15).max(3600).default(120),
+      idleTimeoutSeconds: z
+        .number()
+        .int()
+        .min(L.kioskIdleSeconds.min)
+        .max(L.kioskIdleSeconds.max)
+        .default(L.kioskIdleSeconds.default),
     }),
   })
   .superRefine((p, ctx) => {

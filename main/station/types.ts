@@ -1,46 +1,16 @@
 /** Domain types shared by the station services and handed to the UI (plain, serializable). */
 
-export const METHOD_KINDS = [
-  'securityKey',
-  'authenticatorApp',
-  'hardwareToken',
-  'phoneSms',
-  'phoneCall',
-  'email',
-  'securityQuestions',
-] as const;
-export type MethodKind = (typeof METHOD_KINDS)[number];
+import type { MethodKind } from '../../domain/methods';
 
-/**
- * Kinds usable for MFA, in the order the seeds call "most secure first": when the default is
- * deleted the next default is the first available of these (security key, app, SMS, call).
- * A hardware token is an "authenticator app or hardware token" (seed 001) and ranks with apps.
- */
-export const MFA_KINDS_BY_STRENGTH = [
-  'securityKey',
-  'authenticatorApp',
-  'hardwareToken',
-  'phoneSms',
-  'phoneCall',
-] as const satisfies readonly MethodKind[];
-export type MfaKind = (typeof MFA_KINDS_BY_STRENGTH)[number];
-
-/** Email and security questions are only for password reset (seed 001 table). */
-export const SSPR_ONLY_KINDS = [
-  'email',
-  'securityQuestions',
-] as const satisfies readonly MethodKind[];
-
-export function isMfaKind(kind: MethodKind): kind is MfaKind {
-  return (MFA_KINDS_BY_STRENGTH as readonly MethodKind[]).includes(kind);
-}
-
-/** Apps and OATH hardware tokens are counted together against the limit of five (seed 001). */
-export const TOTP_KINDS = [
-  'authenticatorApp',
-  'hardwareToken',
-] as const satisfies readonly MethodKind[];
-export const MAX_TOTP_METHODS = 5;
+export {
+  METHOD_KINDS,
+  MFA_KINDS_BY_STRENGTH,
+  SSPR_ONLY_KINDS,
+  TOTP_KINDS,
+  MAX_TOTP_METHODS,
+  isMfaKind,
+} from '../../domain/methods';
+export type { MethodKind, MfaKind } from '../../domain/methods';
 
 export type PersonId = number;
 export type MethodId = number;

@@ -6,6 +6,7 @@
  * the person must type it into their app (seed 001 "Kan inte skanna QR-koden").
  */
 import { z } from 'zod';
+import { PHONE_KINDS } from '../../domain/methods';
 import { call } from './define';
 import { personIdSchema } from './people';
 import type { MethodSummary } from './security-info';
@@ -96,8 +97,6 @@ export interface OathTokenChoice {
   model: string;
 }
 
-const phoneKinds = ['phoneSms', 'phoneCall'] as const;
-
 export const enrollmentCalls = {
   /** Seed 001 "Konfigurera ditt konto": a fresh secret, QR code and manual-entry details. */
   appBegin: call(z.object({ personId: personIdSchema }).strict()).returns<AuthenticatorAppSetup>(),
@@ -117,7 +116,7 @@ export const enrollmentCalls = {
     z
       .object({
         personId: personIdSchema,
-        kind: z.enum(phoneKinds),
+        kind: z.enum(PHONE_KINDS),
         number: z.string().max(64),
         /** ISO 3166 alpha-2 for numbers typed without +. */
         country: z

@@ -5,20 +5,19 @@
  */
 import { z } from 'zod';
 import { call } from './define';
+import { POLICY_LIMITS as L, AAGUID_PATTERN, RP_ID_PATTERN } from '../../domain/policy';
+import { PIN_MIN_LENGTH_RANGE } from '../../domain/pin';
 import { methodKinds } from './security-info';
 
 const kind = z.enum(methodKinds);
-const aaguid = z
-  .string()
-  .trim()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { message: 'aaguid' });
+const aaguid = z.string().trim().regex(AAGUID_PATTERN, { message: 'aaguid' });
 
 export const policySchema = z
   .object({
-    organizationName: z.string().trim().min(1).max(128),
+    organizationName: z.string().trim().min(1).max(L.organizationNameMax),
     allowedMethods: z.array(kind).min(1),
     registration: z.object({
-      requiredCount: z.number().int().min(1).max(7),
+      requiredCount: z.number().int().min(L.requiredCount.min).max(L.requiredCount.max),
       requiredKinds: z.array(kind),
     }),
     sspr: z.object({
@@ -26,31 +25,30 @@ export const policySchema = z
       requiredMethods: z.union([z.literal(1), z.literal(2)]),
     }),
     securityKey: z.object({
-      rpId: z
-        .string()
-        .trim()
-        .min(1)
-        .max(253)
-        .regex(/^[a-z0-9.-]+$/i, { message: 'rpId' }),
-      rpName: z.string().trim().min(1).max(64),
+      rpId: z.string().trim().min(1).max(L.rpIdMax).regex(RP_ID_PATTERN, { message: 'rpId' }),
+      rpName: z.string().trim().min(1).max(L.rpNameMax),
       allowedAaguids: z.array(aaguid),
       attestationRequired: z.boolean(),
       userVerificationRequired: z.boolean(),
       residentKeyRequired: z.boolean(),
     }),
     pin: z.object({
-      minLength: z.number().int().min(4).max(63),
+      minLength: z.number().int().min(PIN_MIN_LENGTH_RANGE.min).max(PIN_MIN_LENGTH_RANGE.max),
       rejectTrivial: z.boolean(),
       forceChangeWhenOperatorSet: z.boolean(),
     }),
     totp: z.object({
-      issuer: z.string().trim().min(1).max(64),
+      issuer: z.string().trim().min(1).max(L.totpIssuerMax),
       period: z.union([z.literal(30), z.literal(60)]),
       digits: z.union([z.literal(6), z.literal(8)]),
       algorithm: z.enum(['SHA1', 'SHA256', 'SHA512']),
     }),
-    questions: z.object({ requiredCount: z.number().int().min(1).max(10) }),
-    kiosk: z.object({ idleTimeoutSeconds: z.number().int().min(15).max(3600) }),
+    questions: z.object({
+      requiredCount: z.number().int().min(L.questionsRequired.min).max(L.questionsRequired.max),
+    }),
+    kiosk: z.object({
+      idleTimeoutSeconds: z.number().int().min(L.kioskIdleSeconds.min).max(L.kioskIdleSeconds.max),
+    }),
   })
   .superRefine((p, ctx) => {
     for (const k of p.registration.requiredKinds) {

@@ -1,18 +1,11 @@
 import { z } from 'zod';
+import { METHOD_KINDS, type MethodKind } from '../../domain/methods';
 import { call } from './define';
 import { personIdSchema, type PersonSummary } from './people';
 
-/** SPEC §1, the method table. */
-export const methodKinds = [
-  'securityKey',
-  'authenticatorApp',
-  'hardwareToken',
-  'phoneSms',
-  'phoneCall',
-  'email',
-  'securityQuestions',
-] as const;
-export type MethodKind = (typeof methodKinds)[number];
+/** The method kinds (docs/DESIGN.md "Methods"), one list in domain/methods.ts. */
+export const methodKinds = METHOD_KINDS;
+export type { MethodKind };
 
 export interface MethodSummary {
   id: string;

@@ -1,14 +1,8 @@
+import type { MethodKind } from '../../../domain/methods';
 import type { Db } from '../connection';
 
-/** The kinds the `methods.kind` CHECK allows (migration 001). */
-export type MethodKindValue =
-  | 'securityKey'
-  | 'authenticatorApp'
-  | 'hardwareToken'
-  | 'phoneSms'
-  | 'phoneCall'
-  | 'email'
-  | 'securityQuestions';
+/** The kinds the `methods.kind` CHECK allows (migration 001): domain/methods.ts. */
+export type MethodKindValue = MethodKind;
 
 /** A `methods` row, with its security key's AAGUID and model when it has one. */
 export interface MethodRow {

@@ -1,4 +1,5 @@
 import { useEffect, useId, useState, type ComponentType } from 'react';
+import { isMfaKind } from '../../../domain/methods';
 import type {
   ContractError,
   MethodKind,
@@ -24,15 +25,6 @@ import { describeMethod, methodDetail } from './methodDetail';
 import { Wizard } from './WizardPage';
 import './securityInfo.css';
 import './wizard.css';
-
-/** SPEC §1: the kinds usable for sign-in (MFA). */
-const MFA_KINDS: ReadonlySet<MethodKind> = new Set([
-  'securityKey',
-  'authenticatorApp',
-  'hardwareToken',
-  'phoneSms',
-  'phoneCall',
-]);
 
 type OpenDialog =
   | { kind: 'add' }
@@ -141,7 +133,7 @@ function SecurityInfoView({
               ) : null}
               {/* Said only when no missing kind is one already (a security key is). */}
               {info.registration.needsMfaMethod &&
-              !info.registration.missingKinds.some((k) => MFA_KINDS.has(k)) ? (
+              !info.registration.missingKinds.some(isMfaKind) ? (
                 <li>{t('securityInfo.missing.mfa')}</li>
               ) : null}
             </ul>

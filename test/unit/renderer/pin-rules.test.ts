@@ -1,12 +1,12 @@
 /**
- * The security key flow's live PIN checklist (renderer/src/flows/securityKey/pinRules.ts) must
- * say exactly what main will refuse (main/station/pinPolicy.ts checkPin), or the person sees
- * "✓" and then an error.
+ * The security key flow's live PIN checklist (domain/pin.ts pinRuleState, which the renderer
+ * imports) must say exactly what the station will refuse (main/station/pinPolicy.ts checkPin),
+ * or the person sees "✓" and then an error.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkPin } from '../../../main/station/pinPolicy';
-import { pinAcceptable, pinRuleState } from '../../../renderer/src/flows/securityKey/pinRules';
+import { pinAcceptable, pinRuleState } from '../../../domain/pin';
 
 function mainAccepts(pin: string, minLength: number, rejectTrivial: boolean): boolean {
   try {

@@ -8,7 +8,7 @@ import { useId, useState, type ReactNode } from 'react';
 import type { ContractError, SecurityKeyStart } from '../../../../preload/contract';
 import { TextField } from '../../components';
 import { useI18n } from '../../i18n/I18nProvider';
-import { pinAcceptable, pinRuleState } from './pinRules';
+import { pinAcceptable, pinRuleState } from '../../../../domain/pin';
 
 /** What the flow gives a PIN step (create, enter or change the PIN). */
 export interface PinStepProps {

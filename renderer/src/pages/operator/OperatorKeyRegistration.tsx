@@ -1,4 +1,5 @@
 /** Register the signed-in operator's own security key (first run or the console's account page). */
+import { MAX_PIN_BYTES } from '../../../../domain/pin';
 import { useState, type FormEvent } from 'react';
 import type { ContractError, OperatorIdentity } from '../../../../preload/contract';
 import { useApi, useCall } from '../../api/ApiProvider';
@@ -78,7 +79,7 @@ export function OperatorKeyRegistration({ onDone }: { onDone?: (op: OperatorIden
         inputMode="numeric"
         autoComplete="off"
         value={pin}
-        maxLength={63}
+        maxLength={MAX_PIN_BYTES}
         onChange={(e) => setPin(e.target.value)}
       />
       {needsNewPin ? (
@@ -88,7 +89,7 @@ export function OperatorKeyRegistration({ onDone }: { onDone?: (op: OperatorIden
           inputMode="numeric"
           autoComplete="off"
           value={confirm}
-          maxLength={63}
+          maxLength={MAX_PIN_BYTES}
           error={mismatch ? t('operator.key.pinMismatch') : null}
           onChange={(e) => setConfirm(e.target.value)}
         />

@@ -2,6 +2,7 @@
  * Operator sign-in (SPEC §3.7): the operator's own security key first, a password otherwise.
  * Also the kiosk's operator unlock (`purpose="unlock"`), which ends kiosk mode.
  */
+import { MAX_PIN_BYTES } from '../../../../domain/pin';
 import { useState, type FormEvent } from 'react';
 import type { AccessStatus, ContractError, Result } from '../../../../preload/contract';
 import { useApi } from '../../api/ApiProvider';
@@ -101,7 +102,7 @@ export function OperatorSignIn({
             inputMode="numeric"
             autoComplete="off"
             value={pin}
-            maxLength={63}
+            maxLength={MAX_PIN_BYTES}
             onChange={(e) => setPin(e.target.value)}
           />
         </>
