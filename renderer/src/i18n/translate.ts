@@ -60,10 +60,14 @@ export function translate(language: Language, key: MessageKey, params?: MessageP
   return translateDynamic(language, key, params) ?? key;
 }
 
-/** The message for a contract error: `errors.<kind>.<code>`, else a generic message. */
+/**
+ * The message for a contract error: `errors.<kind>.<code>`, else the kind's own default (a CTAP
+ * status the station did not translate), else a generic message.
+ */
 export function errorMessage(language: Language, error: ContractError): string {
   return (
     translateDynamic(language, `errors.${error.kind}.${error.code}`, error.params) ??
+    translateDynamic(language, `errors.${error.kind}.default`, error.params) ??
     translate(language, 'errors.generic')
   );
 }
