@@ -6,6 +6,7 @@ import { m004PassesAndOperators } from './004_passes_and_operators';
 import { m005VerificationAndOutbox } from './005_verification_and_outbox';
 import { m006SearchKeys } from './006_search_keys';
 import { m007KeyRegistrationJson } from './007_key_registration_json';
+import { m008TotpSteps } from './008_totp_steps';
 
 /** One numbered, forward-only schema step (Signal-Desktop style). */
 export interface Migration {
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m005VerificationAndOutbox,
   m006SearchKeys,
   m007KeyRegistrationJson,
+  m008TotpSteps,
 ];

@@ -1,12 +1,13 @@
 import { Secret, TOTP } from 'otpauth';
 import QRCode from 'qrcode';
 import type { StationContext } from '../context';
-import { StationError } from '../errors';
+import { isStationError } from '../errors';
 import type { PeopleService } from '../people';
 import type { MethodSummary, PersonId } from '../types';
 import { PendingEnrollments } from './pending';
 import type { MethodRegistry } from './registry';
-import { totpMatches, type TotpAlgorithm } from './totp';
+import { type TotpAlgorithm } from './totp';
+import { TotpReplayGuard } from './totpReplay';
 
 export const APP_MAX_ATTEMPTS = 5;
 
@@ -32,7 +33,6 @@ interface AppState {
   readonly period: 30 | 60;
   readonly digits: 6 | 8;
   readonly algorithm: TotpAlgorithm;
-  attempts: number;
 }
 
 /** Secret size per HMAC (RFC 4226 §4 recommends ≥ 160 bits; match the hash output). */
@@ -41,6 +41,7 @@ const SECRET_BYTES: Record<TotpAlgorithm, number> = { SHA1: 20, SHA256: 32, SHA5
 /** Authenticator app (TOTP) enrollment: QR / manual secret, then a current code (SPEC §3.4). */
 export class AuthenticatorAppEnrollment {
   private readonly pending: PendingEnrollments<AppState>;
+  private readonly replay: TotpReplayGuard;
 
   constructor(
     private readonly ctx: StationContext,
@@ -48,6 +49,7 @@ export class AuthenticatorAppEnrollment {
     private readonly methods: MethodRegistry,
   ) {
     this.pending = new PendingEnrollments(ctx);
+    this.replay = new TotpReplayGuard(ctx);
   }
 
   async begin(personId: PersonId): Promise<AuthenticatorAppStart> {
@@ -73,7 +75,6 @@ export class AuthenticatorAppEnrollment {
       period: t.period,
       digits: t.digits,
       algorithm: t.algorithm,
-      attempts: 0,
     });
     return {
       enrollmentId: id,
@@ -96,23 +97,23 @@ export class AuthenticatorAppEnrollment {
   complete(enrollmentId: string, code: string): MethodSummary {
     const item = this.pending.get(enrollmentId);
     const s = item.state;
-    if (!totpMatches(s.secretBase32, s, code, this.ctx.clock())) {
-      s.attempts += 1;
-      if (s.attempts >= APP_MAX_ATTEMPTS) {
-        this.pending.delete(enrollmentId);
-        throw new StationError('code.tooManyAttempts');
-      }
-      throw new StationError('code.invalid', { attemptsLeft: APP_MAX_ATTEMPTS - s.attempts });
+    let check: { accept: () => void };
+    try {
+      check = this.replay.check(s.secretBase32, s, code, APP_MAX_ATTEMPTS);
+    } catch (err) {
+      if (isStationError(err, 'code.tooManyAttempts')) this.pending.delete(enrollmentId);
+      throw err;
     }
-    const methodId = this.ctx.db.transaction(() =>
-      this.methods.insert(item.personId, {
+    const methodId = this.ctx.db.transaction(() => {
+      check.accept();
+      return this.methods.insert(item.personId, {
         kind: 'authenticatorApp',
         label: 'Authenticator app',
         detail: '',
         sealedSecret: this.ctx.keys.seal(Buffer.from(s.secretBase32, 'ascii'), 'totp'),
         data: { period: s.period, digits: s.digits, algorithm: s.algorithm },
-      }),
-    )();
+      });
+    })();
     this.pending.delete(enrollmentId);
     return this.methods.get(item.personId, methodId);
   }

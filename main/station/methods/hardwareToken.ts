@@ -4,7 +4,7 @@ import type { OathTokenSummary } from '../oathTokens';
 import type { PeopleService } from '../people';
 import type { MethodSummary, PersonId } from '../types';
 import type { MethodRegistry } from './registry';
-import { totpMatches } from './totp';
+import { TotpReplayGuard } from './totpReplay';
 
 export const TOKEN_MAX_ATTEMPTS = 5;
 
@@ -25,13 +25,15 @@ interface TokenRow {
  * code it shows now (±1 period). Counts with apps toward the limit of five (seed 001).
  */
 export class HardwareTokenEnrollment {
-  private readonly failures = new Map<string, number>();
+  private readonly replay: TotpReplayGuard;
 
   constructor(
     private readonly ctx: StationContext,
     private readonly people: PeopleService,
     private readonly methods: MethodRegistry,
-  ) {}
+  ) {
+    this.replay = new TotpReplayGuard(ctx);
+  }
 
   available(personId: PersonId): OathTokenSummary[] {
     const person = this.people.get(personId);
@@ -62,24 +64,17 @@ export class HardwareTokenEnrollment {
     if (token.upn.toLowerCase() !== person.upn.toLowerCase())
       throw new StationError('oath.tokenAssignedToOther');
     if (token.method_id !== null) throw new StationError('oath.tokenAlreadyActivated');
-    const key = `${personId}/${token.serial}`;
-    const failures = this.failures.get(key) ?? 0;
-    if (failures >= TOKEN_MAX_ATTEMPTS) throw new StationError('code.tooManyAttempts');
     const secret = this.ctx.keys.open(token.secret, 'oath').toString('ascii');
-    if (
-      !totpMatches(
-        secret,
-        { period: token.period, digits: token.digits, algorithm: 'SHA1' },
-        code,
-        this.ctx.clock(),
-      )
-    ) {
-      this.failures.set(key, failures + 1);
-      if (failures + 1 >= TOKEN_MAX_ATTEMPTS) throw new StationError('code.tooManyAttempts');
-      throw new StationError('code.invalid', { attemptsLeft: TOKEN_MAX_ATTEMPTS - failures - 1 });
-    }
-    this.failures.delete(key);
+    // Failures and the last accepted step live with the secret in the registry (a token whose
+    // method was deleted keeps them), not in memory.
+    const check = this.replay.check(
+      secret,
+      { period: token.period, digits: token.digits, algorithm: 'SHA1' },
+      code,
+      TOKEN_MAX_ATTEMPTS,
+    );
     const methodId = this.ctx.db.transaction(() => {
+      check.accept();
       const id = this.methods.insert(
         personId,
         {

@@ -35,6 +35,29 @@ export function totpMatches(
   return totp.validate({ token: code, timestamp: now.getTime(), window: 1 }) !== null;
 }
 
+/**
+ * The time step (RFC 6238 T = floor(unix time / period)) whose code `typed` is, within ±1
+ * period of `now`; null when it matches none.
+ */
+export function totpMatchedStep(
+  secretBase32: string,
+  p: TotpParams,
+  typed: string,
+  now: Date,
+): number | null {
+  if (typeof typed !== 'string' || typed.length > 64) return null;
+  const code = typed.replace(/\s+/g, '');
+  if (!new RegExp(`^\\d{${p.digits}}$`).test(code)) return null;
+  const totp = new TOTP({
+    secret: Secret.fromBase32(secretBase32),
+    period: p.period,
+    digits: p.digits,
+    algorithm: p.algorithm,
+  });
+  const delta = totp.validate({ token: code, timestamp: now.getTime(), window: 1 });
+  return delta === null ? null : Math.floor(now.getTime() / 1000 / p.period) + delta;
+}
+
 /** The code a TOTP app would show at `now` (tests and the demo). */
 export function totpCode(secretBase32: string, p: TotpParams, now: Date): string {
   return new TOTP({
