@@ -1,0 +1,126 @@
+/**
+ * The CTAP 2.1 authenticator API of the virtual key (CTAP 2.1 §6): one request
+ * (command byte ‖ CBOR parameters) in, one response (status byte ‖ canonical CBOR) out.
+ * Step numbers in comments refer to the algorithm lists of CTAP 2.1 PS (2021-06-15).
+ *
+ * One module per command family, like the client side in native/ctap2; the state they share
+ * (persistent state, pinUvAuthToken, key agreement, enumerations) is a `KeySession`.
+ */
+import { encodeCanonical, type CborValue } from '../../cbor';
+import { CtapCommand } from '../../ctap2/commands';
+import { CtapStatus } from '../../ctap2/status';
+import type { AttestationIdentity } from '../attestation';
+import type { VirtualKeyState } from '../state';
+import { clientPin } from './clientPin';
+import { authenticatorConfig } from './config';
+import { credentialManagement } from './credMgmt';
+import { getAssertion, getNextAssertion } from './getAssertion';
+import { getInfo } from './info';
+import { makeCredential } from './makeCredential';
+import { CtapFail, concat, decodeParams, fail } from './params';
+import { reset } from './reset';
+import { selection } from './selection';
+import {
+  KeySession,
+  MAX_MSG_SIZE,
+  type AuthenticatorConfig,
+  type AuthenticatorHost,
+} from './session';
+
+export {
+  MAX_MSG_SIZE,
+  MAX_UV_RETRIES,
+  Permission,
+  type AuthenticatorConfig,
+  type AuthenticatorHost,
+  type PresenceOutcome,
+} from './session';
+
+type CommandResult = Promise<CborValue | undefined> | CborValue | undefined;
+
+/** One CTAP command: the session, the raw CBOR parameters and the CTAPHID_CANCEL signal. */
+type CommandHandler = (session: KeySession, body: Uint8Array, signal: AbortSignal) => CommandResult;
+
+/** The command table of a CTAP 2.1 key. */
+const COMMANDS: ReadonlyMap<number, CommandHandler> = new Map<number, CommandHandler>([
+  [CtapCommand.getInfo, (s) => getInfo(s)],
+  [CtapCommand.makeCredential, (s, body, signal) => makeCredential(s, decodeParams(body), signal)],
+  [CtapCommand.getAssertion, (s, body, signal) => getAssertion(s, decodeParams(body), signal)],
+  [CtapCommand.getNextAssertion, (s) => getNextAssertion(s)],
+  [CtapCommand.clientPIN, (s, body, signal) => clientPin(s, decodeParams(body), signal)],
+  [CtapCommand.reset, (s, _body, signal) => reset(s, signal)],
+  [
+    CtapCommand.credentialManagement,
+    (s, body) => credentialManagement(s, decodeParams(body), body, false),
+  ],
+  [
+    CtapCommand.credentialManagementPreview,
+    (s, body) => credentialManagement(s, decodeParams(body), body, true),
+  ],
+  [CtapCommand.selection, (s, _body, signal) => selection(s, signal)],
+  [CtapCommand.config, (s, body) => authenticatorConfig(s, decodeParams(body), body)],
+]);
+
+export class Authenticator {
+  private readonly session: KeySession;
+
+  constructor(
+    host: AuthenticatorHost,
+    config: AuthenticatorConfig,
+    state: VirtualKeyState,
+    attestation: AttestationIdentity,
+  ) {
+    this.session = new KeySession(host, config, state, attestation);
+  }
+
+  /** The persistent state (replaced wholesale by importState). */
+  get state(): VirtualKeyState {
+    return this.session.state;
+  }
+  set state(state: VirtualKeyState) {
+    this.session.state = state;
+  }
+
+  /** Power-up: new key-agreement keys and token, retry-per-boot counter and reset window. */
+  powerUp(): void {
+    this.session.powerUp();
+  }
+
+  /** True when 3 consecutive mismatches require a power cycle (getRetries powerCycleState). */
+  get pinAuthBlocked(): boolean {
+    return this.session.pinAuthBlocked;
+  }
+
+  /** The authenticatorGetInfo reply as a CBOR value. */
+  getInfo(): CborValue {
+    return getInfo(this.session);
+  }
+
+  /** Handle one CTAPHID_CBOR request. Never throws: failures become status bytes. */
+  async handle(request: Uint8Array, signal: AbortSignal): Promise<Uint8Array> {
+    if (request.length === 0) return Uint8Array.of(CtapStatus.INVALID_LENGTH);
+    const session = this.session;
+    const command = request[0];
+    const body = request.subarray(1);
+    if (command !== CtapCommand.getNextAssertion) session.nextAssertion = undefined;
+    if (
+      command !== CtapCommand.credentialManagement &&
+      command !== CtapCommand.credentialManagementPreview
+    ) {
+      session.rpEnumeration = undefined;
+      session.credEnumeration = undefined;
+    }
+    if (request.length > MAX_MSG_SIZE) return Uint8Array.of(CtapStatus.REQUEST_TOO_LARGE);
+    try {
+      const handler = COMMANDS.get(command);
+      const result = handler
+        ? await handler(session, body, signal)
+        : fail(CtapStatus.INVALID_COMMAND);
+      if (result === undefined) return Uint8Array.of(CtapStatus.SUCCESS);
+      return concat(Uint8Array.of(CtapStatus.SUCCESS), encodeCanonical(result));
+    } catch (e) {
+      if (e instanceof CtapFail) return Uint8Array.of(e.status);
+      return Uint8Array.of(CtapStatus.OTHER);
+    }
+  }
+}
