@@ -1,11 +1,6 @@
-import { useEffect, useId, useState, type ComponentType } from 'react';
+import { useEffect, useState, type ComponentType } from 'react';
 import { isMfaKind } from '../../../domain/methods';
-import type {
-  ContractError,
-  MethodKind,
-  MethodSummary,
-  SecurityInfo,
-} from '../../../preload/contract';
+import type { MethodKind, MethodSummary, SecurityInfo } from '../../../preload/contract';
 import {
   Button,
   Dialog,
@@ -15,14 +10,16 @@ import {
   methodIconName,
   Notice,
   PageLayout,
-  useToasts,
 } from '../components';
-import { useApi, useCall } from '../api/ApiProvider';
+import { useCall } from '../api/ApiProvider';
 import { securityInfoFlows, type FlowProps } from '../flows';
 import { useI18n } from '../i18n/I18nProvider';
 import { routeHref } from '../router';
 import { describeMethod, methodDetail } from './methodDetail';
 import { Wizard } from './WizardPage';
+import { AddMethodDialog } from './securityInfo/AddMethodDialog';
+import { ChangeDefaultDialog } from './securityInfo/ChangeDefaultDialog';
+import { DeleteMethodDialog } from './securityInfo/DeleteMethodDialog';
 import './securityInfo.css';
 import './wizard.css';
 
@@ -263,238 +260,5 @@ function renderFlow(
     <Dialog open title={title} onClose={onClose}>
       <Flow {...props} />
     </Dialog>
-  );
-}
-
-/** "+ Add method": only what the policy allows and what is not at a limit (SPEC §1). */
-function AddMethodDialog({
-  kinds,
-  limited,
-  kindName,
-  onClose,
-  onChoose,
-}: {
-  kinds: MethodKind[];
-  limited: MethodKind[];
-  kindName(kind: MethodKind): string;
-  onClose(): void;
-  onChoose(kind: MethodKind): void;
-}) {
-  const { t } = useI18n();
-  const [choice, setChoice] = useState<MethodKind | null>(kinds.length === 1 ? kinds[0] : null);
-  const name = useId();
-  const limitNote = useId();
-  return (
-    <Dialog
-      open
-      title={t('securityInfo.addMethod')}
-      onClose={onClose}
-      actions={
-        <>
-          <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button
-            variant="primary"
-            unavailable={!choice}
-            onClick={() => choice && onChoose(choice)}
-            data-testid="add-method-confirm"
-          >
-            {t('securityInfo.addDialog.add')}
-          </Button>
-        </>
-      }
-    >
-      <fieldset className="ks-default-choices">
-        <legend>{t('securityInfo.addDialog.body')}</legend>
-        {kinds.map((k) => (
-          <label key={k} className="ks-default-choice">
-            <input
-              type="radio"
-              name={name}
-              value={k}
-              checked={choice === k}
-              onChange={() => setChoice(k)}
-            />
-            <Icon name={methodIconName(k)} /> {kindName(k)}
-          </label>
-        ))}
-        {limited.map((k) => (
-          <label key={k} className="ks-default-choice" aria-disabled="true">
-            <input type="radio" name={name} value={k} disabled aria-describedby={limitNote} />
-            <Icon name={methodIconName(k)} /> {kindName(k)}
-          </label>
-        ))}
-      </fieldset>
-      {limited.length > 0 ? (
-        <p id={limitNote} className="ks-limit-note" role="note" data-testid="add-method-limit">
-          {t('enroll.errors.method.limitReached', { limit: 5 })}
-        </p>
-      ) : null}
-    </Dialog>
-  );
-}
-
-/** "Default sign-in method: … Change" — only MFA-capable methods are offered (SPEC §1). */
-function ChangeDefaultDialog({
-  info,
-  candidates,
-  describe,
-  onClose,
-}: {
-  info: SecurityInfo;
-  candidates: MethodSummary[];
-  describe(m: MethodSummary): string;
-  onClose(changed: boolean): void;
-}) {
-  const api = useApi();
-  const { t } = useI18n();
-  const toasts = useToasts();
-  const [choice, setChoice] = useState<string | null>(info.defaultMethodId);
-  const [error, setError] = useState<ContractError | null>(null);
-  const [busy, setBusy] = useState(false);
-  const name = useId();
-
-  const confirm = async () => {
-    if (!choice || busy) return;
-    if (choice === info.defaultMethodId) return onClose(false);
-    setBusy(true);
-    const r = await api.methods.setDefault({ personId: info.person.id, methodId: choice });
-    setBusy(false);
-    if (!r.ok) return setError(r.error);
-    toasts.show(
-      t('securityInfo.changeDefaultDialog.changed', { method: describe(r.value) }),
-      'success',
-    );
-    onClose(true);
-  };
-
-  return (
-    <Dialog
-      open
-      title={t('securityInfo.changeDefaultDialog.title')}
-      onClose={() => onClose(false)}
-      actions={
-        <>
-          <Button onClick={() => onClose(false)}>{t('common.cancel')}</Button>
-          <Button
-            variant="primary"
-            unavailable={busy}
-            onClick={() => void confirm()}
-            data-testid="change-default-confirm"
-          >
-            {t('securityInfo.changeDefaultDialog.confirm')}
-          </Button>
-        </>
-      }
-    >
-      <p>{t('securityInfo.changeDefaultDialog.body')}</p>
-      <fieldset className="ks-default-choices">
-        <legend>{t('securityInfo.changeDefaultDialog.legend')}</legend>
-        {candidates.map((m) => (
-          <label key={m.id} className="ks-default-choice">
-            <input
-              type="radio"
-              name={name}
-              value={m.id}
-              checked={choice === m.id}
-              onChange={() => setChoice(m.id)}
-            />
-            <Icon name={methodIconName(m.kind)} /> {describe(m)}
-          </label>
-        ))}
-      </fieldset>
-      <MethodError error={error} />
-    </Dialog>
-  );
-}
-
-/** Delete always confirms and says it cannot be undone (SPEC §1). */
-function DeleteMethodDialog({
-  info,
-  method,
-  describe,
-  onClose,
-}: {
-  info: SecurityInfo;
-  method: MethodSummary;
-  describe(m: MethodSummary): string;
-  onClose(changed: boolean): void;
-}) {
-  const api = useApi();
-  const { t } = useI18n();
-  const toasts = useToasts();
-  const [error, setError] = useState<ContractError | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  // The safe choice has focus first, so Enter never deletes by accident (after showModal,
-  // which focuses the first control itself).
-  useEffect(() => {
-    const timer = setTimeout(
-      () => document.querySelector<HTMLElement>('[data-testid="delete-cancel"]')?.focus(),
-      0,
-    );
-    return () => clearTimeout(timer);
-  }, []);
-
-  const confirm = async () => {
-    if (busy) return;
-    setBusy(true);
-    const r = await api.methods.delete({ personId: info.person.id, methodId: method.id });
-    setBusy(false);
-    if (!r.ok) {
-      setError(r.error);
-      if (r.error.code === 'method.notFound') onClose(true);
-      return;
-    }
-    toasts.show(t('securityInfo.deleteDialog.deleted', { method: describe(method) }), 'success');
-    if (r.value.newDefault && method.isDefault) {
-      toasts.show(
-        t('securityInfo.deleteDialog.newDefault', { method: describe(r.value.newDefault) }),
-        'info',
-      );
-    }
-    onClose(true);
-  };
-
-  return (
-    <Dialog
-      open
-      title={t('securityInfo.deleteMethod', { method: describe(method) })}
-      onClose={() => onClose(false)}
-      actions={
-        <>
-          <Button onClick={() => onClose(false)} data-testid="delete-cancel">
-            {t('common.cancel')}
-          </Button>
-          <Button
-            variant="danger"
-            unavailable={busy}
-            onClick={() => void confirm()}
-            data-testid="delete-confirm"
-          >
-            {t('securityInfo.deleteDialog.confirm')}
-          </Button>
-        </>
-      }
-    >
-      <p>{t('securityInfo.deleteDialog.body', { method: describe(method) })}</p>
-      <p className="ks-delete-warning">{t('securityInfo.deleteDialog.warning')}</p>
-      <MethodError error={error} />
-    </Dialog>
-  );
-}
-
-function MethodError({ error }: { error: ContractError | null }) {
-  const i18n = useI18n();
-  return (
-    <div aria-live="assertive" aria-atomic="true">
-      {error ? (
-        <p className="ks-notice ks-notice--error">
-          {i18n.tDynamic(`securityInfo.errors.${error.code}`, i18n.error(error), {
-            ...(error.params ?? {}),
-            count: typeof error.params?.limit === 'number' ? error.params.limit : undefined,
-          })}
-        </p>
-      ) : null}
-    </div>
   );
 }
