@@ -380,14 +380,14 @@ describe('touch: keepalive, timeout, cancel, unplug', () => {
   it('AbortSignal → CANCEL → TransportError cancelled', async () => {
     const { key, ctap } = await fresh({ touch: 'manual' });
     const controller = new AbortController();
-    key.once('upneeded', () => setTimeout(() => controller.abort(), 10));
+    key.once('upneeded', () => controller.abort());
     const e = await ctap
       .getAssertion({ rpId: RP_ID, clientDataHash: cdh('x') }, { signal: controller.signal })
       .catch((err: unknown) => err);
     // no credential yet: the key may answer NO_CREDENTIALS after a touch; here it waits for one
     expect(e instanceof TransportError || e instanceof CtapError).toBe(true);
     const controller2 = new AbortController();
-    key.once('upneeded', () => setTimeout(() => controller2.abort(), 10));
+    key.once('upneeded', () => controller2.abort());
     await expect(
       ctap.makeCredential(
         { clientDataHash: cdh('x'), rp: { id: RP_ID }, user: user(1) },
@@ -403,7 +403,7 @@ describe('touch: keepalive, timeout, cancel, unplug', () => {
 
   it('unplug mid-transaction → TransportError unplugged', async () => {
     const { key, ctap } = await fresh({ touch: 'manual' });
-    key.once('upneeded', () => setTimeout(() => key.unplug(), 10));
+    key.once('upneeded', () => key.unplug());
     await expect(
       ctap.makeCredential({ clientDataHash: cdh('x'), rp: { id: RP_ID }, user: user(1) }),
     ).rejects.toMatchObject({

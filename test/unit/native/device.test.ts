@@ -147,10 +147,15 @@ describe('CtapHidDevice', () => {
   });
 
   it('unplug mid-transaction rejects with unplugged; later calls too', async () => {
-    const { connection } = scriptedKey(() => ({ kind: 'reports', reports: [keepalive(1)] }));
+    const { connection, requests } = scriptedKey(() => ({
+      kind: 'reports',
+      reports: [keepalive(1)],
+    }));
     const device = await CtapHidDevice.open(connection);
     const pending = device.cbor(Uint8Array.of(1), { timeoutMs: 5000 });
-    setTimeout(() => connection.unplug(), 20);
+    // Unplugged once the key has the request and keeps the client waiting.
+    await expect.poll(() => requests.length).toBe(1);
+    connection.unplug();
     await expect(pending).rejects.toMatchObject({ code: 'unplugged' });
     await expect(device.cbor(Uint8Array.of(4))).rejects.toBeInstanceOf(TransportError);
   });

@@ -235,8 +235,7 @@ describe('browser host: WebSocket contract', () => {
     ws.send('{not json');
     ws.send(JSON.stringify({ call: 'ks:station.info' }));
     ws.send(Buffer.from([1, 2, 3]), { binary: true });
-    await new Promise((r) => setTimeout(r, 200));
-    expect(replies).toHaveLength(3);
+    await expect.poll(() => replies.length).toBe(3);
     for (const reply of replies) {
       expect(reply).toMatchObject({
         id: null,

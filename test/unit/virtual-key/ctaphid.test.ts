@@ -1,6 +1,6 @@
 /** CTAPHID layer of the virtual key (CTAP 2.1 §11.2): byte-exact replies and error paths. */
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TransportError } from '../../../native/errors';
 import { VirtualKey } from '../../../native/virtual-key';
 import { BROADCAST, CMD, TestPlatform, contPacket, frame, initPacket, mc } from './harness';
@@ -172,8 +172,12 @@ describe('CTAPHID while a CBOR request waits for a touch', () => {
     const key = newKey({ touch: 'manual', touchTimeoutMs: 400 });
     const p = new TestPlatform(key.connect());
     await p.init();
-    key.once('upneeded', () => setTimeout(() => key.touch(), 250));
+    // Touched once the key has said so with a keepalive (UPNEEDED), as a person would.
+    p.onKeepalive = () => {
+      if (key.waitingForTouch) key.touch();
+    };
     const touched = await p.ctap(0x0b);
+    p.onKeepalive = undefined;
     expect(touched.status).toBe(0);
     expect(touched.keepalives.length).toBeGreaterThanOrEqual(1);
     expect((await p.ctap(0x0b)).status).toBe(0x2f);
@@ -266,9 +270,15 @@ describe('fuzzed input', () => {
       ),
       { numRuns: 300 },
     );
-    await new Promise((r) => setTimeout(r, 30)); // let any reassembly time out
-    const reply = await p.transact(CMD.INIT, Uint8Array.of(1, 1, 1, 1, 1, 1, 1, 1), BROADCAST);
-    expect(reply.cmd).toBe(CMD.INIT);
+    // A message the fuzz left half-sent times out (5 ms); until then INIT may be refused busy.
+    const reply = await vi.waitFor(
+      async () => {
+        const r = await p.transact(CMD.INIT, Uint8Array.of(1, 1, 1, 1, 1, 1, 1, 1), BROADCAST);
+        expect(r.cmd).toBe(CMD.INIT);
+        return r;
+      },
+      { timeout: 2000, interval: 5 },
+    );
     p.cid = new DataView(reply.data.buffer).getUint32(8);
     expect((await p.transact(CMD.PING, Uint8Array.of(42))).data).toEqual(Uint8Array.of(42));
   });

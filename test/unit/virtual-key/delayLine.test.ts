@@ -1,5 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DelayLine } from '../../../native/virtual-key/delayLine';
+
+// The line's timer and Date.now are faked: time passes only when the test says so.
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('DelayLine (per-report latency)', () => {
   it('releases reports strictly in the order they were queued, one interval apart', async () => {
@@ -8,7 +16,7 @@ describe('DelayLine (per-report latency)', () => {
     const times: number[] = [];
     const started = Date.now();
     // Many reports queued in the same millisecond: separate timers could reorder these.
-    await Promise.all(
+    const all = Promise.all(
       Array.from({ length: 40 }, (_, i) =>
         line.delay(1).then(() => {
           order.push(i);
@@ -16,9 +24,13 @@ describe('DelayLine (per-report latency)', () => {
         }),
       ),
     );
+    await vi.advanceTimersByTimeAsync(10);
+    // One per millisecond: after 10 ms exactly the first ten have left.
+    expect(order).toEqual(Array.from({ length: 10 }, (_, i) => i));
+    await vi.runAllTimersAsync();
+    await all;
     expect(order).toEqual(Array.from({ length: 40 }, (_, i) => i));
-    // 40 reports at one per ms cannot all leave in less than ~40 ms.
-    expect(times[39]).toBeGreaterThanOrEqual(39);
+    expect(times).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
   });
 
   it('clear() drops what is queued', async () => {
@@ -27,8 +39,10 @@ describe('DelayLine (per-report latency)', () => {
     void line.delay(5).then(() => delivered++);
     void line.delay(5).then(() => delivered++);
     line.clear();
-    await new Promise((r) => setTimeout(r, 30));
+    await vi.advanceTimersByTimeAsync(30);
     expect(delivered).toBe(0);
-    await line.delay(1);
+    const next = line.delay(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await next;
   });
 });

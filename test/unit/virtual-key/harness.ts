@@ -68,6 +68,8 @@ export interface HidReply {
 
 export class TestPlatform {
   cid = BROADCAST;
+  /** Called for each keepalive receive() skips: a test touches the key once it says it waits. */
+  onKeepalive?: (status: number) => void;
   constructor(readonly conn: HidConnection) {}
 
   async send(reports: Uint8Array[]): Promise<void> {
@@ -85,6 +87,7 @@ export class TestPlatform {
       if (!(r[4] & 0x80)) throw new Error('continuation packet where an init packet was due');
       if (cmd === CMD.KEEPALIVE) {
         keepalives.push(r[7]);
+        this.onKeepalive?.(r[7]);
         continue;
       }
       const len = v.getUint16(5);
