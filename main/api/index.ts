@@ -49,7 +49,7 @@ export function createHandlers(deps: HandlerDeps): ContractHandlers {
   return {
     operator: operatorHandlers(deps.station, access, keyDevices),
     kiosk: kioskHandlers(deps.station, access, keyDevices),
-    roster: rosterHandlers(deps.station, access),
+    roster: rosterHandlers(deps.station),
     passes: passesHandlers(deps.station),
     policy: policyHandlers(deps.station),
     audit: auditHandlers(deps.station),

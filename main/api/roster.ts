@@ -3,55 +3,20 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
-import type {
-  Dashboard,
-  DashboardCounts,
-  MethodKind,
-  PersonRecord,
-  RegistrationState,
-  RosterRow,
-} from '../../preload/contract';
+import type { Dashboard, PersonRecord, RosterRow } from '../../preload/contract';
 import type {
   BackupReport,
   WebAuthnExport,
   WebAuthnKeyExport,
   WebAuthnRegistrationJSON,
 } from '../../preload/contract/roster';
-import { StationError, type Station } from '../station';
-import { csvLine, parseCsv } from '../station/csv';
+import type { Station } from '../station';
 import { registryId } from './convert';
 import type { DomainHandlers } from './dispatch';
-import type { StationAccess } from './operator';
-import { personVisible } from './station-mode';
-
-interface Standing {
-  methodCount: number;
-  registration: RegistrationState;
-}
-
-export function standingOf(station: Station, personId: number): Standing {
-  const methods = station.methods.list(personId);
-  if (methods.length === 0) return { methodCount: 0, registration: 'notStarted' };
-  const complete = station.methods.registrationStatus(personId).complete;
-  return { methodCount: methods.length, registration: complete ? 'complete' : 'incomplete' };
-}
-
-/** Production stations hide the demo organization's people (SPEC "demo mode"). */
-function visible(access: StationAccess, upn: string): boolean {
-  return personVisible(access.mode(), upn);
-}
-
-function allPeopleIds(station: Station): number[] {
-  return (
-    station.context.db.prepare('SELECT id FROM people ORDER BY display_name, id').all() as {
-      id: number;
-    }[]
-  ).map((r) => r.id);
-}
 
 export function personRecord(station: Station, id: number): PersonRecord {
   const p = station.people.get(id);
-  const standing = standingOf(station, id);
+  const standing = station.roster.standing(id);
   const pass = station.passes.status(id);
   return {
     id: String(p.id),
@@ -112,61 +77,30 @@ function finishCopy(file: string): { people: number; methods: number; integrityO
   }
 }
 
-function emptyCounts(): DashboardCounts {
-  return { complete: 0, incomplete: 0, notStarted: 0 };
-}
-
-export function rosterHandlers(station: Station, access: StationAccess): DomainHandlers<'roster'> {
+export function rosterHandlers(station: Station): DomainHandlers<'roster'> {
   return {
-    list({ query, department, registration = 'all', limit = 200 }) {
-      const typed = query.trim();
-      const ids =
-        typed === ''
-          ? allPeopleIds(station)
-          : station.people.search(typed, { limit: 200 }).map((p) => p.id);
-      const rows: RosterRow[] = [];
-      let hasMore = false;
-      for (const id of ids) {
-        const p = station.people.find(id);
-        if (!p || !visible(access, p.upn)) continue;
-        if (department && (p.department ?? '') !== department) continue;
-        const standing = standingOf(station, id);
-        if (registration !== 'all' && standing.registration !== registration) continue;
-        if (rows.length >= limit) {
-          hasMore = true;
-          break;
-        }
-        rows.push({
-          id: String(p.id),
-          upn: p.upn,
-          displayName: p.displayName,
-          department: p.department || null,
-          status: p.status,
-          ...standing,
-        });
-      }
-      const departments = [
-        ...new Set(
-          (
-            station.context.db
-              .prepare(
-                "SELECT upn, department FROM people WHERE department != '' ORDER BY department",
-              )
-              .all() as { upn: string; department: string }[]
-          )
-            .filter((r) => visible(access, r.upn))
-            .map((r) => r.department),
-        ),
-      ];
-      return { people: rows, hasMore, departments };
+    list({ query, department, registration, limit, cursor }) {
+      const page = station.roster.list({ query, department, registration, limit, cursor });
+      const people: RosterRow[] = page.people.map((p) => ({
+        id: String(p.id),
+        upn: p.upn,
+        displayName: p.displayName,
+        department: p.department || null,
+        status: p.status,
+        methodCount: p.methodCount,
+        registration: p.registration,
+      }));
+      return {
+        people,
+        hasMore: page.nextCursor !== null,
+        nextCursor: page.nextCursor,
+        departments: page.departments,
+      };
     },
 
     get({ personId }) {
-      const id = registryId(personId);
-      const p = station.people.find(id);
-      // A hidden demo person is answered like one that does not exist.
-      if (p && !visible(access, p.upn)) throw new StationError('person.notFound');
-      return personRecord(station, id);
+      // A hidden demo person is answered like one that does not exist (station.roster).
+      return personRecord(station, registryId(personId));
     },
 
     create(input) {
@@ -208,95 +142,40 @@ export function rosterHandlers(station: Station, access: StationAccess): DomainH
     },
 
     dashboard() {
-      const total = emptyCounts();
-      const byDepartment = new Map<string, DashboardCounts>();
-      const kinds = new Map<MethodKind, number>();
-      const models = new Map<string, { count: number; virtual: boolean }>();
-      for (const id of allPeopleIds(station)) {
-        const p = station.people.find(id);
-        if (!p || !visible(access, p.upn)) continue;
-        const methods = station.methods.list(id);
-        const state: RegistrationState =
-          methods.length === 0
-            ? 'notStarted'
-            : station.methods.registrationStatus(id).complete
-              ? 'complete'
-              : 'incomplete';
-        total[state] += 1;
-        const dep = p.department || '';
-        const d = byDepartment.get(dep) ?? emptyCounts();
-        d[state] += 1;
-        byDepartment.set(dep, d);
-        for (const m of methods) {
-          kinds.set(m.kind, (kinds.get(m.kind) ?? 0) + 1);
-          if (m.securityKey) {
-            const k = models.get(m.securityKey.model) ?? {
-              count: 0,
-              virtual: m.securityKey.isVirtual,
-            };
-            k.count += 1;
-            models.set(m.securityKey.model, k);
-          }
-        }
-      }
+      const d = station.roster.dashboard();
       const result: Dashboard = {
-        total,
-        byDepartment: [...byDepartment.entries()]
-          .map(([department, c]) => ({ department, ...c }))
-          .sort((a, b) => a.department.localeCompare(b.department)),
-        methodsByKind: [...kinds.entries()]
-          .map(([kind, count]) => ({ kind, count }))
-          .sort((a, b) => b.count - a.count),
-        keysByModel: [...models.entries()]
-          .map(([model, v]) => ({ model, ...v }))
-          .sort((a, b) => b.count - a.count),
+        total: { ...d.total },
+        byDepartment: d.byDepartment.map((r) => ({ ...r })),
+        methodsByKind: d.methodsByKind.map((r) => ({ ...r })),
+        keysByModel: d.keysByModel.map((r) => ({ ...r })),
       };
       return result;
     },
 
     exportReport() {
-      const csv = station.roster.exportReportCsv();
-      if (access.mode() === 'demo') return { csv };
-      // Production: the report leaves out the hidden demo people (first column: upn).
-      const table = parseCsv(csv);
-      const lines = [
-        csvLine(table.header),
-        ...table.rows.filter((r) => visible(access, r.cells[0] ?? '')).map((r) => csvLine(r.cells)),
-      ];
-      return { csv: lines.join('\r\n') + '\r\n' };
+      return { csv: station.roster.exportReportCsv() };
     },
 
     exportWebAuthn({ personId }) {
-      station.session.assertStaff();
-      const id = personId === undefined ? undefined : registryId(personId);
-      const person = id === undefined ? null : station.people.get(id);
-      if (person && !visible(access, person.upn)) throw new StationError('person.notFound');
-      const keys: WebAuthnKeyExport[] = station.roster
-        .exportWebAuthn(id)
-        .filter((k) => visible(access, k.upn))
-        .map((k) => ({
-          upn: k.upn,
-          displayName: k.displayName,
-          keyName: k.keyName,
-          createdAt: k.createdAt,
-          lastUsedAt: k.lastUsedAt,
-          rpId: k.rpId,
-          credential: { ...k.credential, transports: [...k.credential.transports] },
-          registration: k.registration
-            ? (JSON.parse(JSON.stringify(k.registration)) as WebAuthnRegistrationJSON)
-            : null,
-        }));
-      // Data leaving the station is recorded with who took it (SPEC §5 audit of every change).
-      station.context.db.transaction(() =>
-        station.audit.append('registry.exported', id ?? null, {
-          format: 'webauthn',
-          keys: keys.length,
-        }),
-      )();
+      const done = station.roster.exportWebAuthn(
+        personId === undefined ? undefined : registryId(personId),
+      );
+      const keys: WebAuthnKeyExport[] = done.keys.map((k) => ({
+        upn: k.upn,
+        displayName: k.displayName,
+        keyName: k.keyName,
+        createdAt: k.createdAt,
+        lastUsedAt: k.lastUsedAt,
+        rpId: k.rpId,
+        credential: { ...k.credential, transports: [...k.credential.transports] },
+        registration: k.registration
+          ? (JSON.parse(JSON.stringify(k.registration)) as WebAuthnRegistrationJSON)
+          : null,
+      }));
       const result: WebAuthnExport = {
         format: 'keystation.webauthn-registrations.v1',
-        exportedAt: new Date().toISOString(),
-        person: person?.upn ?? null,
+        exportedAt: done.exportedAt,
+        person: done.person,
         keys,
       };
       return result;

@@ -20,7 +20,9 @@ export interface RosterRow {
 
 export interface RosterList {
   people: RosterRow[];
+  /** More people match: pass `nextCursor` back as `cursor` for the next page. */
   hasMore: boolean;
+  nextCursor: string | null;
   /** Every department in the roster, for the filter. */
   departments: string[];
 }
@@ -189,6 +191,8 @@ export const rosterCalls = {
         department: z.string().max(128).nullable().optional(),
         registration: z.enum(registrationFilters).optional(),
         limit: z.number().int().min(1).max(500).optional(),
+        /** `nextCursor` of the previous page (same query and filters). */
+        cursor: z.string().max(1024).nullable().optional(),
       })
       .strict(),
   ).returns<RosterList>(),

@@ -7,6 +7,7 @@ import { m005VerificationAndOutbox } from './005_verification_and_outbox';
 import { m006SearchKeys } from './006_search_keys';
 import { m007KeyRegistrationJson } from './007_key_registration_json';
 import { m008TotpSteps } from './008_totp_steps';
+import { m009RosterReadModel } from './009_roster_read_model';
 
 /** One numbered, forward-only schema step (Signal-Desktop style). */
 export interface Migration {
@@ -24,4 +25,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m006SearchKeys,
   m007KeyRegistrationJson,
   m008TotpSteps,
+  m009RosterReadModel,
 ];

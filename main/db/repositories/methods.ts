@@ -44,24 +44,6 @@ export interface KeyCredentialValues {
   registrationJson?: string | null;
 }
 
-export interface KeyExportRow {
-  upn: string;
-  display_name: string;
-  label: string;
-  created_at: string;
-  last_used_at: string | null;
-  credential_id: Buffer;
-  public_key: Buffer;
-  aaguid: string;
-  model_name: string;
-  sign_count: number;
-  transports: string;
-  attestation_format: string;
-  rp_id: string;
-  user_handle: Buffer;
-  registration_json: string | null;
-}
-
 /** All SQL on `methods` and the tables that hang off a method (key credentials, answers). */
 export class MethodRepository {
   private readonly stmts;
@@ -111,11 +93,6 @@ export class MethodRepository {
       ),
       kindCounts: db.prepare(
         'SELECT person_id, kind, count(*) AS n, max(is_default) AS d FROM methods GROUP BY person_id, kind',
-      ),
-      keyExport: db.prepare(
-        `SELECT p.upn, p.display_name, m.label, m.created_at, m.last_used_at, k.*
-         FROM security_key_credentials k JOIN methods m ON m.id = k.method_id JOIN people p ON p.id = m.person_id
-         WHERE (@person IS NULL OR p.id = @person) ORDER BY p.id, m.id`,
       ),
     };
   }
@@ -212,9 +189,5 @@ export class MethodRepository {
       n: number;
       d: number;
     }>;
-  }
-
-  keyExport(personId: number | null): KeyExportRow[] {
-    return this.stmts.keyExport.all({ person: personId }) as KeyExportRow[];
   }
 }

@@ -16,6 +16,12 @@ export interface PersonRow {
   updated_at: string;
   search_name: string;
   search_sort: string;
+  /** The roster read model (migration 009). */
+  method_count: number;
+  method_kinds: number;
+  reg_state: number;
+  /** 1 for the demo organization's people (hidden on a production station). */
+  demo: number;
 }
 
 /** The columns a search result page needs. */

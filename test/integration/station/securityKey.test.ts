@@ -50,7 +50,7 @@ describe('security key enrollment against the virtual key', () => {
     expect(row.attestation_format).toBe('packed');
     expect(row.rp_id).toBe('demo.keystation.local');
     expect(JSON.parse(String(row.transports))).toContain('usb');
-    const exported = t.station.roster.exportWebAuthn(p);
+    const exported = t.station.roster.exportWebAuthn(p).keys;
     expect(exported).toHaveLength(1);
     expect(exported[0].credential.id).toBe(
       Buffer.from(row.credential_id as Buffer).toString('base64url'),

@@ -1,6 +1,6 @@
 /** Roster: search as you type, completion and department filters, add a person (SPEC §3.7). */
 import { useEffect, useState, type FormEvent } from 'react';
-import type { ContractError, RegistrationFilter } from '../../../../preload/contract';
+import type { ContractError, RegistrationFilter, RosterRow } from '../../../../preload/contract';
 import { useApi, useCall } from '../../api/ApiProvider';
 import { Button, Dialog, ErrorNotice, Loading, TextField } from '../../components';
 import { useI18n } from '../../i18n/I18nProvider';
@@ -90,6 +90,36 @@ export function RosterPage() {
     [debounced, registration, department],
   );
   const departments = state.status === 'ok' ? state.value.departments : [];
+  // Later pages, fetched with the cursor of the page before ("Show more").
+  const api = useApi();
+  const [later, setLater] = useState<{ rows: RosterRow[]; cursor: string | null } | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [moreError, setMoreError] = useState<ContractError | null>(null);
+  useEffect(() => {
+    setLater(null);
+    setMoreError(null);
+  }, [state]);
+  const people = state.status === 'ok' ? [...state.value.people, ...(later?.rows ?? [])] : [];
+  const cursor = later ? later.cursor : state.status === 'ok' ? state.value.nextCursor : null;
+
+  async function showMore() {
+    if (!cursor || loadingMore) return;
+    setLoadingMore(true);
+    const r = await api.roster.list({
+      query: debounced,
+      registration,
+      department: department || null,
+      limit: 200,
+      cursor,
+    });
+    setLoadingMore(false);
+    if (r.ok)
+      setLater((l) => ({
+        rows: [...(l?.rows ?? []), ...r.value.people],
+        cursor: r.value.nextCursor,
+      }));
+    else setMoreError(r.error);
+  }
 
   return (
     <ConsoleLayout title={t('operator.roster.title')} current="/operator/roster">
@@ -140,12 +170,12 @@ export function RosterPage() {
       {state.status === 'loading' ? <Loading /> : null}
       {state.status === 'error' ? <ErrorNotice error={state.error} onRetry={reload} /> : null}
       {state.status === 'ok' ? (
-        state.value.people.length === 0 ? (
+        people.length === 0 ? (
           <p className="ks-empty">{t('operator.roster.none')}</p>
         ) : (
           <table className="ks-op-table ks-op-roster" data-testid="roster">
             <caption className="ks-muted">
-              {t('operator.roster.count', { count: state.value.people.length })}
+              {t('operator.roster.count', { count: people.length })}
             </caption>
             <thead>
               <tr>
@@ -157,7 +187,7 @@ export function RosterPage() {
               </tr>
             </thead>
             <tbody>
-              {state.value.people.map((p) => (
+              {people.map((p) => (
                 <tr key={p.id}>
                   <th scope="row">
                     <a href={personHref(p.id)}>{p.displayName}</a>
@@ -175,6 +205,12 @@ export function RosterPage() {
             </tbody>
           </table>
         )
+      ) : null}
+      {moreError ? <ErrorNotice error={moreError} onRetry={() => void showMore()} /> : null}
+      {state.status === 'ok' && cursor ? (
+        <Button onClick={() => void showMore()} unavailable={loadingMore} data-testid="roster-more">
+          {t('operator.roster.showMore')}
+        </Button>
       ) : null}
     </ConsoleLayout>
   );
