@@ -85,6 +85,8 @@ export class GraphProvider {
   private idleTimer?: NodeJS.Timeout;
   private hardTimer?: NodeJS.Timeout;
   private closing?: Promise<void>;
+  private markClosed!: () => void;
+  private readonly closedSignal = new Promise<void>((resolve) => (this.markClosed = resolve));
   private readonly seeded = new Map<string, SeededTenant>();
   private caFilePath?: string;
   private readonly logRequests: boolean;
@@ -200,12 +202,17 @@ export class GraphProvider {
         });
       this.closing = Promise.all([stop(this.loginServer), stop(this.graphServer)]).then(() => {
         if (this.caFilePath) rmSync(dirname(this.caFilePath), { recursive: true, force: true });
+        this.markClosed();
       });
     }
     return this.closing;
   }
   get closed(): boolean {
     return this.closing !== undefined;
+  }
+  /** Resolves once the provider has closed (by close(), the idle or the hard timeout). */
+  whenClosed(): Promise<void> {
+    return this.closedSignal;
   }
 
   private armTimers(): void {
