@@ -1,4 +1,4 @@
-/** The audit viewer (SPEC §5–6): filters, CSV export, and the chain check shown with it. */
+/** The audit viewer (DESIGN.md §5–6): filters, CSV export, and the chain check shown with it. */
 import type { AuditFilter, AuditRow, AuditVerificationView } from '../../preload/contract';
 import { AUDIT_ACTIONS } from '../station/audit';
 import { csvDocument } from '../station/csv';

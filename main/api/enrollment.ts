@@ -1,5 +1,5 @@
 /**
- * Handlers of the `enrollment` domain: the code-based method flows (SPEC §3.4–3.6) over the
+ * Handlers of the `enrollment` domain: the code-based method flows (DESIGN.md §3.4–3.6) over the
  * station's enrollment services. Secrets pass through only where the person must see them (the
  * app's secret at `appBegin`); answers and codes are never logged or returned.
  */
@@ -163,7 +163,7 @@ export function enrollmentHandlers(
       const bank = station.enroll.securityQuestions.bank();
       return {
         required: bank.required,
-        // The limits main enforces, so the flow checks the same before sending (seed 003).
+        // The limits main enforces, so the flow checks the same before sending (DESIGN.md §3.4).
         answerMin: ANSWER_MIN,
         answerMax: ANSWER_MAX,
         questions: bank.questions

@@ -1,4 +1,4 @@
-/** Default / delete / what registration still requires (SPEC §1, §3.1, §3.2). */
+/** Default / delete / what registration still requires (DESIGN.md §1, §3.1, §3.2). */
 import type { Station } from '../station';
 import { StationError } from '../station';
 import { registryId, toContractMethod } from './convert';

@@ -1,4 +1,4 @@
-/** Temporary access passes (SPEC §3.8): issued by an operator, shown once, revocable. */
+/** Temporary access passes (DESIGN.md §3.8): issued by an operator, shown once, revocable. */
 import QRCode from 'qrcode';
 import type { Station } from '../station';
 import { registryId } from './convert';

@@ -1,4 +1,4 @@
-/** Roster for the operator console (SPEC §3.7, §6): list with filters, records, CSV import. */
+/** Roster for the operator console (DESIGN.md §3.7, §6): list with filters, records, CSV import. */
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * The keys a station can see (SPEC §3.3 "Insert your security key", §4): USB keys found by
+ * The keys a station can see (DESIGN.md §3.3 "Insert your security key", §4): USB keys found by
  * polling node-hid (native `watchDevices`, hot-plug by diffing paths) and — in demo mode only —
  * the station's own in-process virtual keys, listed as "Virtual key (demo)". Changes are pushed
  * to every renderer as `key.inserted` / `key.removed`; virtual-key state as
@@ -41,7 +41,7 @@ export interface KeyDevicesOptions {
   /**
    * Keys reached over UDP (`udp:127.0.0.1:8111`, e.g. `npx keystation-virtual-key`), listed as
    * if plugged in. `KEYSTATION_KEY_PATHS` (comma-separated) sets them. A production station
-   * refuses a virtual key reached this way by its AAGUID (SPEC §4).
+   * refuses a virtual key reached this way by its AAGUID (DESIGN.md §4).
    */
   extraPaths?: readonly string[];
   /** Test seam: replaces node-hid enumeration (and polls every `pollMs`, default 1000). */

@@ -1,5 +1,5 @@
 /**
- * App settings that are not registry data (SPEC §5): window, language, theme, station mode.
+ * App settings that are not registry data (DESIGN.md §5): window, language, theme, station mode.
  * One interface, two stores: electron-store in the desktop app (main/electron/settings-store.ts)
  * and a conf JSON file under the data dir in browser mode (main/browser-host/settings-store.ts).
  * What is read back is validated: a hand-edited or corrupt file falls back to defaults per field.
@@ -19,9 +19,9 @@ export type WindowState = z.infer<typeof windowStateSchema>;
 export const settingsSchema = z.object({
   language: z.enum(languages).nullable(),
   theme: z.enum(themes),
-  /** A fresh install is a demo station (SPEC "demo mode"); production refuses the virtual key. */
+  /** A fresh install is a demo station (DESIGN.md §4); production refuses the virtual key. */
   stationMode: z.enum(['demo', 'production']),
-  /** First run done (issue 7): from then on every contract call needs a signed-in session. */
+  /** First run done: from then on every contract call needs a signed-in session. */
   firstRunComplete: z.boolean(),
   kiosk: z.boolean(),
   window: windowStateSchema,

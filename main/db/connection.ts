@@ -12,7 +12,7 @@ export interface OpenDatabaseOptions {
 }
 
 /**
- * Opens the registry with the settings the crash-safety promise depends on (SPEC §5: "a crash
+ * Opens the registry with the settings the crash-safety promise depends on (DESIGN.md §5: "a crash
  * never leaves half a method"): WAL so readers never block the writer, synchronous=FULL so a
  * committed enrollment survives power loss, and foreign keys so a method can never outlive its
  * person.

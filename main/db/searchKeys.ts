@@ -1,5 +1,5 @@
 /**
- * Search keys for people (search-as-you-type, SPEC §3.7): lower-case, diacritics removed, so
+ * Search keys for people (search-as-you-type, DESIGN.md §3.7): lower-case, diacritics removed, so
  * "åsa örn", "ASA ORN" and "Åsa Örn" all find Åsa Örn. Stored in indexed columns; prefix
  * range scans on them cost O(log n) however many people the roster holds.
  */

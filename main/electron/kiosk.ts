@@ -1,5 +1,5 @@
 /**
- * Kiosk mode in the desktop app (SPEC §3.8: full screen, no way out, the station forgets each
+ * Kiosk mode in the desktop app (DESIGN.md §3.8: full screen, no way out, the station forgets each
  * person). Pure parts, unit-tested: the kiosk window's options, the per-person session
  * partition name, which key presses are swallowed, and the controller that gives every person
  * a fresh window in a fresh in-memory partition. The Electron calls are the few lines of

@@ -1,5 +1,5 @@
 /**
- * The application menu as a pure template. Kiosk mode has no menu at all (SPEC §3.8: no way
+ * The application menu as a pure template. Kiosk mode has no menu at all (DESIGN.md §3.8: no way
  * out); DevTools and reload appear only in development.
  */
 import type { MenuItemConstructorOptions } from 'electron';

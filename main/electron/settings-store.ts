@@ -1,4 +1,4 @@
-/** Settings in the desktop app: electron-store under the user data dir (SPEC §5). */
+/** Settings in the desktop app: electron-store under the user data dir (DESIGN.md §5). */
 import ElectronStore from 'electron-store';
 import { ConfSettingsStore, defaultSettings, type SettingsStore } from '../api/settings';
 

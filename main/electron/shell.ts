@@ -1,6 +1,6 @@
 /**
  * The desktop app's decisions, kept out of Electron so they are unit-tested (test/unit/shell):
- * which window the station shows (the main window or the kiosk window, SPEC §3.8), when that
+ * which window the station shows (the main window or the kiosk window, DESIGN.md §3.8), when that
  * changes while the app runs (an operator starts kiosk mode from the console, or unlocks it),
  * and which renderer is trusted with the contract and gets the station's events — always the
  * one window on screen now, so a kiosk window replaced for the next person (a fresh in-memory

@@ -8,7 +8,7 @@ import type { WindowState } from '../api/settings';
 
 export interface MainWindowInput {
   preloadPath: string;
-  /** Locked-down full screen (SPEC §3.8). */
+  /** Locked-down full screen (DESIGN.md §3.8). */
   kiosk: boolean;
   /** Running from the dev server (electron-vite dev); enables DevTools. */
   development: boolean;

@@ -12,7 +12,7 @@ export interface BackupResult {
 }
 
 /**
- * A verified backup (SPEC §6): SQLite's online backup API copies a consistent snapshot while
+ * A verified backup (DESIGN.md §6): SQLite's online backup API copies a consistent snapshot while
  * the station keeps working; the copy is then opened read-only, integrity-checked and its
  * audit chain verified with the station key before we call it good.
  */

@@ -9,7 +9,7 @@ import type { PersonId } from './types';
 
 /**
  * Demo data for "Demo Organization" (rp id demo.keystation.local): a handful of people with a
- * few methods each, one with nothing registered, and the seed's SSPR error cases. The demo pass,
+ * few methods each, one with nothing registered, and the three SSPR error cases (DESIGN.md §2.1). The demo pass,
  * operator password and token secrets below are public on purpose: they exist only in demo
  * stations, for staff training and end-to-end tests.
  */

@@ -1,5 +1,5 @@
 /**
- * StationError: a domain rule was not met (ARCHITECTURE "three error kinds"). The renderer
+ * StationError: a domain rule was not met (docs/DESIGN.md §10.3). The renderer
  * shows a message from i18n for each `code`, filling `{param}` placeholders from `params`;
  * it never shows `message` (which is English, for logs and tests only, and never holds a secret).
  */

@@ -1,7 +1,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 /**
- * Masking for phone numbers and alternate email addresses: SPEC §1 says they are not shown to
+ * Masking for phone numbers and alternate email addresses: DESIGN.md §1 says they are not shown to
  * other people on the station and operators see them masked unless they open the record.
  */
 export function maskPhone(e164: string): string {
@@ -9,7 +9,7 @@ export function maskPhone(e164: string): string {
   const cc = parsed?.countryCallingCode;
   const national = parsed ? String(parsed.nationalNumber) : e164.replace(/[^0-9]/g, '');
   if (national.length < 4) return '•'.repeat(national.length);
-  // Country code and the last two digits, as the security info page shows (seed 002).
+  // Country code and the last two digits, as the security info page shows (DESIGN.md §3.5).
   const masked = `${'•'.repeat(national.length - 2)}${national.slice(-2)}`;
   return cc ? `+${cc} ${masked}` : masked;
 }

@@ -13,7 +13,7 @@ export interface OutgoingMessage {
 }
 
 /**
- * Delivers one-time codes (SPEC §1 "the configured gateway"). `outbox` records messages in the
+ * Delivers one-time codes (DESIGN.md §1 "the configured gateway"). `outbox` records messages in the
  * registry for an operator or later delivery (offline stations); `http` POSTs them to a URL.
  */
 export interface MessageGateway {

@@ -4,7 +4,7 @@ import { parseCsv } from './csv';
 import { normalizeBase32 } from './methods/totp';
 import { UPN_PATTERN } from './people';
 
-/** The identity provider's OATH token CSV header (SPEC §6). */
+/** The identity provider's OATH token CSV header (DESIGN.md §6). */
 export const OATH_CSV_COLUMNS = [
   'upn',
   'serial number',

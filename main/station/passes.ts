@@ -37,7 +37,7 @@ interface PassRow {
 let decoyHash: string | undefined;
 
 /**
- * Temporary access passes for kiosk sign-in (SPEC §3.8): one per person (a new one replaces
+ * Temporary access passes for kiosk sign-in (DESIGN.md §3.8): one per person (a new one replaces
  * the old), 8–48 characters, 10 minutes to 30 days, one-time or multi-use, hashed at rest.
  */
 export class TemporaryAccessPasses {

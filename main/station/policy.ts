@@ -4,11 +4,11 @@ import { PIN_MIN_LENGTH_RANGE } from '../../domain/pin';
 import { METHOD_KINDS, type MethodKind } from './types';
 
 /**
- * Organization policy (SPEC §2), set by an administrator and stored in the registry. Parsed with
+ * Organization policy (DESIGN.md §2), set by an administrator and stored in the registry. Parsed with
  * zod on every write so a bad import can never put the station in an impossible state.
  */
 export const PinPolicySchema = z.object({
-  /** SPEC §2: minimum ≥ 4, default 6. CTAP2 caps PINs at 63 bytes. */
+  /** DESIGN.md §2: minimum ≥ 4, default 6. CTAP2 caps PINs at 63 bytes. */
   minLength: z
     .number()
     .int()
@@ -58,7 +58,7 @@ const kind = z.enum(METHOD_KINDS);
 export const PolicySchema = z
   .object({
     organizationName: z.string().min(1).max(L.organizationNameMax),
-    /** Methods the organization allows; others are not offered at all (SPEC §1). */
+    /** Methods the organization allows; others are not offered at all (DESIGN.md §1). */
     allowedMethods: z.array(kind).min(1),
     registration: z.object({
       /** How many different methods registration requires (e.g. 2). */

@@ -16,7 +16,7 @@ export function writePolicy(db: Db, policy: Policy, at: string): void {
   ).run(JSON.stringify(policy), at);
 }
 
-/** The organization policy (SPEC §2): read by everyone, changed by an admin, always valid. */
+/** The organization policy (DESIGN.md §2): read by everyone, changed by an admin, always valid. */
 export class PolicyService {
   private cached: Policy;
 

@@ -101,7 +101,7 @@ export function seedQuestions(
   questions.forEach((q, i) => stmt.run(q.id, q.text.sv, q.text.en, q.active ? 1 : 0, i));
 }
 
-/** The organization's question bank (SPEC §2). */
+/** The organization's question bank (DESIGN.md §2). */
 export class QuestionBank {
   constructor(private readonly ctx: StationContext) {}
 

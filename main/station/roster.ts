@@ -19,7 +19,7 @@ import type { Policy } from './policy';
 import { UPN_MAX, UPN_PATTERN } from './people';
 import { METHOD_KINDS, isMfaKind, type MethodKind, type PersonId } from './types';
 
-/** Where a person stands with the policy's registration requirement (SPEC §2). */
+/** Where a person stands with the policy's registration requirement (DESIGN.md §2). */
 export type RegistrationState = keyof typeof REG_STATE;
 export const REGISTRATION_STATES = ['notStarted', 'incomplete', 'complete'] as const;
 
@@ -200,7 +200,7 @@ export function rosterSearch(typed: string): RosterSearch | null {
 }
 
 /**
- * Roster CSV import (preview with per-row errors, then one transaction), the exports (SPEC §6),
+ * Roster CSV import (preview with per-row errors, then one transaction), the exports (DESIGN.md §6),
  * and the roster read model: pages with filters and cursors, the dashboard (docs/ROSTER.md).
  */
 export class RosterService {
@@ -489,7 +489,7 @@ export class RosterService {
 
   /**
    * Security keys as standard WebAuthn registration JSON, of one person or of the whole roster
-   * (SPEC §6): operator work, recorded in the audit log with who took it. A hidden demo person
+   * (DESIGN.md §6): operator work, recorded in the audit log with who took it. A hidden demo person
    * is answered like one that does not exist.
    */
   exportWebAuthn(personId?: PersonId): WebAuthnExportResult {

@@ -3,7 +3,7 @@ import { StationError } from './errors';
 
 /**
  * Station settings that belong to the registry (station name, gateway URL, …). Window, language
- * and station mode live in electron-store (SPEC §5), not here. Keys starting with "audit." are
+ * and station mode live in electron-store (DESIGN.md §5), not here. Keys starting with "audit." are
  * internal.
  */
 export const SETTING_KEYS = ['station.name', 'gateway.url', 'gateway.kind'] as const;

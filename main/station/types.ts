@@ -40,7 +40,7 @@ export interface PersonSummary {
   readonly methodCount: number;
 }
 
-/** One row of the security info page (SPEC §3.1), display-ready. */
+/** One row of the security info page (DESIGN.md §3.1), display-ready. */
 export interface MethodSummary {
   readonly id: MethodId;
   readonly kind: MethodKind;

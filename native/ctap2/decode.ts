@@ -1,5 +1,5 @@
 /**
- * Tolerant readers for CBOR replies (ARCHITECTURE §3, libfido2 `default:` ignore):
+ * Tolerant readers for CBOR replies (docs/DESIGN.md §10, libfido2 `default:` ignore):
  * unknown keys are skipped, missing optional ones get defaults, a wrong type on a field we
  * need is TransportError('invalid-cbor') — a key is an untrusted device.
  */

@@ -1,6 +1,6 @@
 /**
  * The building blocks of the one typed contract between the renderer and the main process
- * (ARCHITECTURE.md example 8: GitHub Desktop's typed IPC, with the runtime zod check it lacks).
+ * (docs/DESIGN.md §10.4: GitHub Desktop's typed IPC, with the runtime zod check it lacks).
  *
  * A contract entry is a zod schema for its single argument object plus a phantom result type.
  * Results travel as plain JSON (no Date, no Uint8Array: ISO strings, base64url) so the same
@@ -8,7 +8,7 @@
  */
 import type { z } from 'zod';
 
-/** Which layer refused: never mixed (ARCHITECTURE.md example 5). */
+/** Which layer refused: never mixed (docs/DESIGN.md §10.3). */
 export type ErrorKind = 'validation' | 'station' | 'ctap' | 'transport' | 'internal';
 
 /** Parameters the renderer interpolates into the translated message; never secrets. */

@@ -1,9 +1,9 @@
 /**
- * Enrollment of the code-based methods (SPEC §1, §3.4–3.6): authenticator app, phone (text or
+ * Enrollment of the code-based methods (DESIGN.md §1, §3.4–3.6): authenticator app, phone (text or
  * call), alternate email, security questions and OATH hardware tokens. The security key has its
  * own domain. Multi-step flows are `begin…` → `complete…` with an opaque enrollment id; nothing
  * here ever returns a stored secret — the app's TOTP secret is shown once, at `appBegin`, because
- * the person must type it into their app (seed 001 "Kan inte skanna QR-koden").
+ * the person must type it into their app (DESIGN.md §1 "Kan inte skanna QR-koden").
  */
 import { z } from 'zod';
 import { PHONE_KINDS } from '../../domain/methods';
@@ -40,7 +40,7 @@ export interface PhoneVerification {
   e164: string;
   /** International format for people. */
   display: string;
-  /** Digits of an extension that was typed and removed (seed 002), else null. */
+  /** Digits of an extension that was typed and removed (DESIGN.md §3.5), else null. */
   extensionRemoved: string | null;
   delivery: Delivery;
   expiresAt: string;

@@ -1,6 +1,6 @@
 import { event } from './define';
 
-/** Hot-plug (SPEC §3.3 "Insert your security key"). */
+/** Hot-plug (DESIGN.md §3.3 "Insert your security key"). */
 export interface KeyPresence {
   /** Opaque id of the device for this session (not a serial number). */
   deviceId: string;

@@ -6,7 +6,7 @@ import { pinSchema } from './operator';
 export const kioskCalls = {
   /** An operator turns the station into a kiosk; the operator is signed out. */
   start: call(z.object({}).strict()).returns<AccessStatus>(),
-  /** A person signs in with UPN + temporary access pass (SPEC §3.8). */
+  /** A person signs in with UPN + temporary access pass (DESIGN.md §3.8). */
   signIn: call(
     z.object({ upn: z.string().trim().min(1).max(256), pass: z.string().min(1).max(64) }).strict(),
   ).returns<AccessStatus>(),

@@ -6,7 +6,7 @@ import type { MethodKind, MethodSummary } from './security-info';
 export const methodIdSchema = z.string().min(1).max(64);
 
 /**
- * What the "Keep your account secure" wizard still needs (SPEC §3.2): the pages in order, and
+ * What the "Keep your account secure" wizard still needs (DESIGN.md §3.2): the pages in order, and
  * what "I want to set up a different method" may offer instead.
  */
 export interface RegistrationPlan {
@@ -23,11 +23,11 @@ export interface RegistrationPlan {
 }
 
 export const methodsCalls = {
-  /** "Default sign-in method: … Change" — only MFA-capable methods (SPEC §1). */
+  /** "Default sign-in method: … Change" — only MFA-capable methods (DESIGN.md §1). */
   setDefault: call(
     z.object({ personId: personIdSchema, methodId: methodIdSchema }).strict(),
   ).returns<MethodSummary>(),
-  /** Permanent delete (the UI confirms first); the fallback default comes back (SPEC §1). */
+  /** Permanent delete (the UI confirms first); the fallback default comes back (DESIGN.md §1). */
   delete: call(z.object({ personId: personIdSchema, methodId: methodIdSchema }).strict()).returns<{
     newDefault: MethodSummary | null;
   }>(),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { call } from './define';
 import type { StationMode } from './station';
 
-/** Who the station is serving right now (SPEC §3.7–3.8); the renderer's guards read this. */
+/** Who the station is serving right now (DESIGN.md §3.7–3.8); the renderer's guards read this. */
 export type AccessRole =
   /** First run not done yet: the station is an open demo, nothing is enforced. */
   | 'open'
@@ -43,7 +43,7 @@ export interface OperatorKeyStatus {
   virtual: boolean;
   model: string | null;
   pinSet: boolean | null;
-  /** Production stations refuse the virtual key (SPEC §4). */
+  /** Production stations refuse the virtual key (DESIGN.md §4). */
   refused: boolean;
 }
 
@@ -71,7 +71,7 @@ export const firstRunSchema = z
     organizationName: z.string().trim().min(1).max(128),
     rpId: rpIdSchema,
     rpName: z.string().trim().min(1).max(64),
-    /** How many methods registration requires (SPEC §2). */
+    /** How many methods registration requires (DESIGN.md §2). */
     requiredCount: z.number().int().min(1).max(7),
     requireSecurityKey: z.boolean(),
     kioskIdleSeconds: z.number().int().min(15).max(3600),

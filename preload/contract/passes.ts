@@ -3,7 +3,7 @@ import { call } from './define';
 import { personIdSchema } from './people';
 import type { PassState } from './roster';
 
-/** A pass as issued: the only time its code is ever shown (SPEC §3.8). */
+/** A pass as issued: the only time its code is ever shown (DESIGN.md §3.8). */
 export interface IssuedPass {
   personId: string;
   upn: string;

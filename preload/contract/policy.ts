@@ -1,5 +1,5 @@
 /**
- * The organization policy as the editor sees it (SPEC §2). The same zod schema checks the
+ * The organization policy as the editor sees it (DESIGN.md §2). The same zod schema checks the
  * form in the renderer (each issue becomes a translated message next to its field) and the
  * call in main (which then hands it to the station's own PolicySchema).
  */

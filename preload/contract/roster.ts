@@ -3,7 +3,7 @@ import { call } from './define';
 import { personIdSchema } from './people';
 import type { MethodKind } from './security-info';
 
-/** Where a person stands with the policy's registration requirement (SPEC §2). */
+/** Where a person stands with the policy's registration requirement (DESIGN.md §2). */
 export type RegistrationState = 'complete' | 'incomplete' | 'notStarted';
 export const registrationFilters = ['all', 'complete', 'incomplete', 'notStarted'] as const;
 export type RegistrationFilter = (typeof registrationFilters)[number];
@@ -105,7 +105,7 @@ export interface WebAuthnRegistrationJSON {
   clientExtensionResults: Record<string, unknown>;
 }
 
-/** One security key of one person (SPEC §6 "standard WebAuthn registration JSON per key"). */
+/** One security key of one person (DESIGN.md §6 "standard WebAuthn registration JSON per key"). */
 export interface WebAuthnKeyExport {
   upn: string;
   displayName: string;
@@ -202,12 +202,12 @@ export const rosterCalls = {
   previewImport: call(z.object({ csv: csvSchema }).strict()).returns<ImportPreview>(),
   import: call(z.object({ csv: csvSchema }).strict()).returns<ImportResult>(),
   dashboard: call(z.object({}).strict()).returns<Dashboard>(),
-  /** "Who has what" (SPEC §6). */
+  /** "Who has what" (DESIGN.md §6). */
   exportReport: call(z.object({}).strict()).returns<{ csv: string }>(),
-  /** WebAuthn registration JSON of one person's keys, or every key in the roster (SPEC §6). */
+  /** WebAuthn registration JSON of one person's keys, or every key in the roster (DESIGN.md §6). */
   exportWebAuthn: call(
     z.object({ personId: personIdSchema.optional() }).strict(),
   ).returns<WebAuthnExport>(),
-  /** Verified backup to `<dataDir>/backups/keystation-<UTC time>.sqlite` (SPEC §6). */
+  /** Verified backup to `<dataDir>/backups/keystation-<UTC time>.sqlite` (DESIGN.md §6). */
   backup: call(z.object({}).strict()).returns<BackupReport>(),
 };

@@ -23,7 +23,7 @@ export interface MethodSummary {
   securityKey?: { name: string; model: string; isVirtual: boolean };
 }
 
-/** Whether the registered methods meet the organization's policy (SPEC §2, §3.1). */
+/** Whether the registered methods meet the organization's policy (DESIGN.md §2, §3.1). */
 export interface RegistrationStatus {
   complete: boolean;
   /** Kinds the policy requires that the person does not have yet (e.g. a security key). */
@@ -37,16 +37,16 @@ export interface RegistrationStatus {
 export interface SecurityInfo {
   person: PersonSummary;
   methods: MethodSummary[];
-  /** The default sign-in method (SPEC §1); null when the person has none yet. */
+  /** The default sign-in method (DESIGN.md §1); null when the person has none yet. */
   defaultMethodId: string | null;
   registration: RegistrationStatus;
-  /** Kinds "+ Add method" may offer now: allowed by policy and not at a limit (SPEC §1). */
+  /** Kinds "+ Add method" may offer now: allowed by policy and not at a limit (DESIGN.md §1). */
   offerableKinds: MethodKind[];
   /** Allowed kinds at a limit (five apps/tokens): shown in "+ Add method" with the reason. */
   limitedKinds: MethodKind[];
 }
 
 export const securityInfoCalls = {
-  /** The "Security info" page of one person (SPEC §3.1). */
+  /** The "Security info" page of one person (DESIGN.md §3.1). */
   get: call(z.object({ personId: personIdSchema }).strict()).returns<SecurityInfo>(),
 };

@@ -3,7 +3,7 @@ import { call } from './define';
 import { personIdSchema } from './people';
 import type { MethodSummary } from './security-info';
 
-/** A key the station can see now (SPEC §3.3 "Insert your security key"). */
+/** A key the station can see now (DESIGN.md §3.3 "Insert your security key"). */
 export interface KeyDevice {
   /** Opaque id for this session (not a serial number). */
   deviceId: string;
@@ -12,7 +12,7 @@ export interface KeyDevice {
   virtual: boolean;
 }
 
-/** Key info after opening it (SPEC §3.3): model from the AAGUID, firmware, PIN state. */
+/** Key info after opening it (DESIGN.md §3.3): model from the AAGUID, firmware, PIN state. */
 export interface SecurityKeyStart {
   enrollmentId: string;
   aaguid: string;
@@ -30,7 +30,7 @@ export interface SecurityKeyStart {
   pinStep: 'set' | 'verify' | 'change' | 'none';
   /** The key refuses to be used until its PIN is changed ("PIN must be changed"). */
   mustChangePin: boolean;
-  /** The organization's PIN rules (SPEC §2), shown live while the person types. */
+  /** The organization's PIN rules (DESIGN.md §2), shown live while the person types. */
   pinPolicy: { minLength: number; rejectTrivial: boolean };
   /** Longest key name the policy accepts. */
   maxNameLength: number;
@@ -64,7 +64,7 @@ export const securityKeyCalls = {
     ok: true;
   }>(),
   /**
-   * "Your security key needs a new PIN" (SPEC §2): current PIN + new PIN (the organization's
+   * "Your security key needs a new PIN" (DESIGN.md §2): current PIN + new PIN (the organization's
    * rules and the key's minPINLength; must differ) + confirmation → clientPin changePIN, then the
    * ceremony continues. Also after verifyPin answered `securityKey.pinChangeRequired`.
    */

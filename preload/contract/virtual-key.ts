@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { call, event } from './define';
 
 /**
- * Demo-only controls of the station's in-process virtual key (SPEC §4): a staff-training panel
+ * Demo-only controls of the station's in-process virtual key (DESIGN.md §4): a staff-training panel
  * and the e2e tests use them to touch, refuse, unplug… A production station refuses every call.
  */
 export type VirtualTouchMode = 'auto' | 'manual';

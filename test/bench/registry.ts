@@ -1,5 +1,5 @@
 /**
- * Registry benchmark (issue 5): search-as-you-type over N people and 3N methods, roster import
+ * Registry benchmark: search-as-you-type over N people and 3N methods, roster import
  * of N rows, full export, and opening the registry.
  *
  *   npm run bench:registry                      # short in CI (KS_SHORT=1 / CI=true), else 100 000

@@ -31,7 +31,7 @@ test('keyboard only: search, open a person with incomplete registration, dark th
   await page.screenshot({ path: artifact('04-roster-keyboard-dark'), fullPage: true });
   await page.keyboard.press('Enter');
 
-  // Lars has no methods: the "Keep your account secure" wizard opens first (SPEC §3.2);
+  // Lars has no methods: the "Keep your account secure" wizard opens first (DESIGN.md §3.2);
   // "Set up later" leads to his Security info page.
   await expect(
     page.getByRole('heading', { level: 1, name: 'Håll ditt konto säkert' }),

@@ -1,5 +1,5 @@
 /**
- * Authenticator app flow end to end (SPEC §3.4, seed 001) in the real renderer against the real
+ * Authenticator app flow end to end (DESIGN.md §3.4, §1) in the real renderer against the real
  * station: the TOTP code is computed here from the secret the UI shows under "Can't scan the QR
  * code?", exactly as a person would type it into their app.
  */
@@ -139,7 +139,7 @@ test('"I want to use a different authenticator app", and a sixth app gets the li
   await addApp(other, lang);
   await expect(methodRows(other, lang, 'authenticatorApp')).toHaveCount(5);
   // At the limit, "+ Add method" still shows the app and the token, unavailable, with the
-  // seed's message saying why and what to do (the normal path to the limit message).
+  // message saying why and what to do (the normal path to the limit message).
   await other.getByRole('button', { name: msg(lang, 'securityInfo.addMethod') }).click();
   const chooser = other.getByRole('dialog', { name: msg(lang, 'securityInfo.addMethod') });
   for (const kind of ['authenticatorApp', 'hardwareToken'] as const) {
@@ -153,7 +153,7 @@ test('"I want to use a different authenticator app", and a sixth app gets the li
   await other.screenshot({ path: shot('methods-app-sv-09a-add-at-limit') });
   await other.close();
 
-  // The sixth: the seed's message — why, and what to do next.
+  // The sixth: the message of DESIGN.md §1 — why, and what to do next.
   await dialog.getByRole('button', { name: msg(lang, 'common.next') }).click();
   const limit = msg(lang, 'enroll.errors.method.limitReached', { limit: 5 });
   await expect(dialog.getByTestId('flow-error')).toHaveText(limit);

@@ -1,5 +1,5 @@
 /**
- * Email, security questions and OATH hardware token flows end to end (SPEC §1, §3.6).
+ * Email, security questions and OATH hardware token flows end to end (DESIGN.md §1, §3.6).
  * The email code is read from the demo outbox view; the token's code is computed from the demo
  * token's published secret (main/station/demoSeed.ts), as the token itself would show it.
  */

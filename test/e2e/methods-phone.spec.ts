@@ -1,5 +1,5 @@
 /**
- * Phone flow end to end (SPEC §3.5, seed 002): the code comes from the station's offline
+ * Phone flow end to end (DESIGN.md §3.5): the code comes from the station's offline
  * outbox through the demo outbox view that demo stations show in the flow — never a fixed value.
  */
 import { DEMO_OPERATOR } from '../../main/station/demoSeed';
@@ -56,7 +56,7 @@ for (const lang of ['sv', 'en'] as const) {
     await page.screenshot({ path: shot(`methods-phone-${lang}-03-success`) });
     await dialog.getByRole('button', { name: msg(lang, 'common.done') }).click();
     await expect(dialog).toBeHidden();
-    // Stored and listed, masked (SPEC §1: not shown to other people at the station).
+    // Stored and listed, masked (DESIGN.md §1: not shown to other people at the station).
     const row = methodRows(page, lang, 'phoneSms');
     await expect(row).toHaveCount(1);
     await expect(row).toContainText('21');
@@ -84,7 +84,7 @@ test('phone: a bad number gets a clear message; an extension is removed and the 
   await page.screenshot({ path: shot('methods-phone-en-05-bad-number') });
   await expectAccessible(page, 'bad number');
 
-  // The seed's example: "+1 4255551234X12345" — accepted, the extension removed.
+  // The example of DESIGN.md §1: "+1 4255551234X12345" — accepted, the extension removed.
   await dialog.getByLabel(msg(lang, 'phone.number.label')).fill('+1 4255551234x12345');
   await dialog.getByRole('button', { name: msg(lang, 'phone.number.call') }).click();
   await expectStepFocused(dialog, msg(lang, 'phone.code.heading'));

@@ -80,7 +80,7 @@ export async function offeredKinds(page: Page, lang: Lang): Promise<string[]> {
   return names;
 }
 
-/** The step heading has focus (SPEC §3: focus moved on every step). */
+/** The step heading has focus (DESIGN.md §3: focus moved on every step). */
 export async function expectStepFocused(dialog: Locator, heading: string): Promise<void> {
   const h = dialog.getByRole('heading', { level: 3, name: heading });
   await expect(h).toBeVisible();
@@ -108,7 +108,7 @@ export function shot(name: string): string {
   return join('test', 'artifacts', `${name}.png`);
 }
 
-/** axe-core on the whole page as it is now: no serious or critical violation (issue 6). */
+/** axe-core on the whole page as it is now: no serious or critical violation. */
 export async function expectAccessible(page: Page, step: string): Promise<void> {
   const result = await new AxeBuilder({ page }).analyze();
   const bad = result.violations

@@ -1,5 +1,5 @@
 /**
- * The method flows inline in the "Keep your account secure" wizard (SPEC §3.2): a person with
+ * The method flows inline in the "Keep your account secure" wizard (DESIGN.md §3.2): a person with
  * nothing registered chooses "I want to set up a different method" → authenticator app, and
  * the app flow runs as a wizard page, including "I want to use a different authenticator app".
  */
@@ -39,7 +39,7 @@ test('authenticator app as a wizard page (sv)', async ({ page, station }) => {
     .fill(new TOTP({ secret: Secret.fromBase32(secret) }).generate());
   await step.getByRole('button', { name: msg(lang, 'enroll.verify') }).click();
   await expectStepFocused(step, msg(lang, 'authApp.success.heading'));
-  // The first MFA method is the default (seed 000).
+  // The first MFA method is the default (DESIGN.md §3.2).
   await expect(step).toContainText(msg(lang, 'authApp.success.default'));
   await step.getByRole('button', { name: msg(lang, 'common.done') }).click();
   // The wizard moves on to its next page (E1's wizard decides which).

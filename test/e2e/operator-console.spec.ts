@@ -1,5 +1,5 @@
 /**
- * The rest of the operator console (SPEC §2, §3.7, §6) in Chromium against the real station:
+ * The rest of the operator console (DESIGN.md §2, §3.7, §6) in Chromium against the real station:
  * password sign-in, add / edit a person, department filter, policy editor validation (the
  * renderer's zod messages and main's second check), audit CSV export, pass revoke, lock after
  * idle; and a production first run (virtual key refused, demo people hidden).

@@ -1,5 +1,5 @@
 /**
- * The operator console's Export tab (SPEC §6) in Chromium against the real station: a key
+ * The operator console's Export tab (DESIGN.md §6) in Chromium against the real station: a key
  * enrolled on the virtual key, then the person's and the roster's WebAuthn registration JSON
  * and a verified backup, all downloaded through the browser (Blob + link) and checked.
  */

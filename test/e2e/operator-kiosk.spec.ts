@@ -1,5 +1,5 @@
 /**
- * Issue 7 end to end (SPEC §3.7–3.8): the real renderer in Chromium against the real station
+ * Operator console and kiosk end to end (DESIGN.md §3.7–3.8): the real renderer in Chromium against the real station
  * in browser mode, the station's in-process virtual key, a fresh data dir.
  *
  * first run → operator's own key → sign in with it → roster CSV with one bad row → a key

@@ -1,5 +1,5 @@
 /**
- * The Security info page (SPEC §3.1, seeds 001/002): change the default sign-in method (only
+ * The Security info page (DESIGN.md §3.1, §1): change the default sign-in method (only
  * MFA-capable methods offered), delete with a confirmation that says it cannot be undone, the
  * fallback default afterwards, and what registration still requires.
  */
@@ -31,7 +31,7 @@ for (const lang of ['sv', 'en'] as const satisfies readonly Lang[]) {
     await dialog.getByTestId('delete-confirm').click();
     await expect(dialog).toBeHidden();
 
-    // SPEC §1: the next default is the most secure remaining method (the app before SMS).
+    // DESIGN.md §1: the next default is the most secure remaining method (the app before SMS).
     await expect(methodRows(page, lang, 'securityKey')).toHaveCount(0);
     await expect(defaultLine).toContainText(kind('authenticatorApp'));
     const status = page.getByTestId('registration-status');
@@ -65,7 +65,7 @@ test('change the default sign-in method: only MFA-capable methods are offered', 
     name: msg(lang, 'securityInfo.changeDefaultDialog.title'),
   });
   const radios = dialog.getByRole('radio');
-  // App and phone call — never email (SPEC §1).
+  // App and phone call — never email (DESIGN.md §1).
   await expect(radios).toHaveCount(2);
   await expect(dialog).not.toContainText(kind('email'));
   await page.screenshot({ path: 'test/artifacts/security-info-en-03-change-default.png' });

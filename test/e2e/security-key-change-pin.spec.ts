@@ -1,5 +1,5 @@
 /**
- * A key that demands a new PIN (SPEC §2 "force the person to change a PIN the operator set";
+ * A key that demands a new PIN (DESIGN.md §2 "force the person to change a PIN the operator set";
  * CTAP 2.1 getInfo forcePINChange, §6.5.5.6 changePIN) end to end: the real renderer in
  * Chromium, the real station in browser mode, the demo virtual key. The key gets a PIN through
  * the flow, then the demo panel's "Require a new PIN" sets forcePINChange (as an operator-set

@@ -1,5 +1,5 @@
 /**
- * A production station (no --demo) refuses the virtual key (SPEC §4): it holds no in-process
+ * A production station (no --demo) refuses the virtual key (DESIGN.md §4): it holds no in-process
  * virtual key, shows no demo controls, and a virtual key reached over UDP
  * (`KEYSTATION_KEY_PATHS`, as `npx keystation-virtual-key` would serve it) is refused by its
  * AAGUID with a plain message and the next step. Before its first run a production station

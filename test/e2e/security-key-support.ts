@@ -141,7 +141,7 @@ export async function registerKey(
   await shot('07-done');
 }
 
-/** axe-core on the page as it is now: no serious or critical violation (issue 6 acceptance). */
+/** axe-core on the page as it is now: no serious or critical violation. */
 export async function expectAccessible(page: Page, where: string): Promise<void> {
   const result = await new AxeBuilder({ page }).analyze();
   const bad = result.violations

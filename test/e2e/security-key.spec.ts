@@ -1,7 +1,7 @@
 /**
- * The security key flow (SPEC §3.3) end to end: the real renderer in Chromium, the real station
+ * The security key flow (DESIGN.md §3.3) end to end: the real renderer in Chromium, the real station
  * in browser mode, the station's in-process virtual key (demo mode), a fresh data dir per test.
- * Every error of SPEC §3.3 that a person can cause at the desk is driven here through the UI
+ * Every error of DESIGN.md §3.3 that a person can cause at the desk is driven here through the UI
  * and the demo virtual-key controls (remove, re-insert, no touch).
  */
 import { expect, startStation, test } from './station';

@@ -1,5 +1,5 @@
 /**
- * "Keep your account secure" (SPEC §3.2, seed 000): a person with no methods (Lars, demo
+ * "Keep your account secure" (DESIGN.md §3.2): a person with no methods (Lars, demo
  * policy "a security key and one more") gets the wizard; it completes the policy one page per
  * method with a progress indicator, and ends on a success page listing what was set up.
  */
@@ -61,7 +61,7 @@ test('wizard from an empty person: security key, then the authenticator app → 
   await openLars(page, station, lang);
   await securityKeyPage(page, lang, 'wizard-en');
 
-  // The app page is the app flow itself (issue 6, E2), inline.
+  // The app page is the app flow itself, inline.
   const step = page.getByTestId('wizard-step');
   await page.screenshot({ path: 'test/artifacts/wizard-en-02-app.png' });
   await step.getByRole('button', { name: msg(lang, 'common.next') }).click();

@@ -1,7 +1,7 @@
 import type { Migration } from './index';
 
 /**
- * People, their methods, organization policy and the question bank (SPEC §1, §2, §5).
+ * People, their methods, organization policy and the question bank (DESIGN.md §1, §2, §5).
  * Rules that must hold even if a service has a bug are constraints here too: one default per
  * person, and only MFA-capable kinds may be default (email and questions never are).
  */
@@ -92,7 +92,7 @@ export const m001PeopleAndMethods: Migration = {
         sort INTEGER NOT NULL DEFAULT 0
       );
 
-      -- Only salted scrypt hashes of normalized answers (SPEC §1: visible to nobody).
+      -- Only salted scrypt hashes of normalized answers (DESIGN.md §1: visible to nobody).
       CREATE TABLE security_answers (
         method_id INTEGER NOT NULL REFERENCES methods(id) ON DELETE CASCADE,
         question_id TEXT NOT NULL REFERENCES questions(id),

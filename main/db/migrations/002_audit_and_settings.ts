@@ -1,7 +1,7 @@
 import type { Migration } from './index';
 
 /**
- * The tamper-evident audit log (SPEC §5) and station settings. Triggers make the log
+ * The tamper-evident audit log (DESIGN.md §5) and station settings. Triggers make the log
  * append-only for honest code; the HMAC chain (main/station/audit.ts) catches anyone who goes
  * around them.
  */

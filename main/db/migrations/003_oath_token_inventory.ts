@@ -1,6 +1,6 @@
 import type { Migration } from './index';
 
-/** OATH hardware tokens pre-loaded by an administrator's CSV (SPEC §1, §6). */
+/** OATH hardware tokens pre-loaded by an administrator's CSV (DESIGN.md §1, §6). */
 export const m003OathTokenInventory: Migration = {
   version: 3,
   name: 'oath token inventory',

@@ -1,6 +1,6 @@
 import type { Migration } from './index';
 
-/** Temporary access passes (one per person, hashed) and operator accounts (SPEC §3.7, §3.8). */
+/** Temporary access passes (one per person, hashed) and operator accounts (DESIGN.md §3.7, §3.8). */
 export const m004PassesAndOperators: Migration = {
   version: 4,
   name: 'passes and operators',

@@ -16,7 +16,7 @@ export interface AuthenticatorAppStart {
   readonly otpauthUri: string;
   readonly qrDataUrl: string;
   readonly qrSvg: string;
-  /** "Can't scan the QR code?" (seed 001). */
+  /** "Can't scan the QR code?" (DESIGN.md §1). */
   readonly manual: {
     readonly account: string;
     readonly issuer: string;
@@ -38,7 +38,7 @@ interface AppState {
 /** Secret size per HMAC (RFC 4226 §4 recommends ≥ 160 bits; match the hash output). */
 const SECRET_BYTES: Record<TotpAlgorithm, number> = { SHA1: 20, SHA256: 32, SHA512: 64 };
 
-/** Authenticator app (TOTP) enrollment: QR / manual secret, then a current code (SPEC §3.4). */
+/** Authenticator app (TOTP) enrollment: QR / manual secret, then a current code (DESIGN.md §3.4). */
 export class AuthenticatorAppEnrollment {
   private readonly pending: PendingEnrollments<AppState>;
   private readonly replay: TotpReplayGuard;

@@ -17,7 +17,7 @@ interface ContactState {
 
 /**
  * The shared "send a code or let the operator confirm in person" pattern of phone and email
- * (SPEC §3.5, §3.6). Codes go through the configured MessageGateway; in-person verification
+ * (DESIGN.md §3.5, §3.6). Codes go through the configured MessageGateway; in-person verification
  * needs a signed-in operator and is recorded as such in the audit log.
  */
 export class ContactEnrollment {

@@ -9,7 +9,7 @@ import type { MethodRegistry } from './registry';
 
 const Address = z.string().trim().max(254).email();
 
-/** Alternate email address: password reset only, never default (seed 001). */
+/** Alternate email address: password reset only, never default (DESIGN.md §1). */
 export class EmailEnrollment {
   private readonly flow: ContactEnrollment;
 

@@ -22,7 +22,7 @@ interface TokenRow {
 
 /**
  * OATH hardware token: an admin imported it for a UPN; the person activates it by typing the
- * code it shows now (±1 period). Counts with apps toward the limit of five (seed 001).
+ * code it shows now (±1 period). Counts with apps toward the limit of five (DESIGN.md §1).
  */
 export class HardwareTokenEnrollment {
   private readonly replay: TotpReplayGuard;

@@ -18,7 +18,7 @@ export interface PhoneRequest {
 export interface ParsedPhone {
   readonly e164: string;
   readonly display: string;
-  /** The extension that was typed and removed (seed 002: extensions are not supported). */
+  /** The extension that was typed and removed (DESIGN.md §3.5: extensions are not supported). */
   readonly extensionRemoved: string | null;
   readonly type: string | null;
 }

@@ -10,7 +10,7 @@ export const ANSWER_MIN = 3;
 export const ANSWER_MAX = 40;
 
 /**
- * Case- and whitespace-insensitive form of an answer (SPEC §1: normalize first, then hash):
+ * Case- and whitespace-insensitive form of an answer (DESIGN.md §1: normalize first, then hash):
  * "  Stora   Torget " and "stora torget" are the same answer.
  */
 export function normalizeAnswer(answer: string): string {

@@ -1,5 +1,5 @@
 /**
- * Building blocks of the method flows (SPEC §3.4–3.6): one step at a time with its heading
+ * Building blocks of the method flows (DESIGN.md §3.4–3.6): one step at a time with its heading
  * focused on arrival, a live region for errors, a one-time-code field, a success step.
  */
 import { useEffect, useRef, type ReactNode } from 'react';

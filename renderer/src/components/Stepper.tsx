@@ -7,7 +7,7 @@ export interface StepperProps {
   current: number;
 }
 
-/** Progress through a wizard (SPEC §3.2 "with a progress indicator"). */
+/** Progress through a wizard (DESIGN.md §3.2 "with a progress indicator"). */
 export function Stepper({ steps, current }: StepperProps) {
   const { t } = useI18n();
   return (

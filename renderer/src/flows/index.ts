@@ -1,5 +1,5 @@
 /**
- * The flow registry: every method flow (SPEC §3.3–3.6) plugs in here with one line. A flow is a
+ * The flow registry: every method flow (DESIGN.md §3.3–3.6) plugs in here with one line. A flow is a
  * component that calls the contract itself and reports back with `onDone`. The same component
  * runs in two places: inside a Dialog on the Security info page ("+ Add method") and inline as
  * one page of the "Keep your account secure" wizard (pages/WizardPage.tsx, `inWizard`). A kind

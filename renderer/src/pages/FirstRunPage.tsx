@@ -1,5 +1,5 @@
 /**
- * First run (SPEC §2, §3.7): the first operator (an admin), demo or production mode, the
+ * First run (DESIGN.md §2, §3.7): the first operator (an admin), demo or production mode, the
  * organization (name, relying party id + name), the core of the policy; then the operator's
  * own security key. Production mode refuses the virtual key and hides the demo data.
  */

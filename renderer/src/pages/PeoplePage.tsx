@@ -6,7 +6,7 @@ import { routeHref } from '../router';
 
 const PAGE_SIZE = 50;
 
-/** The demo's minimal person picker: roster search → open security info (SPEC §3.7). */
+/** The demo's minimal person picker: roster search → open security info (DESIGN.md §3.7). */
 export function PeoplePage() {
   const { t } = useI18n();
   const { announce } = useToasts();

@@ -31,9 +31,9 @@ type OpenDialog =
   | null;
 
 /**
- * SPEC §3.1: the person's methods, the default sign-in method, add / change / delete, and what
+ * DESIGN.md §3.1: the person's methods, the default sign-in method, add / change / delete, and what
  * registration still requires. When the methods don't meet the policy the page opens as the
- * "Keep your account secure" wizard (SPEC §3.2) — once per visit; "Set up now" opens it again.
+ * "Keep your account secure" wizard (DESIGN.md §3.2) — once per visit; "Set up now" opens it again.
  */
 export function SecurityInfoPage({ personId }: { personId: string }) {
   const { t } = useI18n();
@@ -93,7 +93,7 @@ function SecurityInfoView({
   const kindName = (kind: MethodKind) => tDynamic(`methods.kind.${kind}`, kind);
   const defaultMethod = info.methods.find((m) => m.id === info.defaultMethodId) ?? null;
   const addable = info.offerableKinds.filter((k) => securityInfoFlows.addMethod[k]);
-  // At the five apps/tokens limit those kinds stay visible with the reason (seeds), not hidden.
+  // At the five apps/tokens limit those kinds stay visible with the reason (DESIGN.md §1), not hidden.
   const limited = info.limitedKinds.filter((k) => securityInfoFlows.addMethod[k]);
   const mfaMethods = info.methods.filter((m) => m.usableForMfa);
 

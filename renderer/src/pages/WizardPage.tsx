@@ -1,5 +1,5 @@
 /**
- * "Keep your account secure" (SPEC §3.2, seed 000): opens when the person's methods don't meet
+ * "Keep your account secure" (DESIGN.md §3.2): opens when the person's methods don't meet
  * the policy and steps through what is still required, one page per method with a progress
  * indicator. "I want to set up a different method" swaps the current page for another allowed
  * method; the last page lists what was set up. Each page is the method's own flow from the flow

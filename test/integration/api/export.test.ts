@@ -1,5 +1,5 @@
 /**
- * Getting data out (SPEC §6) through the real host: dispatcher, authorisation guard, station.
+ * Getting data out (DESIGN.md §6) through the real host: dispatcher, authorisation guard, station.
  * WebAuthn registration JSON per person and for the roster, a verified backup written under
  * `<dataDir>/backups/`, the audit rows with the operator as actor, and the refusals for a kiosk
  * person and for nobody.
@@ -160,7 +160,7 @@ describe('roster.exportWebAuthn and roster.backup', () => {
     expect(me.role).toBe('person');
     const ownId = me.person?.id ?? '';
     expect(await code('roster.exportWebAuthn', {})).toBe('session.operatorRequired');
-    // Not even their own keys: exports are operator work (SPEC §3.8, §6).
+    // Not even their own keys: exports are operator work (DESIGN.md §3.8, §6).
     expect(await code('roster.exportWebAuthn', { personId: ownId })).toBe(
       'session.operatorRequired',
     );

@@ -1,5 +1,5 @@
 /**
- * Hot-plug of USB keys (SPEC §3.3 "Insert your security key"): KeyDevices polls the HID
+ * Hot-plug of USB keys (DESIGN.md §3.3 "Insert your security key"): KeyDevices polls the HID
  * enumeration (here a scripted one in place of node-hid), gives each key a session id and
  * pushes key.inserted / key.removed to every renderer.
  */

@@ -215,7 +215,7 @@ describe('securityKey / methods / virtualKey domains', () => {
       ).toMatchObject({ code: 'securityKey.storageFull' });
       await h.call('securityKey.cancel', { enrollmentId: b.enrollmentId });
 
-      // Key restrictions (SPEC §2): only a YubiKey 5 AAGUID is allowed now.
+      // Key restrictions (DESIGN.md §2): only a YubiKey 5 AAGUID is allowed now.
       const policy = h.station.policy.get();
       h.station.policy.update({
         ...policy,

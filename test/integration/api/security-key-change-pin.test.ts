@@ -1,5 +1,5 @@
 /**
- * Forced PIN change during security key enrollment (SPEC §2 "force the person to change a PIN
+ * Forced PIN change during security key enrollment (DESIGN.md §2 "force the person to change a PIN
  * the operator set"; CTAP 2.1 forcePINChange, §6.4 0x0C, §6.5.5.6 changePIN, §6.11.4) through the
  * real dispatcher, the real station (SQLite in a temp dir) and the demo station's virtual key.
  */

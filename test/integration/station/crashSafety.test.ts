@@ -9,7 +9,7 @@ import { openStation } from '../../../main/station/index';
 import { isMfaKind, type MethodKind } from '../../../main/station/types';
 
 /**
- * Crash safety (issue 5): a child runs enrollments and is SIGKILLed at random points; after
+ * Crash safety: a child runs enrollments and is SIGKILLed at random points; after
  * each kill the registry must pass integrity_check, hold no half-registered method and keep a
  * verifiable audit chain. Full run: 200 kills; CI / KS_SHORT=1: 20.
  */

@@ -8,7 +8,7 @@ import { OutboxGateway } from '../../../main/station/messaging';
 import { makeStation } from '../../unit/station/helpers';
 
 /**
- * SPEC §7 / issue 5: after every flow has run, no PIN, TOTP/OATH secret, security answer,
+ * DESIGN.md §9: after every flow has run, no PIN, TOTP/OATH secret, security answer,
  * access pass or operator password appears in the SQLite file, its WAL, or anything logged.
  */
 describe('nothing secret at rest or in logs', () => {

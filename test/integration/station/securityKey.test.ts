@@ -174,7 +174,7 @@ describe('security key: PIN state on the key', () => {
   });
 });
 
-describe('security key: operator-set PIN must be changed (SPEC §2)', () => {
+describe('security key: operator-set PIN must be changed (DESIGN.md §2)', () => {
   it('with forceChangeWhenOperatorSet, the key demands a PIN change after enrollment', async () => {
     const t = makeStation({ mode: 'demo' });
     try {

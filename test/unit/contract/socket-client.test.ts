@@ -61,7 +61,7 @@ describe('renderer socket client', () => {
     ]);
     const def = info.value.methods.find((m) => m.isDefault);
     expect(info.value.defaultMethodId).toBe(def?.id);
-    // Phone numbers are masked for the list (SPEC §1).
+    // Phone numbers are masked for the list (DESIGN.md §1).
     const phone = info.value.methods.find((m) => m.kind === 'phoneSms')!;
     expect(phone.detail).not.toContain('+46701234567');
   });

@@ -58,7 +58,7 @@ describe('i18n catalogs', () => {
     }
   });
 
-  it('the Security info page title follows the seeds', () => {
+  it('the Security info page title is the one people know (DESIGN.md §3.1)', () => {
     expect(translate('sv', 'securityInfo.title')).toBe('Säkerhetsinformation');
     expect(translate('en', 'securityInfo.title')).toBe('Security info');
   });

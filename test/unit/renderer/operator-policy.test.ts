@@ -50,7 +50,7 @@ describe('policy editor schema', () => {
     ).toEqual([{ path: 'securityKey.allowedAaguids.0', code: 'format', params: {} }]);
   });
 
-  it('checks the cross-field rules (SPEC §2)', () => {
+  it('checks the cross-field rules (DESIGN.md §2)', () => {
     const notAllowed = issues({
       ...valid,
       allowedMethods: ['authenticatorApp'],

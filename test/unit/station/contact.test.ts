@@ -5,7 +5,7 @@ import { openStation } from '../../../main/station/index';
 import { addPerson, makeStation, type TestStation } from './helpers';
 
 describe('phone numbers', () => {
-  it('E.164; an extension is removed and reported (seed 002 example)', () => {
+  it('E.164; an extension is removed and reported (DESIGN.md §3.5 example)', () => {
     expect(parsePhone('+1 4255551234X12345')).toMatchObject({
       e164: '+14255551234',
       extensionRemoved: '12345',

@@ -5,7 +5,7 @@ import type { Station } from '../../../main/station/index';
 import { makeStation, type TestStation } from './helpers';
 
 /**
- * SPEC §7: a person (or a compromised renderer) types anything. Every entry point answers
+ * DESIGN.md §9: a person (or a compromised renderer) types anything. Every entry point answers
  * garbage with a StationError — never a TypeError, never a crash — and changes nothing.
  */
 describe('hostile input to the station services', () => {

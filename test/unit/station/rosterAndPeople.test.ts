@@ -177,7 +177,7 @@ describe('roster import and export', () => {
 });
 
 describe('demo station', () => {
-  it('has the demo organization, people with methods, one with nothing, and the seed SSPR cases', () => {
+  it('has the demo organization, people with methods, one with nothing, and the three SSPR cases', () => {
     const t = makeStation({ demo: true });
     try {
       const s = t.station;

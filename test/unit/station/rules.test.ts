@@ -3,14 +3,14 @@ import { DEMO_POLICY } from '../../../main/station/policy';
 import { MAX_TOTP_METHODS } from '../../../main/station/types';
 import { addPerson, insertMethod, makeStation, type TestStation } from './helpers';
 
-describe('seed rules on methods', () => {
+describe('rules on methods (DESIGN.md §1)', () => {
   let t: TestStation;
   beforeEach(() => {
     t = makeStation();
   });
   afterEach(() => t.close());
 
-  describe('at most five authenticator apps or hardware tokens, counted together (seed 001)', () => {
+  describe('at most five authenticator apps or hardware tokens, counted together (DESIGN.md §1)', () => {
     it('the sixth app gets method.limitReached with the limit', async () => {
       const p = addPerson(t.station);
       for (let i = 0; i < 3; i++) insertMethod(t.station, p, 'authenticatorApp');
@@ -253,7 +253,7 @@ describe('seed rules on methods', () => {
     });
   });
 
-  describe('password reset readiness with the seed 004 error cases', () => {
+  describe('password reset readiness with the DESIGN.md §2.1 error cases', () => {
     it('password managed elsewhere → sspr.passwordNotManaged', () => {
       const p = t.station.people.create({
         upn: 'ext@example.org',

@@ -1,5 +1,5 @@
 /**
- * Authenticator app (SPEC §3.4, seed 001): get the app → set up your account → scan the QR code
+ * Authenticator app (DESIGN.md §3.4, §1): get the app → set up your account → scan the QR code
  * (or "Can't scan the QR code?": secret, account and issuer) → enter the code → done.
  */
 import { useState } from 'react';

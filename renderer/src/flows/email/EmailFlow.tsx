@@ -1,5 +1,5 @@
 /**
- * Alternate email (SPEC §3.6, seed 001: password reset only): address → code by mail, or an
+ * Alternate email (DESIGN.md §3.6, §1: password reset only): address → code by mail, or an
  * operator confirms in person → done.
  */
 import { useEffect, useState } from 'react';

@@ -1,5 +1,5 @@
 /**
- * OATH hardware token (SPEC §1, seed 001): an administrator imported the token for this person;
+ * OATH hardware token (DESIGN.md §1): an administrator imported the token for this person;
  * they type its serial number and the code it shows now → done. Counts with authenticator apps
  * toward the limit of five.
  */

@@ -1,5 +1,5 @@
 /**
- * Phone (SPEC §3.5, seed 002): country + number → "Text me a code" or "Call me" → enter the
+ * Phone (DESIGN.md §3.5): country + number → "Text me a code" or "Call me" → enter the
  * code (or an operator confirms in person) → done. An extension is removed and the person is
  * told so; numbers are stored in E.164 by main.
  */

@@ -1,9 +1,9 @@
 /**
- * The security key flow (SPEC §3.3): insert (hot-plug, choose a key) → key info → create or
+ * The security key flow (DESIGN.md §3.3): insert (hot-plug, choose a key) → key info → create or
  * enter the PIN → "Touch your security key" (makeCredential; keepalive UPNEEDED drives the
  * prompt) → name the key → test sign-in (touch again) → done. Every failure becomes a plain
  * message with the next step; Cancel, the dialog's close button and Escape all cancel what the
- * key is doing (main aborts → CTAPHID CANCEL). A key that demands a new PIN (forcePINChange, SPEC
+ * key is doing (main aborts → CTAPHID CANCEL). A key that demands a new PIN (forcePINChange, DESIGN.md
  * §2 "force the person to change a PIN the operator set") gets the change-PIN step instead of
  * the enter-PIN step, and the ceremony then continues as usual.
  */

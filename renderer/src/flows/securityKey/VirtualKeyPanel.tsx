@@ -80,7 +80,7 @@ export function VirtualKeyPanel({ deviceId }: { deviceId?: string }) {
         >
           {t('virtualKey.reset')}
         </Button>
-        {/* Staff training: the key demands a new PIN, as after an operator-set PIN (SPEC §2). */}
+        {/* Staff training: the key demands a new PIN, as after an operator-set PIN (DESIGN.md §2). */}
         <Button
           unavailable={!key.pinSet || key.mustChangePin}
           onClick={() => void api.virtualKey.forcePinChange(target)}

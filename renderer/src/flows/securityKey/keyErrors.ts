@@ -1,8 +1,8 @@
-/** The security key flow's own words for errors (SPEC §3.3), shared by its steps. */
+/** The security key flow's own words for errors (DESIGN.md §3.3), shared by its steps. */
 import type { ContractError } from '../../../../preload/contract';
 import type { useI18n } from '../../i18n/I18nProvider';
 
-/** The flow's own words for a key error (SPEC §3.3), else the shared message for the code. */
+/** The flow's own words for a key error (DESIGN.md §3.3), else the shared message for the code. */
 export function keyErrorText(
   i18n: ReturnType<typeof useI18n>,
   error: ContractError,
@@ -20,7 +20,7 @@ export function keyErrorText(
   return i18n.tDynamic(`securityKey.errors.${error.code}`, i18n.error(error), params);
 }
 
-/** What to do next after a key error (SPEC §3.3), else the general advice. */
+/** What to do next after a key error (DESIGN.md §3.3), else the general advice. */
 export function keyNextStep(i18n: ReturnType<typeof useI18n>, error: ContractError): string {
   return i18n.tDynamic(
     `securityKey.next.${error.code}`,

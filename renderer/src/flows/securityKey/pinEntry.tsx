@@ -1,7 +1,7 @@
 /**
  * The PIN entry shared by the create-PIN, enter-PIN and change-PIN steps: the typed PIN and its
  * confirmation with their messages, Next unavailable while the key answers, the new PIN's own
- * checks, and the fields with the live checklist of the organization's rules (SPEC §2). main
+ * checks, and the fields with the live checklist of the organization's rules (DESIGN.md §2). main
  * checks every rule again before anything reaches the key.
  */
 import { useId, useState, type ReactNode } from 'react';

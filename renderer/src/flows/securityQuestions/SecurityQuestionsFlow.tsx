@@ -1,5 +1,5 @@
 /**
- * Security questions (SPEC §1, seed 003): pick N different questions from the organization's
+ * Security questions (DESIGN.md §1, §3.4): pick N different questions from the organization's
  * bank and answer each (3–40 characters). Answers are typed in password fields, sent once, and
  * never shown back — main keeps only a salted slow hash.
  */

@@ -1,5 +1,5 @@
 /**
- * What phone and email share (SPEC §3.5–3.6): the contact options, the "confirm in person"
+ * What phone and email share (DESIGN.md §3.5–3.6): the contact options, the "confirm in person"
  * choice, the pending enrollment with its begin / complete / confirm / cancel calls, and the
  * code step — where the code went, the offline outbox stated plainly, the demo outbox (demo
  * stations only), the code field — or the operator's in-person confirmation.

@@ -1,5 +1,5 @@
 /**
- * Kiosk mode in the renderer (SPEC §3.8): welcome → UPN + temporary access pass → the
+ * Kiosk mode in the renderer (DESIGN.md §3.8): welcome → UPN + temporary access pass → the
  * person's registration (the wizard) → done → the station forgets the session and starts
  * over. Idle: a warning, then the same forgetting. An operator's key or password leaves kiosk
  * mode. "Forgetting" is done twice: main clears the station session (so no contract call

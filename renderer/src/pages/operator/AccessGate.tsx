@@ -1,5 +1,5 @@
 /**
- * What the station shows for who it serves (SPEC §3.7–3.8): the kiosk when kiosk mode is on
+ * What the station shows for who it serves (DESIGN.md §3.7–3.8): the kiosk when kiosk mode is on
  * (whatever the address says), operator sign-in when nobody is signed in, the app otherwise.
  * Before first run a demo station (`--demo`) is an open demo with a "set up" banner; a
  * production station shows only its first-run page (main answers nothing else either).

@@ -1,5 +1,5 @@
 /**
- * Audit viewer (SPEC §5–6): filter by person, operator, action and date, export CSV, and the
+ * Audit viewer (DESIGN.md §5–6): filter by person, operator, action and date, export CSV, and the
  * chain verification — a row the chain check finds edited is flagged in the list.
  */
 import { useState } from 'react';

@@ -1,4 +1,4 @@
-/** Registration progress of the roster (SPEC §3.7) as plain SVG bars, plus methods and keys. */
+/** Registration progress of the roster (DESIGN.md §3.7) as plain SVG bars, plus methods and keys. */
 import type { Dashboard, DashboardCounts } from '../../../../preload/contract';
 import { useCall } from '../../api/ApiProvider';
 import { ErrorNotice, Loading } from '../../components';

@@ -1,5 +1,5 @@
 /**
- * Getting data out (SPEC §6): the methods report CSV, the WebAuthn registration JSON of every
+ * Getting data out (DESIGN.md §6): the methods report CSV, the WebAuthn registration JSON of every
  * security key in the roster, and a verified backup of the registry that the station writes to
  * its own `backups/` folder (the renderer never names a path). Files are saved in the renderer.
  */

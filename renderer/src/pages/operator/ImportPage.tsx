@@ -1,4 +1,4 @@
-/** Roster CSV import (SPEC §6): preview with a per-row error report, then import the valid rows. */
+/** Roster CSV import (DESIGN.md §6): preview with a per-row error report, then import the valid rows. */
 import { useState } from 'react';
 import type {
   ContractError,

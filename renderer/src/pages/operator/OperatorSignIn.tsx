@@ -1,5 +1,5 @@
 /**
- * Operator sign-in (SPEC §3.7): the operator's own security key first, a password otherwise.
+ * Operator sign-in (DESIGN.md §3.7): the operator's own security key first, a password otherwise.
  * Also the kiosk's operator unlock (`purpose="unlock"`), which ends kiosk mode.
  */
 import { MAX_PIN_BYTES } from '../../../../domain/pin';

@@ -65,7 +65,7 @@ function RecordForm({ record, onSaved }: { record: PersonRecord; onSaved: () => 
   );
 }
 
-/** This person's security keys as standard WebAuthn registration JSON (SPEC §6). */
+/** This person's security keys as standard WebAuthn registration JSON (DESIGN.md §6). */
 function ExportKeysButton({ personId, upn }: { personId: string; upn: string }) {
   const api = useApi();
   const { t } = useI18n();

@@ -1,5 +1,5 @@
 /**
- * Policy editor (SPEC §2). The contract's zod schema checks the form as it is edited (each
+ * Policy editor (DESIGN.md §2). The contract's zod schema checks the form as it is edited (each
  * issue translated next to its field); main checks the same schema again, then the station's.
  */
 import { useEffect, useMemo, useState, type FormEvent } from 'react';

@@ -1,4 +1,4 @@
-/** Roster: search as you type, completion and department filters, add a person (SPEC §3.7). */
+/** Roster: search as you type, completion and department filters, add a person (DESIGN.md §3.7). */
 import { useEffect, useState, type FormEvent } from 'react';
 import type { ContractError, RegistrationFilter, RosterRow } from '../../../../preload/contract';
 import { useApi, useCall } from '../../api/ApiProvider';

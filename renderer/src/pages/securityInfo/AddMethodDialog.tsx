@@ -4,7 +4,7 @@ import type { MethodKind } from '../../../../preload/contract';
 import { Button, Dialog, Icon, methodIconName } from '../../components';
 import { useI18n } from '../../i18n/I18nProvider';
 
-/** "+ Add method": only what the policy allows and what is not at a limit (SPEC §1). */
+/** "+ Add method": only what the policy allows and what is not at a limit (DESIGN.md §1). */
 export function AddMethodDialog({
   kinds,
   limited,

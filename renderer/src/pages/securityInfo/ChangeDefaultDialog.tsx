@@ -5,7 +5,7 @@ import { Button, Dialog, Icon, methodIconName, useToasts } from '../../component
 import { useI18n } from '../../i18n/I18nProvider';
 import { MethodError } from './MethodError';
 
-/** "Default sign-in method: … Change" — only MFA-capable methods are offered (SPEC §1). */
+/** "Default sign-in method: … Change" — only MFA-capable methods are offered (DESIGN.md §1). */
 export function ChangeDefaultDialog({
   info,
   candidates,

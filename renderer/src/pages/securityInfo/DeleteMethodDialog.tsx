@@ -5,7 +5,7 @@ import { Button, Dialog, useToasts } from '../../components';
 import { useI18n } from '../../i18n/I18nProvider';
 import { MethodError } from './MethodError';
 
-/** Delete always confirms and says it cannot be undone (SPEC §1). */
+/** Delete always confirms and says it cannot be undone (DESIGN.md §1). */
 export function DeleteMethodDialog({
   info,
   method,

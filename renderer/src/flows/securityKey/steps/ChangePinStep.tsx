@@ -8,7 +8,7 @@ import { NewPinFields, usePinEntry, type PinStepProps } from '../pinEntry';
 import { StepActions } from './StepActions';
 
 /**
- * "Your security key needs a new PIN" (SPEC §2; the key says forcePINChange, CTAP 2.1
+ * "Your security key needs a new PIN" (DESIGN.md §2; the key says forcePINChange, CTAP 2.1
  * §6.5.5.6 changePIN): the current PIN, a new PIN with the live checklist (the organization's
  * rules and the key's own minimum, both in pinPolicy.minLength; not the current PIN) and its
  * confirmation. A wrong current PIN says the tries left, as the enter-PIN step does; main checks
