@@ -18,15 +18,16 @@
  * `kiosk.finish` still cannot leave the previous person's data reachable.
  */
 import type { ContractError } from '../../preload/contract';
+import type { SessionRole } from '../station/access';
 
-export type SessionRole = 'open' | 'nobody' | 'operator' | 'person';
+export type { SessionRole } from '../station/access';
 
 export interface AccessView {
   role(): SessionRole;
   kiosk(): boolean;
   /** The kiosk person's registry id as a contract string. */
   personId(): string | null;
-  /** A production station whose first run is not done yet (main/api/station-mode.ts). */
+  /** A production station whose first run is not done yet (main/station/stationMode.ts). */
   lockedToFirstRun(): boolean;
 }
 

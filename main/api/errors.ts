@@ -1,11 +1,10 @@
 /**
- * Maps what a handler throws to the contract's typed error (ARCHITECTURE.md example 5: three
+ * Maps what a handler throws to the contract's typed error (DESIGN.md §10.3: three
  * error kinds, never mixed; the renderer translates `kind` + `code`, never shows a stack).
  */
 import type { ZodError } from 'zod';
-import { CtapError } from '../../native/ctap2/status';
-import { TransportError } from '../../native/errors';
 import type { ContractError, ErrorParams } from '../../preload/contract';
+import { classifyError } from '../station/errorKinds';
 
 /** Keep only primitive params: a message parameter must never smuggle an object (or a secret). */
 function primitiveParams(value: unknown): ErrorParams | undefined {
@@ -17,18 +16,6 @@ function primitiveParams(value: unknown): ErrorParams | undefined {
     }
   }
   return Object.keys(out).length > 0 ? out : undefined;
-}
-
-/**
- * main/station's StationError: recognised by shape (name + string code) so this module does not
- * depend on where the station keeps its error class.
- */
-function isStationError(e: unknown): e is Error & { code: string; params?: unknown } {
-  return (
-    e instanceof Error &&
-    e.name === 'StationError' &&
-    typeof (e as { code?: unknown }).code === 'string'
-  );
 }
 
 export function validationError(error: ZodError): ContractError {
@@ -46,17 +33,20 @@ export function validationError(error: ZodError): ContractError {
 }
 
 export function toContractError(e: unknown): ContractError {
-  if (isStationError(e)) {
-    const params = primitiveParams(e.params);
-    return params ? { kind: 'station', code: e.code, params } : { kind: 'station', code: e.code };
+  const c = classifyError(e);
+  switch (c.kind) {
+    case 'station': {
+      const params = primitiveParams(c.params);
+      return params ? { kind: 'station', code: c.code, params } : { kind: 'station', code: c.code };
+    }
+    case 'ctap': {
+      const params: ErrorParams = { status: c.status };
+      if (c.command !== undefined) params.command = c.command;
+      return { kind: 'ctap', code: c.code, params };
+    }
+    case 'transport':
+      return { kind: 'transport', code: c.code };
+    default:
+      return { kind: 'internal', code: 'unexpected' };
   }
-  if (e instanceof CtapError) {
-    const params: ErrorParams = { status: e.code };
-    if (e.command !== undefined) params.command = e.command;
-    return { kind: 'ctap', code: e.status, params };
-  }
-  if (e instanceof TransportError) {
-    return { kind: 'transport', code: e.code };
-  }
-  return { kind: 'internal', code: 'unexpected' };
 }

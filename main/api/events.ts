@@ -3,6 +3,7 @@
  * (Electron IPC, WebSocket) forwards to its connected renderer(s).
  */
 import type { EventName, EventPayload } from '../../preload/contract';
+import type { KeyDeviceEventSink, KeyDeviceEvents } from '../station/devices';
 
 export type EventSink = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
 
@@ -27,4 +28,16 @@ export class StationEventBus {
       }
     }
   }
+}
+
+/** The station's key-device events are contract events with the same payloads (checked here). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const payloadsMatch: {
+  [E in keyof KeyDeviceEvents]: Same<KeyDeviceEvents[E], EventPayload<E>>;
+} = { 'key.inserted': true, 'key.removed': true, 'virtualKey.changed': true };
+void payloadsMatch;
+
+/** Forwards the station's key-device events (main/station/devices.ts) to every renderer. */
+export function keyDeviceEvents(bus: StationEventBus): KeyDeviceEventSink {
+  return (name, payload) => bus.emit(name, payload as EventPayload<typeof name>);
 }

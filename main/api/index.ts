@@ -7,27 +7,30 @@
  * to `createHandlers` below. tsc fails until every entry has a handler.
  */
 import { openStation, type Station } from '../station';
-import { enrollmentHandlers } from './enrollment';
-import { createDispatch, type ContractHandlers, type DispatchLog } from './dispatch';
-import { StationEventBus } from './events';
-import { methodsHandlers } from './methods';
-import { peopleHandlers } from './people';
-import { securityInfoHandlers } from './security-info';
-import { securityKeyHandlers } from './security-key';
-import { KeyDevices } from './security-key-devices';
-import { settingsHandlers } from './settings-handlers';
-import type { SettingsStore } from './settings';
-import { stationHandlers } from './station';
-import type { StationHost, StationHostOptions } from './station-host';
-import { virtualKeyHandlers } from './virtual-key';
+import { StationAccess } from '../station/access';
+import { KeyDevices } from '../station/devices';
+import { OperatorKeyCeremonies } from '../station/operatorKeys';
 import { auditHandlers } from './audit';
 import { authorize, isPublicEntry } from './authorization';
+import { createDispatch, type ContractHandlers, type DispatchLog } from './dispatch';
+import { enrollmentHandlers } from './enrollment';
+import { keyDeviceEvents, StationEventBus } from './events';
 import { kioskHandlers } from './kiosk';
-import { operatorHandlers, StationAccess } from './operator';
+import { methodsHandlers } from './methods';
+import { operatorHandlers } from './operator';
 import { passesHandlers } from './passes';
+import { peopleHandlers } from './people';
 import { policyHandlers } from './policy';
 import { rosterHandlers } from './roster';
-import { currentStationMode, hiddenPersonRefusal } from './station-mode';
+import { securityInfoHandlers } from './security-info';
+import { securityKeyHandlers } from './security-key';
+import type { SettingsStore } from './settings';
+import { settingsHandlers } from './settings-handlers';
+import { stationHandlers } from './station';
+import type { StationHost, StationHostOptions } from './station-host';
+import { currentStationMode } from '../station/stationMode';
+import { hiddenPersonRefusal } from './station-mode';
+import { virtualKeyHandlers } from './virtual-key';
 
 export interface HandlerDeps {
   station: Station;
@@ -37,18 +40,29 @@ export interface HandlerDeps {
   host: 'electron' | 'browser';
   /** USB keys + demo virtual keys; default: the station's mode, no USB polling (tests). */
   keyDevices?: KeyDevices;
-  /** Who the station serves now (operator console / kiosk, issue 7). */
+  /** Who the station serves now (operator console / kiosk). */
   access?: StationAccess;
+  /** The operator's own key; default: over `keyDevices`. */
+  operatorKeys?: OperatorKeyCeremonies;
 }
 
 export function createHandlers(deps: HandlerDeps): ContractHandlers {
   const keyDevices =
     deps.keyDevices ??
-    new KeyDevices({ mode: () => deps.station.mode, bus: deps.bus, watchUsb: false });
-  const access = deps.access ?? new StationAccess(deps.station, deps.settings);
+    new KeyDevices({
+      mode: () => deps.station.mode,
+      emit: keyDeviceEvents(deps.bus),
+      watchUsb: false,
+    });
+  const operatorKeys = deps.operatorKeys ?? new OperatorKeyCeremonies(deps.station, keyDevices);
+  const access =
+    deps.access ??
+    new StationAccess(deps.station, deps.settings, operatorKeys, {
+      onModeChanged: () => keyDevices.modeChanged(),
+    });
   return {
-    operator: operatorHandlers(deps.station, access, keyDevices),
-    kiosk: kioskHandlers(deps.station, access, keyDevices),
+    operator: operatorHandlers(access, operatorKeys),
+    kiosk: kioskHandlers(access),
     roster: rosterHandlers(deps.station),
     passes: passesHandlers(deps.station),
     policy: policyHandlers(deps.station),
@@ -72,18 +86,25 @@ export async function openStationHost(
   const station = openStation({
     dataDir: options.dataDir,
     demo: options.demo,
-    // Read at each use: production chosen at first run applies at once (station-mode.ts).
+    // Read at each use: production chosen at first run applies at once (stationMode.ts).
     mode: () => currentStationMode(options.settings.get(), options.demo),
     secretSealer: options.secretSealer,
   });
   const bus = new StationEventBus();
-  const access = new StationAccess(station, options.settings, {
-    onPersonSessionEnded: (reason) => bus.emit('kiosk.sessionEnded', { reason }),
-  });
   const keyDevices = new KeyDevices({
     mode: () => station.mode,
-    bus,
+    emit: keyDeviceEvents(bus),
     dataDir: options.dataDir,
+    watchUsb: options.watchUsb,
+    extraPaths: options.keyPaths,
+    touchTimeoutMs: options.virtualKeyTouchTimeoutMs,
+  });
+  const operatorKeys = new OperatorKeyCeremonies(station, keyDevices);
+  const access = new StationAccess(station, options.settings, operatorKeys, {
+    kioskIdleSeconds: options.kioskIdleSeconds,
+    operatorIdleSeconds: options.operatorIdleSeconds,
+    onPersonSessionEnded: (reason) => bus.emit('kiosk.sessionEnded', { reason }),
+    onModeChanged: () => keyDevices.modeChanged(),
   });
   const handlers = createHandlers({
     station,
@@ -93,12 +114,13 @@ export async function openStationHost(
     host: options.host,
     keyDevices,
     access,
+    operatorKeys,
   });
   return {
     // Authorisation per session role, before any handler (main/api/authorization.ts).
     dispatch: createDispatch(handlers, log, (domain, name, args) => {
       access.expireIfIdle();
-      const refusal = authorize(domain, name, args, access) ?? hiddenPersonRefusal(station, args);
+      const refusal = authorize(domain, name, args, access) ?? hiddenPersonRefusal(access, args);
       // Activity is what a person does, not the renderer's public polling.
       if (!refusal && !isPublicEntry(domain, name)) access.touch();
       return refusal;

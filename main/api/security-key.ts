@@ -10,7 +10,7 @@ import type { Station } from '../station';
 import { StationError } from '../station';
 import { registryId, toContractMethod } from './convert';
 import type { CallContext, DomainHandlers } from './dispatch';
-import type { KeyDevices } from './security-key-devices';
+import type { KeyDevices } from '../station/devices';
 
 interface Operation {
   readonly controller: AbortController;

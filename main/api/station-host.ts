@@ -24,4 +24,46 @@ export interface StationHostOptions {
   version: string;
   /** Seals the station key; the desktop app passes Electron's safeStorage. Default: 0600 key file. */
   secretSealer?: SecretSealer;
+  /** Overrides the policy's kiosk idle timeout (seconds, 2–3600): tests and demos only. */
+  kioskIdleSeconds?: number;
+  /** Operator idle timeout (seconds); default 15 minutes. */
+  operatorIdleSeconds?: number;
+  /** Keys reached over UDP (`udp:127.0.0.1:8111`), listed as if plugged in. */
+  keyPaths?: readonly string[];
+  /** The demo virtual key's touch timeout (ms, 500–120000); default 30 s like a real key. */
+  virtualKeyTouchTimeoutMs?: number;
+  /** Poll node-hid for USB keys; default true. */
+  watchUsb?: boolean;
+}
+
+/** The station settings a host may take from its environment (read once, at start-up). */
+export type StationEnvironment = Pick<
+  StationHostOptions,
+  'kioskIdleSeconds' | 'operatorIdleSeconds' | 'keyPaths' | 'virtualKeyTouchTimeoutMs'
+>;
+
+function integerIn(raw: string | undefined, min: number, max: number): number | undefined {
+  const v = Number(raw);
+  return raw !== undefined && Number.isInteger(v) && v >= min && v <= max ? v : undefined;
+}
+
+/**
+ * Parses the variables a host reads (the host passes its own environment; nothing below the
+ * hosts reads `process.env`): KEYSTATION_KIOSK_IDLE_SECONDS, KEYSTATION_OPERATOR_IDLE_SECONDS,
+ * KEYSTATION_KEY_PATHS (comma-separated `udp:` paths), KEYSTATION_VIRTUAL_KEY_TOUCH_TIMEOUT_MS.
+ * Out-of-range values are ignored.
+ */
+export function stationEnvironment(
+  env: Readonly<Record<string, string | undefined>>,
+): StationEnvironment {
+  const keyPaths = (env.KEYSTATION_KEY_PATHS ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => /^udp:[^,\s]{1,200}$/.test(p));
+  return {
+    kioskIdleSeconds: integerIn(env.KEYSTATION_KIOSK_IDLE_SECONDS, 2, 3600),
+    operatorIdleSeconds: integerIn(env.KEYSTATION_OPERATOR_IDLE_SECONDS, 2, 24 * 3600),
+    keyPaths,
+    virtualKeyTouchTimeoutMs: integerIn(env.KEYSTATION_VIRTUAL_KEY_TOUCH_TIMEOUT_MS, 500, 120_000),
+  };
 }

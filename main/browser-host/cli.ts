@@ -8,6 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openStationHost } from '../api';
+import { stationEnvironment, type StationEnvironment } from '../api/station-host';
 import { defaultDataDir } from './data-dir';
 import { startBrowserHost, type RunningBrowserHost } from './server';
 import { createFileSettingsStore } from './settings-store';
@@ -19,6 +20,8 @@ export interface ServeArgs {
   demo: boolean;
   allowRemote: boolean;
   stopAfterSeconds: number | null;
+  /** Test and demo settings from the environment (main/api/station-host.ts), read here once. */
+  station: StationEnvironment;
 }
 
 export class UsageError extends Error {
@@ -33,6 +36,7 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     demo: false,
     allowRemote: false,
     stopAfterSeconds: null,
+    station: stationEnvironment(env),
   };
   for (let i = 0; i < argv.length; i += 1) {
     const flag = argv[i];
@@ -98,6 +102,7 @@ export async function serve(
     settings,
     host: 'browser',
     version,
+    ...args.station,
   });
   let running: RunningBrowserHost;
   try {

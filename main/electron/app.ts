@@ -18,7 +18,7 @@ import {
 import { securityHeaders } from '../api/content-security-policy';
 import { mimeTypeOf, resolveRendererFile } from '../api/renderer-files';
 import type { SettingsStore } from '../api/settings';
-import type { StationHost, StationHostOptions } from '../api/station-host';
+import { stationEnvironment, type StationHost, type StationHostOptions } from '../api/station-host';
 import { registerContractIpc } from './ipc';
 import { installKioskWindows, type InstalledKiosk } from './kiosk-electron';
 import { safeStorageSealer } from './safe-storage-sealer';
@@ -104,6 +104,9 @@ export function runDesktopApp(options: DesktopAppOptions): void {
       host: 'electron',
       version: options.version,
       secretSealer: safeStorageSealer(safeStorage, process.platform),
+      // UDP keys only: the idle and touch-timeout test settings are the browser host's, so an
+      // installed station's behaviour never depends on them.
+      keyPaths: stationEnvironment(process.env).keyPaths,
     });
     const host = stationHost;
 

@@ -10,6 +10,7 @@ import {
 import { z } from 'zod';
 import type { StationContext } from './context';
 import { StationError } from './errors';
+import { checkAttestationFormat, checkKeyModel } from './methods/securityKeyRules';
 import type { PassStatus, TemporaryAccessPasses } from './passes';
 import type { PeopleService } from './people';
 import { slowHash, slowHashMatches } from './secrets';
@@ -213,7 +214,8 @@ export class OperatorService {
           id: Buffer.from(c.credential_id).toString('base64url'),
         })),
         authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
-        attestation: 'none',
+        // As for a person's key: the attestation names the model the AAGUID rules check.
+        attestation: 'direct',
         timeout: 60_000,
       },
     };
@@ -241,6 +243,9 @@ export class OperatorService {
     }
     if (!result.verified) throw new StationError('securityKey.attestationInvalid');
     const info = result.registrationInfo;
+    // The attested AAGUID counts, under the same rules as a person's key.
+    checkKeyModel(p, this.ctx.mode, info.aaguid);
+    checkAttestationFormat(p, info.fmt);
     this.ctx.db.transaction(() => {
       this.ctx.db
         .prepare(

@@ -16,15 +16,19 @@ import {
   type KeepaliveState,
   type PinUvAuthToken,
 } from '../../../native/index';
-import { VIRTUAL_KEY_AAGUID } from '../../../native/virtual-key/identity';
 import type { StationContext } from '../context';
 import { StationError } from '../errors';
 import type { PeopleService } from '../people';
-import { checkPin } from '../pinPolicy';
 import type { MethodSummary, PersonId } from '../types';
 import { modelName } from './keyModels';
 import { PendingEnrollments } from './pending';
 import type { MethodRegistry } from './registry';
+import {
+  checkAttestationFormat,
+  checkKeyModel,
+  checkNewKeyPin,
+  isVirtualKeyAaguid,
+} from './securityKeyRules';
 
 /** How a host opens a key; tests inject the virtual key, the app uses native/. */
 export interface SecurityKeyClient {
@@ -177,13 +181,7 @@ export class SecurityKeyEnrollment {
   }
 
   private checkModel(aaguid: string): void {
-    const p = this.ctx.policy().securityKey;
-    if (aaguid === VIRTUAL_KEY_AAGUID && this.ctx.mode === 'production') {
-      throw new StationError('securityKey.virtualKeyRefused');
-    }
-    if (p.allowedAaguids.length > 0 && !p.allowedAaguids.includes(aaguid)) {
-      throw new StationError('securityKey.modelNotAllowed', { aaguid });
-    }
+    checkKeyModel(this.ctx.policy().securityKey, this.ctx.mode, aaguid);
   }
 
   async begin(
@@ -233,7 +231,7 @@ export class SecurityKeyEnrollment {
       const partial = {
         aaguid,
         model: modelName(aaguid),
-        isVirtual: aaguid === VIRTUAL_KEY_AAGUID,
+        isVirtual: isVirtualKeyAaguid(aaguid),
         firmware: info.firmwareVersion === undefined ? null : String(info.firmwareVersion),
         versions: [...info.versions],
         pinSet,
@@ -261,7 +259,7 @@ export class SecurityKeyEnrollment {
     const s = item.state;
     if (s.info.pinStep !== 'set' || s.token)
       throw new StationError('input.invalid', { field: 'pinStep' });
-    checkPin(pin, this.ctx.policy().pin, s.ctap.info.minPinLength ?? 4);
+    checkNewKeyPin(pin, this.ctx.policy().pin, s.ctap.info.minPinLength);
     if (pin !== confirmation) throw new StationError('pin.mismatch');
     try {
       await s.ctap.clientPin.setPin(pin);
@@ -333,7 +331,7 @@ export class SecurityKeyEnrollment {
     }
     const policy = this.ctx.policy();
     const keyMin = s.ctap.info.minPinLength ?? 4;
-    checkPin(newPin, policy.pin, keyMin);
+    checkNewKeyPin(newPin, policy.pin, keyMin);
     // The key compares NFC forms (§6.5.1), so "the same PIN" is decided on them too.
     if (newPin.normalize('NFC') === currentPin.normalize('NFC'))
       throw new StationError('pin.sameAsCurrent');
@@ -429,8 +427,7 @@ export class SecurityKeyEnrollment {
     const aaguid = r.aaguid.toLowerCase();
     // The attested AAGUID is what counts (getInfo could be spoofed by a hostile device).
     this.checkModel(aaguid);
-    if (policy.securityKey.attestationRequired && r.fmt === 'none')
-      throw new StationError('securityKey.attestationRequired');
+    checkAttestationFormat(policy.securityKey, r.fmt);
     s.credential = {
       id: r.credential.id,
       publicKey: r.credential.publicKey,

@@ -11,7 +11,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStationHost } from '../../../main/api';
 import { MemorySettingsStore } from '../../../main/api/settings';
 import type { StationHost } from '../../../main/api/station-host';
-import { currentStationMode, isDemoPerson, lockedToFirstRun } from '../../../main/api/station-mode';
+import {
+  currentStationMode,
+  isDemoPerson,
+  lockedToFirstRun,
+} from '../../../main/station/stationMode';
 import { DEMO_ACCESS_PASS, DEMO_OPERATOR } from '../../../main/station';
 import { startUdpVirtualKey, type UdpVirtualKey } from '../../../native/virtual-key/index';
 import { contractCaller } from './contractCaller';
@@ -64,15 +68,14 @@ describe('first run on a demo station chooses production', () => {
     dir = mkdtempSync(join(tmpdir(), 'ks-first-run-mode-'));
     udp = await startUdpVirtualKey({ touch: 'auto' });
     settings = new MemorySettingsStore();
-    process.env.KEYSTATION_KEY_PATHS = udp.path;
     host = await openStationHost({
       dataDir: dir,
       demo: true,
       settings,
       host: 'browser',
       version: 'test',
+      keyPaths: [udp.path],
     });
-    delete process.env.KEYSTATION_KEY_PATHS;
     events.length = 0;
     host.bus.attach((name, payload) => events.push(`${name} ${JSON.stringify(payload)}`));
   });

@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDispatch, type CallContext, type Dispatch } from '../../../main/api/dispatch';
-import { StationEventBus } from '../../../main/api/events';
+import { keyDeviceEvents, StationEventBus } from '../../../main/api/events';
 import { createHandlers } from '../../../main/api/index';
-import { KeyDevices } from '../../../main/api/security-key-devices';
+import { KeyDevices } from '../../../main/station/devices';
 import type { SettingsStore } from '../../../main/api/settings';
 import { openStation, type Station } from '../../../main/station/index';
 import type { EventName } from '../../../preload/contract';
@@ -60,7 +60,7 @@ export function harness(mode: 'demo' | 'production', options: HarnessOptions = {
   const bus = new StationEventBus();
   const devices = new KeyDevices({
     mode,
-    bus,
+    emit: keyDeviceEvents(bus),
     watchUsb: false,
     touchTimeoutMs: 800,
     capacity: options.capacity,

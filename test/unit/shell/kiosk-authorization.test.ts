@@ -113,15 +113,14 @@ describe('dispatch with authorisation (real station)', () => {
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ks-authz-'));
     settings = new MemorySettingsStore({ stationMode: 'production' });
-    process.env.KEYSTATION_KIOSK_IDLE_SECONDS = '2';
     host = await openStationHost({
       dataDir: dir,
       demo: false,
       settings,
       host: 'browser',
       version: 'test',
+      kioskIdleSeconds: 2,
     });
-    delete process.env.KEYSTATION_KIOSK_IDLE_SECONDS;
   });
 
   afterEach(async () => {

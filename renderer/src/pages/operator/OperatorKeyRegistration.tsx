@@ -4,14 +4,28 @@ import { useState, type FormEvent } from 'react';
 import type { ContractError, OperatorIdentity } from '../../../../preload/contract';
 import { useApi, useCall } from '../../api/ApiProvider';
 import { Button, Notice, TextField } from '../../components';
+import { keyErrorText } from '../../flows/securityKey/keyErrors';
 import { useI18n } from '../../i18n/I18nProvider';
-import { useErrorText } from './access';
+import { useAccess, useErrorText } from './access';
 import { KeyTouchPrompt } from './KeyTouchPrompt';
+
+/**
+ * Refusals by the rules an operator's key shares with a person's key (PIN policy, allowed
+ * models, the virtual key in production): shown in the security key flow's own words.
+ */
+const SHARED_KEY_RULES =
+  /^(pin\.|securityKey\.(virtualKeyRefused|modelNotAllowed|attestationRequired)$)/;
 
 export function OperatorKeyRegistration({ onDone }: { onDone?: (op: OperatorIdentity) => void }) {
   const api = useApi();
-  const { t } = useI18n();
-  const errorText = useErrorText();
+  const i18n = useI18n();
+  const { t } = i18n;
+  const operatorErrorText = useErrorText();
+  const operatorName = useAccess().status?.operator?.displayName ?? '';
+  const errorText = (e: ContractError): string =>
+    e.kind === 'station' && SHARED_KEY_RULES.test(e.code)
+      ? keyErrorText(i18n, e, operatorName)
+      : operatorErrorText(e);
   const { state: key, reload } = useCall((a) => a.operator.keyStatus({}), []);
   const [pin, setPin] = useState('');
   const [confirm, setConfirm] = useState('');

@@ -16,38 +16,74 @@ import {
   type HidDeviceDescriptor,
 } from '../../native/index';
 import { VirtualKey } from '../../native/virtual-key/index';
-import type { KeyDevice, VirtualKeyStatus } from '../../preload/contract';
-import { StationError } from '../station';
-import type { StationEventBus } from './events';
+import type { StationMode } from './context';
+import { StationError } from './errors';
+
+/** A key the station can see now. */
+export interface KeyDevice {
+  readonly deviceId: string;
+  readonly productName: string | null;
+  readonly virtual: boolean;
+}
+
+/** A demo virtual key's state, for the staff-training panel. */
+export interface VirtualKeyStatus {
+  readonly deviceId: string;
+  readonly number: number;
+  readonly pluggedIn: boolean;
+  readonly touchMode: 'auto' | 'manual';
+  readonly waitingForTouch: boolean;
+  readonly pinSet: boolean;
+  readonly mustChangePin: boolean;
+  readonly credentialCount: number;
+}
+
+/** What the devices tell every renderer (the host forwards them on its event bus). */
+export interface KeyDeviceEvents {
+  'key.inserted': KeyDevice;
+  'key.removed': { deviceId: string };
+  'virtualKey.changed': { keys: VirtualKeyStatus[] };
+}
+
+export type KeyDeviceEventSink = <E extends keyof KeyDeviceEvents>(
+  name: E,
+  payload: KeyDeviceEvents[E],
+) => void;
 
 /** How many virtual keys the demo panel may plug in at once. */
 export const MAX_VIRTUAL_KEYS = 4;
 
 export interface KeyDevicesOptions {
   /** A function is read at each use: a mode chosen at first run applies at once. */
-  mode: 'demo' | 'production' | (() => 'demo' | 'production');
-  bus: StationEventBus;
+  mode: StationMode | (() => StationMode);
+  /** Hot-plug and virtual-key changes, for every renderer. */
+  emit: KeyDeviceEventSink;
   /** Where the first virtual key keeps its state (PIN hash, credentials), like a real key. */
   dataDir?: string;
   /** Poll node-hid for USB keys (off in unit tests). Default true. */
   watchUsb?: boolean;
   /**
    * Virtual-key touch timeout (the key answers USER_ACTION_TIMEOUT after it); real keys wait
-   * about 30 s. `KEYSTATION_VIRTUAL_KEY_TOUCH_TIMEOUT_MS` overrides it (e2e "timed out").
+   * about 30 s, the default. The browser host's test setting shortens it (e2e "timed out").
    */
   touchTimeoutMs?: number;
   /** Discoverable-credential slots of each virtual key (default 25, like many real keys). */
   capacity?: number;
   /**
    * Keys reached over UDP (`udp:127.0.0.1:8111`, e.g. `npx keystation-virtual-key`), listed as
-   * if plugged in. `KEYSTATION_KEY_PATHS` (comma-separated) sets them. A production station
-   * refuses a virtual key reached this way by its AAGUID (DESIGN.md §4).
+   * if plugged in; the host reads them from its configuration. A production station refuses a
+   * virtual key reached this way by its AAGUID (DESIGN.md §4).
    */
   extraPaths?: readonly string[];
   /** Test seam: replaces node-hid enumeration (and polls every `pollMs`, default 1000). */
   enumerate?: () => Promise<HidDeviceDescriptor[]>;
   pollMs?: number;
 }
+
+/** What the demo panel can do to a virtual key. */
+export type VirtualKeyControl =
+  | { kind: 'unplug' | 'plugIn' | 'powerCycle' | 'reset' | 'forcePinChange' }
+  | { kind: 'setTouchMode'; mode: 'auto' | 'manual' };
 
 interface VirtualEntry {
   readonly deviceId: string;
@@ -59,8 +95,8 @@ interface VirtualEntry {
 const AUTO_TOUCH_DELAY_MS = 1200;
 
 export class KeyDevices {
-  private readonly modeNow: () => 'demo' | 'production';
-  private readonly bus: StationEventBus;
+  private readonly modeNow: () => StationMode;
+  private readonly emit: KeyDeviceEventSink;
   private readonly virtualKeys: VirtualEntry[] = [];
   private readonly usb = new Map<string, { deviceId: string; descriptor: HidDeviceDescriptor }>();
   private usbCounter = 0;
@@ -76,26 +112,18 @@ export class KeyDevices {
   constructor(options: KeyDevicesOptions) {
     const mode = options.mode;
     this.modeNow = typeof mode === 'function' ? mode : () => mode;
-    this.bus = options.bus;
+    this.emit = options.emit;
     this.watchUsb = options.watchUsb ?? true;
     this.dataDir = options.dataDir;
     this.capacity = options.capacity;
     this.enumerate = options.enumerate;
     this.pollMs = options.pollMs ?? 1000;
-    this.extraPaths =
-      options.extraPaths ??
-      (process.env.KEYSTATION_KEY_PATHS ?? '')
-        .split(',')
-        .map((p) => p.trim())
-        .filter((p) => /^udp:[^,\s]{1,200}$/.test(p));
-    const fromEnv = Number(process.env.KEYSTATION_VIRTUAL_KEY_TOUCH_TIMEOUT_MS);
-    this.touchTimeoutMs =
-      options.touchTimeoutMs ??
-      (Number.isFinite(fromEnv) && fromEnv >= 500 && fromEnv <= 120_000 ? fromEnv : 30_000);
+    this.extraPaths = (options.extraPaths ?? []).filter((p) => /^udp:[^,\s]{1,200}$/.test(p));
+    this.touchTimeoutMs = options.touchTimeoutMs ?? 30_000;
     if (this.mode === 'demo') this.addVirtualKey();
   }
 
-  get mode(): 'demo' | 'production' {
+  get mode(): StationMode {
     return this.modeNow();
   }
 
@@ -171,20 +199,20 @@ export class KeyDevices {
     });
     const entry: VirtualEntry = { deviceId: `virtual-${number}`, number, key };
     this.virtualKeys.push(entry);
-    const changed = () => this.bus.emit('virtualKey.changed', { keys: this.virtualStatus() });
+    const changed = () => this.emit('virtualKey.changed', { keys: this.virtualStatus() });
     key.on('plugged', () => {
-      this.bus.emit('key.inserted', { deviceId: entry.deviceId, productName: null, virtual: true });
+      this.emit('key.inserted', { deviceId: entry.deviceId, productName: null, virtual: true });
       changed();
     });
     key.on('unplugged', () => {
-      this.bus.emit('key.removed', { deviceId: entry.deviceId });
+      this.emit('key.removed', { deviceId: entry.deviceId });
       changed();
     });
     key.on('upneeded', changed);
     key.on('upcleared', changed);
     key.on('statechange', changed);
     if (number > 1) {
-      this.bus.emit('key.inserted', { deviceId: entry.deviceId, productName: null, virtual: true });
+      this.emit('key.inserted', { deviceId: entry.deviceId, productName: null, virtual: true });
       changed();
     }
     return entry;
@@ -196,6 +224,61 @@ export class KeyDevices {
 
   statusOf(entry: VirtualEntry): VirtualKeyStatus {
     return statusOf(entry);
+  }
+
+  /** The demo panel's list; refused on a production station. */
+  listVirtual(): VirtualKeyStatus[] {
+    this.virtual();
+    return this.virtualStatus();
+  }
+
+  /** Answers a waiting "touch your key"; false when nothing waited. */
+  touchVirtual(deviceId?: string): boolean {
+    return this.virtual(deviceId).key.touch();
+  }
+
+  /** Refuses the waiting touch (the key answers OPERATION_DENIED). */
+  denyVirtual(deviceId?: string): boolean {
+    return this.virtual(deviceId).key.deny();
+  }
+
+  /** One demo-panel control on a virtual key; its state afterwards. */
+  controlVirtual(deviceId: string | undefined, control: VirtualKeyControl): VirtualKeyStatus {
+    const v = this.virtual(deviceId);
+    switch (control.kind) {
+      case 'unplug':
+        v.key.unplug();
+        break;
+      case 'plugIn':
+        v.key.plugIn();
+        break;
+      case 'powerCycle':
+        v.key.powerCycle();
+        break;
+      case 'setTouchMode':
+        v.key.setTouchMode(control.mode);
+        break;
+      case 'reset':
+        // A brand-new key's state (fresh master keys, no PIN, no credentials), imported whole:
+        // importState also power-cycles, so open connections end as a real removal would.
+        v.key.importState(new VirtualKey({ attestation: 'test' }).exportState());
+        break;
+      case 'forcePinChange': {
+        const state = v.key.exportState();
+        // §6.11.4: forcePINChange only makes sense for a key that has a PIN.
+        if (state.pin === undefined) throw new StationError('securityKey.pinRequired');
+        // The demo panel cannot know the PIN for authenticatorConfig, so the state is set
+        // directly; importState power-cycles like the real key's config change ends sessions.
+        v.key.importState({ ...state, forcePinChange: true });
+        break;
+      }
+    }
+    return statusOf(v);
+  }
+
+  /** Plugs in one more virtual key (up to MAX_VIRTUAL_KEYS). */
+  addVirtual(): VirtualKeyStatus {
+    return statusOf(this.addVirtualKey());
   }
 
   // ---- USB hot-plug ------------------------------------------------------------------------
@@ -218,7 +301,7 @@ export class KeyDevices {
     watcher.on('inserted', (descriptor) => {
       const deviceId = `usb-${++this.usbCounter}`;
       this.usb.set(descriptor.path, { deviceId, descriptor });
-      this.bus.emit('key.inserted', {
+      this.emit('key.inserted', {
         deviceId,
         productName: descriptor.product ?? null,
         virtual: false,
@@ -228,7 +311,7 @@ export class KeyDevices {
       const known = this.usb.get(descriptor.path);
       if (!known) return;
       this.usb.delete(descriptor.path);
-      this.bus.emit('key.removed', { deviceId: known.deviceId });
+      this.emit('key.removed', { deviceId: known.deviceId });
     });
   }
 

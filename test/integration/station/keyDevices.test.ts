@@ -4,8 +4,8 @@
  * pushes key.inserted / key.removed to every renderer.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { StationEventBus } from '../../../main/api/events';
-import { KeyDevices } from '../../../main/api/security-key-devices';
+import { keyDeviceEvents, StationEventBus } from '../../../main/api/events';
+import { KeyDevices } from '../../../main/station/devices';
 import type { HidDeviceDescriptor } from '../../../native/index';
 
 const yubikey: HidDeviceDescriptor = {
@@ -28,7 +28,7 @@ describe('KeyDevices', () => {
     bus.attach((name, payload) => events.push({ name, payload }));
     devices = new KeyDevices({
       mode: 'production',
-      bus,
+      emit: keyDeviceEvents(bus),
       enumerate: () => Promise.resolve(present),
       pollMs: 20,
     });
@@ -61,7 +61,7 @@ describe('KeyDevices', () => {
   it('an enumeration that fails (node-hid missing) leaves the list empty, no crash', async () => {
     devices = new KeyDevices({
       mode: 'production',
-      bus: new StationEventBus(),
+      emit: () => undefined,
       enumerate: () => Promise.reject(new Error('cannot load node-hid')),
       pollMs: 20,
     });
@@ -71,13 +71,13 @@ describe('KeyDevices', () => {
   });
 
   it('demo mode: one virtual key, more on request (at most 4); production: none', () => {
-    devices = new KeyDevices({ mode: 'demo', bus: new StationEventBus(), watchUsb: false });
+    devices = new KeyDevices({ mode: 'demo', emit: () => undefined, watchUsb: false });
     expect(devices.list()).toEqual([{ deviceId: 'virtual-1', productName: null, virtual: true }]);
     for (let i = 0; i < 3; i++) devices.addVirtualKey();
     expect(() => devices?.addVirtualKey()).toThrow();
     expect(devices.list()).toHaveLength(4);
     devices.close();
-    devices = new KeyDevices({ mode: 'production', bus: new StationEventBus(), watchUsb: false });
+    devices = new KeyDevices({ mode: 'production', emit: () => undefined, watchUsb: false });
     expect(devices.list()).toEqual([]);
     expect(() => devices?.virtual()).toThrow(
       expect.objectContaining({ code: 'securityKey.virtualKeyRefused' }),
