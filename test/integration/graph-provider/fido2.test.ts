@@ -312,6 +312,45 @@ describe('registration', () => {
     expect(r.status).toBe(400);
   });
 
+  it('a bulk-registration CSV row (challenge issued in-process) registers by UPN', async () => {
+    const bob = t.addUser({ displayName: 'Bo Ek' });
+    const csv = t.bulkRegistrationCsv([bob.userPrincipalName], 60);
+    const [header, row] = csv.trim().split('\n');
+    expect(header).toBe('#User.Name,User.DisplayName,User.ID,Challenge,ChallengeExpiryTime');
+    const [upn, displayName, userId, challenge, expiry] = row.split(',');
+    expect(Date.parse(expiry) - p.clock.now()).toBeGreaterThan(59 * 60_000);
+    // the scripts' fixed options (ES256 + RS256, resident key and UV required, direct, hmac-secret, credProtect 1)
+    const publicKey: PublicKeyCredentialCreationOptionsJSON = {
+      rp: { id: 'login.microsoftonline.com', name: 'Microsoft' },
+      user: { id: userId, name: upn, displayName },
+      challenge,
+      pubKeyCredParams: [
+        { type: 'public-key', alg: -7 },
+        { type: 'public-key', alg: -257 },
+      ],
+      authenticatorSelection: {
+        residentKey: 'required',
+        requireResidentKey: true,
+        userVerification: 'required',
+      },
+      attestation: 'direct',
+      extensions: {
+        hmacCreateSecret: true,
+        credentialProtectionPolicy: 'userVerificationOptional',
+      } as never,
+    };
+    const reg = await makeRegistration(await freshKey(), publicKey);
+    const r = await graph(
+      p,
+      token,
+      'POST',
+      `/beta/users/${encodeURIComponent(upn)}/authentication/fido2Methods`,
+      body(reg, 'Serial: 1234 2026-12-04'),
+    );
+    expect(r.status, r.text).toBe(201);
+    expect(t.fido2Credentials(bob.id)).toHaveLength(1);
+  });
+
   it('passkey policy: an AAGUID outside the allowed list → 400', async () => {
     t.policy.passkeyAllowedAaguids = ['cb69481e-8ff7-4039-93ec-0a2729a154a8'];
     try {

@@ -6,6 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ProviderContext } from './context';
 import { COLLECTION, methodJson, registrationDetails } from './graph';
+import { creationOptions } from './fido2';
 import { thumbprints, type AppCertificate } from './pki';
 import {
   EMAIL_METHOD_ID,
@@ -275,6 +276,7 @@ export class SeededTenant {
       createdDateTime: now,
     };
     this.tenant.users.set(u.id, u);
+    this.tenant.upns.set(upn.toLowerCase(), u.id);
     for (const m of seed.methods ?? [])
       this.addMethod(u, typeof m === 'string' ? ({ type: m } as MethodSeed) : m);
     return u;
@@ -430,6 +432,48 @@ export class SeededTenant {
         })
       : undefined;
     return { users, group };
+  }
+
+  // ------------------------------------------------------------ FIDO2 challenges without HTTP
+
+  /**
+   * Issue creation options for a person in-process (same challenge store as the API), as
+   * Graph's v1.0 reply (annotated). For offline-import and provisioning tests.
+   */
+  issueCreationOptions(idOrUpn: string, challengeTimeoutInMinutes = 5) {
+    return creationOptions(
+      this.tenant,
+      this.user(idOrUpn),
+      this.ctx.clock,
+      challengeTimeoutInMinutes,
+      true,
+    ) as {
+      challengeTimeoutDateTime: string;
+      publicKey: {
+        challenge: string;
+        user: { id: string; name: string; displayName: string };
+      } & Record<string, unknown>;
+    } & Record<string, unknown>;
+  }
+
+  /**
+   * The CSV the widely used Entra bulk-registration scripts write, one row per person with a
+   * fresh challenge from this provider:
+   * `#User.Name,User.DisplayName,User.ID,Challenge,ChallengeExpiryTime`.
+   */
+  bulkRegistrationCsv(idsOrUpns: string[], challengeTimeoutInMinutes = 60): string {
+    const q = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+    const rows = idsOrUpns.map((k) => {
+      const o = this.issueCreationOptions(k, challengeTimeoutInMinutes);
+      const u = o.publicKey.user;
+      return [u.name, u.displayName, u.id, o.publicKey.challenge, o.challengeTimeoutDateTime]
+        .map(q)
+        .join(',');
+    });
+    return (
+      ['#User.Name,User.DisplayName,User.ID,Challenge,ChallengeExpiryTime', ...rows].join('\n') +
+      '\n'
+    );
   }
 
   // ------------------------------------------------------------ inspection

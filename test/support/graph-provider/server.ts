@@ -267,10 +267,11 @@ export class GraphProvider {
       q.socket.destroy();
       return;
     }
-    this.send(r, out);
+    const crid = q.headers['client-request-id'];
+    this.send(r, out, typeof crid === 'string' ? crid.slice(0, 100) : undefined);
   }
 
-  private send(r: ServerResponse, reply: Reply): void {
+  private send(r: ServerResponse, reply: Reply, clientRequestId?: string): void {
     const headers: Record<string, string> = { ...(reply.headers ?? {}) };
     let payload: string | undefined;
     if (reply.body !== undefined) {
@@ -278,6 +279,7 @@ export class GraphProvider {
       headers['Content-Type'] ??= 'application/json; charset=utf-8';
     }
     headers['request-id'] ??= randomUUID();
+    if (clientRequestId) headers['client-request-id'] = clientRequestId;
     r.writeHead(reply.status, headers);
     r.end(payload);
   }

@@ -207,6 +207,8 @@ export interface Tenant {
   displayName: string;
   readonly apps: Map<string, AppRegistration>;
   readonly users: Map<string, User>;
+  /** lower-case UPN → user id */
+  readonly upns: Map<string, string>;
   readonly groups: Map<string, Group>;
   readonly challenges: Map<string, FidoChallenge>;
   readonly hardwareOathDevices: Map<string, HardwareOathDevice>;
@@ -239,6 +241,7 @@ export function newTenant(id: string, domain: string, displayName: string): Tena
     displayName,
     apps: new Map(),
     users: new Map(),
+    upns: new Map(),
     groups: new Map(),
     challenges: new Map(),
     hardwareOathDevices: new Map(),
@@ -251,9 +254,8 @@ export function newTenant(id: string, domain: string, displayName: string): Tena
 export function findUser(t: Tenant, key: string): User | undefined {
   const byId = t.users.get(key.toLowerCase());
   if (byId) return byId;
-  const k = key.toLowerCase();
-  for (const u of t.users.values()) if (u.userPrincipalName.toLowerCase() === k) return u;
-  return undefined;
+  const id = t.upns.get(key.toLowerCase());
+  return id === undefined ? undefined : t.users.get(id);
 }
 
 /** Transitive user members of a group, each once, in a stable order. */
