@@ -98,6 +98,23 @@ export const STATION_ERROR_CODES = [
   'csv.missingColumn', // params.column
   'registry.backupFailed',
   'registry.auditBroken',
+  // identity provider (docs/IDP.md)
+  'idp.notConnected', // no connection saved yet
+  'idp.invalidSetting', // params.field
+  'idp.insecureHost', // not https (only a loopback host may use http); params.field
+  'idp.badCredential', // the client secret or certificate was refused
+  'idp.unknownTenant',
+  'idp.unknownApp', // no such application (client id) in the tenant
+  'idp.missingPermission', // params.permission
+  'idp.noNetwork',
+  'idp.untrustedCertificate', // the host's TLS certificate is not trusted
+  'idp.groupNotFound',
+  'idp.providerError', // params.detail
+  'idp.personNotLinked', // the person is not known to the provider
+  'idp.notDeletable', // params.type (e.g. the password)
+  'idp.challengeExpired', // params.online: a fresh one can be fetched
+  'idp.noCreationOptions', // offline and none imported for this person
+  'idp.itemNotFailed', // retry/discard only a failed item
 ] as const;
 
 export type StationErrorCode = (typeof STATION_ERROR_CODES)[number];

@@ -28,6 +28,18 @@ export const AUDIT_ACTIONS = [
   'settings.changed',
   'registry.backedUp',
   'registry.exported',
+  'idp.connectionSaved',
+  'idp.pulled',
+  'idp.pushConfirmed',
+  'idp.pushFailed',
+  'idp.methodDeleteRequested',
+  'idp.outboxRetried',
+  'idp.outboxDiscarded',
+  'idp.optionsImported',
+  'idp.pendingExported',
+  'idp.pendingUploaded',
+  'idp.resultsImported',
+  'idp.passIssued',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -34,6 +34,7 @@ import { AuthService, OperatorService } from './operators';
 import { TemporaryAccessPasses } from './passes';
 import { RosterService } from './roster';
 import { backupRegistry, type BackupResult } from './backup';
+import { IdpService, type IdpServiceOptions } from './idp/service';
 
 export { StationError, STATION_ERROR_CODES, ROW_ERROR_CODES, isStationError } from './errors';
 export type { StationErrorCode, RowErrorCode, RowError } from './errors';
@@ -65,6 +66,16 @@ export type { IssuedPass, PassStatus } from './passes';
 export type { OperatorAccount } from './operators';
 export type { RosterPreview, RosterImportResult, WebAuthnRegistrationExport } from './roster';
 export type { BackupResult } from './backup';
+export type {
+  IdpConnectionView,
+  IdpConnectionInput,
+  PersonLinkView,
+  ProviderMethodView,
+  OutboxStatus,
+  OutboxItemView,
+  PullResult,
+  PushResult,
+} from './idp/service';
 
 export const REGISTRY_FILE = 'registry.sqlite';
 export const KEY_FILE = 'station.key';
@@ -86,6 +97,8 @@ export interface OpenStationOptions {
   readonly messageGateway?: MessageGateway;
   /** Opens security keys; defaults to native/ (node-hid, UDP, or a HidConnection). */
   readonly securityKeys?: SecurityKeyClient;
+  /** Identity provider link: private CA, injected sleep (tests), provider factory. */
+  readonly idp?: IdpServiceOptions;
 }
 
 export interface Enrollments {
@@ -115,6 +128,8 @@ export interface Station {
   readonly questions: QuestionBank;
   readonly settings: StationSettings;
   readonly audit: AuditLog;
+  /** The identity provider link (docs/IDP.md). */
+  readonly idp: IdpService;
   /** Online backup to a new file, then integrity check and audit verification of the copy. */
   backup(destinationFile: string): Promise<BackupResult>;
   /** PRAGMA integrity_check == ok. */
@@ -211,11 +226,13 @@ export function openStation(opts: OpenStationOptions): Station {
     const questions = new QuestionBank(context);
     const passes = new TemporaryAccessPasses(context);
     const operators = new OperatorService(context);
+    const idp = new IdpService(context, people, methods, opts.idp);
     const securityKey = new SecurityKeyEnrollment(
       context,
       people,
       methods,
       opts.securityKeys ?? nativeSecurityKeyClient,
+      idp,
     );
     return {
       stationId,
@@ -245,6 +262,7 @@ export function openStation(opts: OpenStationOptions): Station {
       backup: (dest) => backupRegistry(context, dest),
       settings,
       audit,
+      idp,
       context,
       checkIntegrity: () => integrityOk(db),
       close: () => {

@@ -8,6 +8,7 @@ import { m006SearchKeys } from './006_search_keys';
 import { m007KeyRegistrationJson } from './007_key_registration_json';
 import { m008TotpSteps } from './008_totp_steps';
 import { m009RosterReadModel } from './009_roster_read_model';
+import { m010IdentityProvider } from './010_identity_provider';
 
 /** One numbered, forward-only schema step (Signal-Desktop style). */
 export interface Migration {
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m007KeyRegistrationJson,
   m008TotpSteps,
   m009RosterReadModel,
+  m010IdentityProvider,
 ];

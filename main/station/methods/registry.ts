@@ -63,11 +63,22 @@ function strengthRank(kind: MethodKind): number {
 }
 
 /**
+ * Called inside the transaction of a local change (the identity provider's outbox is written in
+ * it, main/station/idp/service.ts). A hook that throws rolls the change back.
+ */
+export interface MethodHooks {
+  afterInsert?(row: MethodRow): void;
+  beforeRemove?(row: MethodRow): void;
+}
+
+/**
  * The person's methods and the seed rules on them: the five-apps-or-tokens limit, one default
  * among MFA-capable methods with the fallback order, permanent audited delete, and what the
  * registration wizard and password reset still need.
  */
 export class MethodRegistry {
+  readonly hooks: MethodHooks[] = [];
+
   readonly repo: MethodRepository;
   private readonly people: PeopleRepository;
 
@@ -136,6 +147,7 @@ export class MethodRegistry {
   remove(personId: PersonId, methodId: MethodId): { newDefault: MethodSummary | null } {
     return this.ctx.db.transaction(() => {
       const row = this.row(personId, methodId);
+      for (const h of this.hooks) h.beforeRemove?.(row);
       // A hardware token goes back to the inventory unactivated (its secret stays with it).
       this.repo.remove(methodId);
       let newDefault: MethodSummary | null = null;
@@ -209,6 +221,7 @@ export class MethodRegistry {
       },
       this.ctx.clock().toISOString(),
     );
+    for (const h of this.hooks) h.afterInsert?.(this.row(personId, id));
     this.ctx.audit.append('method.registered', personId, {
       methodId: id,
       kind: m.kind,

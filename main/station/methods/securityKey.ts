@@ -29,6 +29,17 @@ import {
   checkNewKeyPin,
   isVirtualKeyAaguid,
 } from './securityKeyRules';
+import type { IdpService } from '../idp/service';
+
+/** WebAuthn client origin for credentials made against the provider's options (SPEC §7). */
+export const PROVIDER_ORIGIN = 'https://login.microsoftonline.com';
+
+/** The provider's creation options for a linked person, exactly as issued (annotations stripped). */
+interface ProviderOptions {
+  readonly challenge: string;
+  readonly expiresAt: string;
+  readonly publicKey: PublicKeyCredentialCreationOptionsJSON;
+}
 
 /** How a host opens a key; tests inject the virtual key, the app uses native/. */
 export interface SecurityKeyClient {
@@ -87,6 +98,8 @@ interface KeyState {
   forcePinChange?: boolean;
   /** The key refused a token with forcePINChange after begin (getInfo did not say so). */
   mustChangePin?: boolean;
+  /** Set for a person linked to the identity provider: the key is made against these. */
+  providerOptions?: ProviderOptions;
 }
 
 /**
@@ -170,14 +183,79 @@ export class SecurityKeyEnrollment {
     private readonly people: PeopleService,
     private readonly methods: MethodRegistry,
     private readonly client: SecurityKeyClient,
+    private readonly idp?: IdpService,
   ) {
     this.pending = new PendingEnrollments<KeyState>(ctx, (state) => {
       void state.ctap.close().catch(() => undefined);
     });
   }
 
-  private origin(): string {
-    return `https://${this.ctx.policy().securityKey.rpId}`;
+  private origin(s?: KeyState): string {
+    return s?.providerOptions ? PROVIDER_ORIGIN : `https://${this.ctx.policy().securityKey.rpId}`;
+  }
+
+  private rpId(s: KeyState): string {
+    return s.providerOptions?.publicKey.rp.id ?? this.ctx.policy().securityKey.rpId;
+  }
+
+  /** The provider's options for a linked person (online: fetched now; offline: imported earlier). */
+  private async providerOptionsFor(
+    personId: PersonId,
+    fresh = false,
+  ): Promise<ProviderOptions | undefined> {
+    if (!this.idp?.linkedProviderId(personId)) return undefined;
+    const o = await this.idp.creationOptionsFor(personId, { fresh });
+    return {
+      challenge: o.challenge,
+      expiresAt: o.expiresAt,
+      publicKey: o.publicKey as unknown as PublicKeyCredentialCreationOptionsJSON,
+    };
+  }
+
+  /**
+   * A key already registered to this person is recognised before any touch: a silent
+   * getAssertion (up=false, CTAP 2.1 §6.2) per chunk of the exclude list finds it without asking
+   * for presence (credentials with credProtect 3 stay invisible; makeCredential still excludes them).
+   */
+  private async assertNotExcluded(
+    s: KeyState,
+    rpId: string,
+    exclude: readonly { id: string }[],
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const ids = exclude
+      .map((c) => Buffer.from(c.id, 'base64url'))
+      .filter((id) => id.length > 0 && id.length <= (s.ctap.info.maxCredentialIdLength ?? 1024));
+    const max = s.ctap.info.maxCredentialCountInList ?? 1;
+    for (let i = 0; i < ids.length; i += max) {
+      try {
+        await s.ctap.getAssertion(
+          {
+            rpId,
+            clientDataHash: new Uint8Array(32),
+            allowList: ids.slice(i, i + max).map((id) => ({
+              type: 'public-key' as const,
+              id: new Uint8Array(id),
+            })),
+            userPresence: false,
+          },
+          { signal },
+        );
+      } catch (e) {
+        if (isCtapError(e, 'NO_CREDENTIALS')) continue;
+        throw keyErrorToStation(e);
+      }
+      throw new StationError('securityKey.alreadyRegistered');
+    }
+  }
+
+  /** "Get a new challenge": fresh options from the provider for this enrollment (online only). */
+  async refreshProviderOptions(enrollmentId: string): Promise<{ expiresAt: string }> {
+    const item = this.pending.get(enrollmentId);
+    const o = await this.providerOptionsFor(item.personId, true);
+    if (!o) throw new StationError('idp.personNotLinked');
+    item.state.providerOptions = o;
+    return { expiresAt: o.expiresAt };
   }
 
   private checkModel(aaguid: string): void {
@@ -192,6 +270,7 @@ export class SecurityKeyEnrollment {
     this.people.get(personId);
     this.methods.assertCanAdd(personId, 'securityKey');
     const policy = this.ctx.policy();
+    const providerOptions = await this.providerOptionsFor(personId);
     let ctap: Ctap2;
     try {
       ctap = await this.client.open(device, opts);
@@ -227,7 +306,9 @@ export class SecurityKeyEnrollment {
         : policy.securityKey.userVerificationRequired && clientPin === false
           ? 'set'
           : 'none';
-      const userHandle = this.methods.repo.keyUserHandle(personId) ?? randomBytes(16);
+      const userHandle = providerOptions
+        ? Buffer.from(providerOptions.publicKey.user.id, 'base64url')
+        : (this.methods.repo.keyUserHandle(personId) ?? randomBytes(16));
       const partial = {
         aaguid,
         model: modelName(aaguid),
@@ -243,7 +324,12 @@ export class SecurityKeyEnrollment {
           rejectTrivial: policy.pin.rejectTrivial,
         },
       };
-      const state: KeyState = { ctap, userHandle, info: { ...partial, enrollmentId: '' } };
+      const state: KeyState = {
+        ctap,
+        userHandle,
+        info: { ...partial, enrollmentId: '' },
+        providerOptions,
+      };
       const { id } = this.pending.create(personId, 'securityKey', state);
       (state as { info: SecurityKeyInfo }).info = { ...partial, enrollmentId: id };
       return state.info;
@@ -271,7 +357,7 @@ export class SecurityKeyEnrollment {
         s.ctap.info.options.setMinPINLength === true;
       s.token = await s.ctap.clientPin.getPinToken(pin, {
         permissions: force ? ['mc', 'ga', 'acfg'] : ['mc', 'ga'],
-        rpId: this.ctx.policy().securityKey.rpId,
+        rpId: this.rpId(s),
       });
       if (force) {
         // Told now, while the token is fresh (makeCredential clears a token's other
@@ -295,7 +381,7 @@ export class SecurityKeyEnrollment {
     try {
       s.token = await s.ctap.clientPin.getPinToken(pin, {
         permissions: ['mc', 'ga'],
-        rpId: this.ctx.policy().securityKey.rpId,
+        rpId: this.rpId(s),
       });
     } catch (e) {
       // A key that only says forcePINChange when asked for a token: the PIN page turns into
@@ -356,7 +442,7 @@ export class SecurityKeyEnrollment {
     try {
       s.token = await s.ctap.clientPin.getPinToken(newPin, {
         permissions: ['mc', 'ga'],
-        rpId: policy.securityKey.rpId,
+        rpId: this.rpId(s),
       });
     } catch (e) {
       throw keyErrorToStation(e);
@@ -373,35 +459,49 @@ export class SecurityKeyEnrollment {
     if (s.info.pinStep !== 'none' && !s.token) throw new StationError('securityKey.pinRequired');
     const policy = this.ctx.policy();
     const person = this.people.get(item.personId);
-    const exclude = this.methods.repo.keyCredentialIds(item.personId);
-    const challenge = randomBytes(32).toString('base64url');
-    const options: PublicKeyCredentialCreationOptionsJSON = {
-      challenge,
-      rp: { id: policy.securityKey.rpId, name: policy.securityKey.rpName },
-      user: {
-        id: s.userHandle.toString('base64url'),
-        name: person.upn,
-        displayName: person.displayName,
-      },
-      pubKeyCredParams: [
-        { type: 'public-key', alg: -7 },
-        { type: 'public-key', alg: -8 },
-      ],
-      excludeCredentials: exclude.map((id) => ({
-        type: 'public-key',
-        id: id.toString('base64url'),
-      })),
-      authenticatorSelection: {
-        residentKey: policy.securityKey.residentKeyRequired ? 'required' : 'discouraged',
-        userVerification: policy.securityKey.userVerificationRequired ? 'required' : 'discouraged',
-      },
-      attestation: 'direct',
-      timeout: 60_000,
-    };
+    let options: PublicKeyCredentialCreationOptionsJSON;
+    if (s.providerOptions) {
+      // Exactly as the provider issued them; an expired challenge is refused before any touch.
+      this.idp?.assertChallengeValid(s.providerOptions.challenge, s.providerOptions.expiresAt);
+      options = s.providerOptions.publicKey;
+    } else {
+      const exclude = this.methods.repo.keyCredentialIds(item.personId);
+      options = {
+        challenge: randomBytes(32).toString('base64url'),
+        rp: { id: policy.securityKey.rpId, name: policy.securityKey.rpName },
+        user: {
+          id: s.userHandle.toString('base64url'),
+          name: person.upn,
+          displayName: person.displayName,
+        },
+        pubKeyCredParams: [
+          { type: 'public-key', alg: -7 },
+          { type: 'public-key', alg: -8 },
+        ],
+        excludeCredentials: exclude.map((id) => ({
+          type: 'public-key',
+          id: id.toString('base64url'),
+        })),
+        authenticatorSelection: {
+          residentKey: policy.securityKey.residentKeyRequired ? 'required' : 'discouraged',
+          userVerification: policy.securityKey.userVerificationRequired
+            ? 'required'
+            : 'discouraged',
+        },
+        attestation: 'direct',
+        timeout: 60_000,
+      };
+    }
+    const challenge = options.challenge;
+    const rpId = options.rp.id ?? policy.securityKey.rpId;
+    // A key already registered to this person is recognised before any touch: a silent
+    // getAssertion (up=false) with the exclude list finds it without asking for presence.
+    await this.assertNotExcluded(s, rpId, options.excludeCredentials ?? [], opts.signal);
     let response;
     try {
       response = await createCredential(s.ctap, options, {
-        origin: this.origin(),
+        origin: this.origin(s),
+        crossOrigin: false,
         pinUvAuthToken: s.token,
         signal: opts.signal,
         onKeepalive: keepalive(opts.interaction),
@@ -415,9 +515,11 @@ export class SecurityKeyEnrollment {
       verified = await verifyRegistrationResponse({
         response,
         expectedChallenge: challenge,
-        expectedOrigin: this.origin(),
-        expectedRPID: policy.securityKey.rpId,
-        requireUserVerification: policy.securityKey.userVerificationRequired,
+        expectedOrigin: this.origin(s),
+        expectedRPID: rpId,
+        requireUserVerification: s.providerOptions
+          ? options.authenticatorSelection?.userVerification === 'required'
+          : policy.securityKey.userVerificationRequired,
       });
     } catch {
       throw new StationError('securityKey.attestationInvalid');
@@ -470,12 +572,12 @@ export class SecurityKeyEnrollment {
         s.ctap,
         {
           challenge,
-          rpId: policy.securityKey.rpId,
+          rpId: this.rpId(s),
           allowCredentials: [{ type: 'public-key', id: cred.id }],
           userVerification: 'discouraged',
           timeout: 60_000,
         },
-        { origin: this.origin(), signal: opts.signal, onKeepalive: keepalive(opts.interaction) },
+        { origin: this.origin(s), signal: opts.signal, onKeepalive: keepalive(opts.interaction) },
       );
     } catch (e) {
       const err = keyErrorToStation(e);
@@ -489,8 +591,8 @@ export class SecurityKeyEnrollment {
       const v = await verifyAuthenticationResponse({
         response: assertion,
         expectedChallenge: challenge,
-        expectedOrigin: this.origin(),
-        expectedRPID: policy.securityKey.rpId,
+        expectedOrigin: this.origin(s),
+        expectedRPID: this.rpId(s),
         credential: {
           id: cred.id,
           publicKey: new Uint8Array(cred.publicKey),
@@ -523,10 +625,24 @@ export class SecurityKeyEnrollment {
         signCount: counter,
         transports: cred.transports,
         attestationFormat: cred.fmt,
-        rpId: policy.securityKey.rpId,
+        rpId: this.rpId(s),
         userHandle: cred.userHandle,
         registrationJson: cred.registrationJson,
       });
+      if (s.providerOptions && this.idp) {
+        // The exact registration request for the provider, in this same transaction.
+        const reg = JSON.parse(cred.registrationJson) as {
+          id: string;
+          response: { clientDataJSON: string; attestationObject: string };
+          clientExtensionResults?: unknown;
+        };
+        this.idp.enqueueFido2(item.personId, id, s.providerOptions.challenge, name, {
+          id: reg.id,
+          clientDataJSON: reg.response.clientDataJSON,
+          attestationObject: reg.response.attestationObject,
+          clientExtensionResults: reg.clientExtensionResults ?? {},
+        });
+      }
       // The test sign-in was its first use.
       this.methods.repo.markUsed(id, now);
 
