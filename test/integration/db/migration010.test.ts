@@ -5,11 +5,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../../main/db/connection';
 import { MIGRATIONS } from '../../../main/db/migrations/index';
 
-describe('migration 009 identity provider', () => {
+describe('migration 010 identity provider', () => {
   let dir: string;
   let db: Db;
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'ks-mig9-'));
+    dir = mkdtempSync(join(tmpdir(), 'ks-mig10-'));
     const n = MIGRATIONS.findIndex((m) => m.name === 'identity provider') + 1;
     db = openDatabase({ path: join(dir, 'r.sqlite'), migrations: MIGRATIONS.slice(0, n) });
     db.prepare(
