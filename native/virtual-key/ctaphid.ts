@@ -25,8 +25,10 @@ export interface CtapHidEngineOptions {
   readonly rng: RandomSource;
   readonly messageTimeoutMs: number;
   readonly firmwareVersion: number;
-  /** Run one CTAP2 request; resolves with status ‖ CBOR. */
-  handleCbor(request: Uint8Array, signal: AbortSignal): Promise<Uint8Array>;
+  /** Run one CTAP2 request; resolves with status ‖ CBOR. Absent: no CBOR capability (U2F only). */
+  handleCbor?(request: Uint8Array, signal: AbortSignal): Promise<Uint8Array>;
+  /** Run one U2F (CTAP1) APDU; resolves with the response APDU. Absent: capability NMSG. */
+  handleMsg?(apdu: Uint8Array, signal: AbortSignal): Promise<Uint8Array>;
   /** Current keepalive status while a CBOR request is running. */
   keepaliveStatus(): number;
   onWink(): void;
@@ -194,10 +196,14 @@ export class CtapHidEngine {
         this.opts.onWink();
         return this.reply(port, cid, cmd, new Uint8Array(0));
       case CtapHidCommand.CBOR:
+        if (!this.opts.handleCbor) return this.error(port, cid, CtapHidError.INVALID_CMD);
         if (data.length === 0) return this.error(port, cid, CtapHidError.INVALID_LEN);
-        return this.cbor(port, cid, data);
+        return this.run(port, cid, cmd, data, this.opts.handleCbor, true);
+      case CtapHidCommand.MSG:
+        if (!this.opts.handleMsg) return this.error(port, cid, CtapHidError.INVALID_CMD);
+        return this.run(port, cid, cmd, data, this.opts.handleMsg, false);
       default:
-        // MSG (no U2F: NMSG capability), LOCK (optional, not implemented) and unknown commands.
+        // MSG without U2F (NMSG capability), LOCK (optional, not implemented) and unknown commands.
         return this.error(port, cid, CtapHidError.INVALID_CMD);
     }
   }
@@ -221,26 +227,39 @@ export class CtapHidEngine {
     body[13] = (fw >> 16) & 0xff;
     body[14] = (fw >> 8) & 0xff;
     body[15] = fw & 0xff;
-    body[16] = CtapHidCapability.WINK | CtapHidCapability.CBOR | CtapHidCapability.NMSG;
+    body[16] =
+      CtapHidCapability.WINK |
+      (this.opts.handleCbor ? CtapHidCapability.CBOR : 0) |
+      (this.opts.handleMsg ? 0 : CtapHidCapability.NMSG);
     this.reply(port, cid, CtapHidCommand.INIT, body);
   }
 
-  private cbor(port: HidPort, cid: number, request: Uint8Array): void {
+  /**
+   * One transaction (CBOR or MSG) on the key: busy until it answers; CBOR requests send
+   * keepalives meanwhile (U2F keys answer at once and send none).
+   */
+  private run(
+    port: HidPort,
+    cid: number,
+    cmd: number,
+    request: Uint8Array,
+    handler: (request: Uint8Array, signal: AbortSignal) => Promise<Uint8Array>,
+    keepalives: boolean,
+  ): void {
     const abort = new AbortController();
     const keepalive = setInterval(() => {
-      if (this.pending?.abort !== abort) return;
+      if (!keepalives || this.pending?.abort !== abort) return;
       this.reply(port, cid, CtapHidCommand.KEEPALIVE, Uint8Array.of(this.opts.keepaliveStatus()));
     }, KEEPALIVE_INTERVAL_MS);
     const pending: Pending = { cid, port, abort, keepalive };
     this.pending = pending;
-    this.opts
-      .handleCbor(request, abort.signal)
-      .catch(() => Uint8Array.of(0x7f))
+    handler(request, abort.signal)
+      .catch(() => (keepalives ? Uint8Array.of(0x7f) : Uint8Array.of(0x6f, 0x00)))
       .then((response) => {
         clearInterval(keepalive);
         if (this.pending !== pending) return; // aborted by INIT resync or power loss
         this.pending = undefined;
-        this.reply(port, cid, CtapHidCommand.CBOR, response);
+        this.reply(port, cid, cmd, response);
       });
   }
 

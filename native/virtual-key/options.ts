@@ -1,4 +1,5 @@
 /** Options, events and control types of the virtual key (see ./index.ts). */
+import type { KeyProfileName } from './profiles';
 
 /**
  * How user presence ("touch the key") is answered.
@@ -26,7 +27,17 @@ export type AttestationMode = 'test' | 'generated';
  */
 export type ReplyRouting = 'origin' | 'all';
 
+export type { KeyProfileName } from './profiles';
+
+/** A finger on the sensor (profiles with a fingerprint sensor, and `builtInUv`). */
+export type FingerSample = 'good' | 'bad';
+
 export interface VirtualKeyOptions {
+  /**
+   * Which kind of key to behave like (default `ctap21`): `ctap21pre`, `ctap20`, `u2f`, `bio`,
+   * `fips`. See ./profiles.ts for what each one answers.
+   */
+  profile?: KeyProfileName;
   /**
    * Deterministic mode: all randomness (credential keys, key-agreement keys, CIDs, tokens,
    * master keys, generated attestation) derives from this seed, so golden tests can pin
@@ -40,6 +51,18 @@ export interface VirtualKeyOptions {
   touchTimeoutMs?: number;
   /** Auto mode: delay before the automatic touch (default 0), to exercise keepalives. */
   autoTouchDelayMs?: number;
+  /**
+   * The simulated person takes this long to touch (auto mode; keepalives say UPNEEDED
+   * meanwhile). Same as `autoTouchDelayMs`; CLI `--touch-delay`.
+   */
+  touchDelayMs?: number;
+  /**
+   * The key's own time per key generation or signature, as waiting (an async timer), not CPU:
+   * makeCredential costs two (key pair + attestation signature), each assertion and U2F
+   * authentication one, U2F registration two. A benchmark with several keys then measures the
+   * station's parallelism, as with real keys whose chips do the work. Default 0.
+   */
+  keyTimeMs?: number;
   /** Discoverable-credential slots (default 25); beyond → CTAP2_ERR_KEY_STORE_FULL. */
   capacity?: number;
   /**

@@ -25,6 +25,11 @@ export interface StoredCredential {
   readonly created: number;
 }
 
+export interface StoredFingerprint {
+  readonly templateId: string;
+  name?: string;
+}
+
 export interface StoredPin {
   readonly saltHex: string;
   readonly verifierHex: string;
@@ -47,6 +52,8 @@ export interface VirtualKeyState {
   pinRetries: number;
   /** Built-in UV retries (absent = 8, the maximum). */
   uvRetries?: number;
+  /** Enrolled fingerprints (profiles with a sensor): template ID (hex) and friendly name. */
+  fingerprints?: StoredFingerprint[];
   minPinLength: number;
   minPinLengthRpIds: string[];
   forcePinChange: boolean;

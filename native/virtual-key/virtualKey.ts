@@ -13,8 +13,10 @@ import { VirtualKeyConnection, type ConnectionOwner } from './connection';
 import { DelayLine } from './delayLine';
 import { CtapHidEngine, KeepaliveStatus, type HidPort } from './ctaphid';
 import { VIRTUAL_KEY_MODEL_NAME } from './identity';
+import { PROFILES, type KeyProfile } from './profiles';
 import type {
   FaultInjection,
+  FingerSample,
   ReplyRouting,
   TouchMode,
   VirtualKeyEvents,
@@ -48,6 +50,10 @@ export interface VirtualKeySummary {
   readonly minPinLength: number;
   readonly forcePinChange: boolean;
   readonly signCount: number;
+  /** The profile this key behaves like (see ./profiles.ts). */
+  readonly profile: string;
+  /** Enrolled fingerprints (profiles with a sensor). */
+  readonly fingerprintCount: number;
 }
 
 interface PresenceWait {
@@ -70,6 +76,9 @@ export class VirtualKey extends EventEmitter<VirtualKeyEvents> implements Connec
   private readonly authenticator: Authenticator;
   private readonly engine: CtapHidEngine;
   private readonly identity: AttestationIdentity;
+  /** Which kind of key this is (option `profile`). */
+  readonly profile: KeyProfile;
+  private readonly keyTimeMs: number;
   private readonly ports = new Set<HidPort>();
   private touchMode: TouchMode;
   private readonly touchTimeoutMs: number;
@@ -91,10 +100,14 @@ export class VirtualKey extends EventEmitter<VirtualKeyEvents> implements Connec
     this.statePath = options.statePath;
     this.touchMode = options.touch ?? 'auto';
     this.touchTimeoutMs = options.touchTimeoutMs ?? 30_000;
-    this.autoTouchDelayMs = options.autoTouchDelayMs ?? 0;
+    this.autoTouchDelayMs = options.touchDelayMs ?? options.autoTouchDelayMs ?? 0;
+    this.profile = PROFILES[options.profile ?? 'ctap21'];
+    if (!this.profile)
+      throw new TypeError(`unknown virtual-key profile ${String(options.profile)}`);
+    this.keyTimeMs = Math.max(0, options.keyTimeMs ?? 0);
     this.replyRouting = options.replyRouting ?? 'origin';
     this.latencyMs = options.reportLatencyMs ?? 0;
-    this.uvResult = options.uvResult ?? 'match';
+    this.finger = options.uvResult === 'nomatch' ? 'bad' : 'good';
     const serialNumber = options.serialNumber ?? `VK${String(n).padStart(6, '0')}`;
     this.descriptor = {
       path: `virtual:${n}`,
@@ -134,15 +147,18 @@ export class VirtualKey extends EventEmitter<VirtualKeyEvents> implements Connec
         userPresence: (command, signal) => this.userPresence(command, signal),
         stateChanged: () => this.persist(),
         onReset: () => this.emit('reset'),
-        uvMatches: () => this.uvResult === 'match',
+        uvMatches: () => this.lastFinger === 'good',
+        sampleIsGood: () => this.lastFinger === 'good',
+        keyWork: (operations) => this.keyWork(operations),
       },
       {
         capacity: options.capacity ?? 25,
         firmwareVersion,
-        pinUvAuthProtocols: options.pinUvAuthProtocols ?? [2, 1],
+        pinUvAuthProtocols: options.pinUvAuthProtocols ?? this.profile.pinUvAuthProtocols,
         resetWindowMs: options.resetWindowMs ?? 10_000,
         builtInUv: options.builtInUv ?? false,
         deterministicSignatures: options.seed !== undefined,
+        profile: this.profile,
       },
       state,
       this.identity,
@@ -151,11 +167,21 @@ export class VirtualKey extends EventEmitter<VirtualKeyEvents> implements Connec
       rng: this.rng,
       messageTimeoutMs: options.messageTimeoutMs ?? 500,
       firmwareVersion,
-      handleCbor: async (request, signal) => {
-        const response = await this.authenticator.handle(request, signal);
-        this.emit('command', request[0], response[0]);
-        return response;
-      },
+      ...(this.profile.ctap2
+        ? {
+            handleCbor: async (request: Uint8Array, signal: AbortSignal) => {
+              const response = await this.authenticator.handle(request, signal);
+              this.emit('command', request[0], response[0]);
+              return response;
+            },
+          }
+        : {}),
+      ...(this.profile.u2f
+        ? {
+            handleMsg: (apdu: Uint8Array, signal: AbortSignal) =>
+              this.authenticator.handleU2f(apdu, signal),
+          }
+        : {}),
       keepaliveStatus: () =>
         this.waiting || this.autoTouchPending
           ? KeepaliveStatus.UPNEEDED
@@ -167,11 +193,41 @@ export class VirtualKey extends EventEmitter<VirtualKeyEvents> implements Connec
   }
 
   private autoTouchPending = false;
-  private uvResult: 'match' | 'nomatch' = 'match';
+  /** The finger automatic touches and `touch()` present (see `setFinger`). */
+  private finger: FingerSample = 'good';
+  /** The finger of the last gesture: decides built-in UV and enrollment sample quality. */
+  private lastFinger: FingerSample = 'good';
 
   /** Built-in UV (option `builtInUv`): whether the next fingerprint gestures match. */
   setUvResult(result: 'match' | 'nomatch'): void {
-    this.uvResult = result;
+    this.finger = result === 'match' ? 'good' : 'bad';
+  }
+
+  /**
+   * The finger later gestures present (automatic touches and `touch()`): `good` is an enrolled
+   * finger / a good enrollment sample, `bad` does not match / is a poor-quality sample.
+   */
+  setFinger(finger: FingerSample): void {
+    this.finger = finger;
+  }
+
+  /**
+   * Put a finger on the sensor now (manual mode): settles the pending touch with that finger.
+   * Returns false if no touch was pending.
+   */
+  presentFinger(finger: FingerSample): boolean {
+    const w = this.waiting;
+    if (!w) return false;
+    this.lastFinger = finger;
+    w.settle('touched');
+    return true;
+  }
+
+  /** The key's own signing / key-generation time (option keyTimeMs), as a timer. */
+  private keyWork(operations: number): Promise<void> {
+    const ms = this.keyTimeMs * operations;
+    if (ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => setTimeout(resolve, ms));
   }
 
   private freshState(options: VirtualKeyOptions): VirtualKeyState {
@@ -180,7 +236,7 @@ export class VirtualKey extends EventEmitter<VirtualKeyEvents> implements Connec
       masterKeyHex: hex(this.rng.bytes(32)),
       credRandomKeyHex: hex(this.rng.bytes(32)),
       pinRetries: MAX_PIN_RETRIES,
-      minPinLength: Math.max(4, options.minPinLength ?? 4),
+      minPinLength: Math.max(this.profile.minPinLength, options.minPinLength ?? 4),
       minPinLengthRpIds: [],
       forcePinChange: false,
       alwaysUv: options.alwaysUv ?? false,
@@ -283,6 +339,7 @@ export class VirtualKey extends EventEmitter<VirtualKeyEvents> implements Connec
     if (signal.aborted) return Promise.resolve('cancelled');
     if (this.touchMode === 'deny') return Promise.resolve('denied');
     if (this.touchMode === 'auto') {
+      this.lastFinger = this.finger;
       if (this.autoTouchDelayMs <= 0) return Promise.resolve('touched');
       this.autoTouchPending = true;
       this.emit('upneeded', command);
@@ -330,6 +387,7 @@ export class VirtualKey extends EventEmitter<VirtualKeyEvents> implements Connec
   touch(): boolean {
     const w = this.waiting;
     if (!w) return false;
+    this.lastFinger = this.finger;
     w.settle('touched');
     return true;
   }
@@ -436,6 +494,8 @@ export class VirtualKey extends EventEmitter<VirtualKeyEvents> implements Connec
       minPinLength: s.minPinLength,
       forcePinChange: s.forcePinChange,
       signCount: s.signCount,
+      profile: this.profile.name,
+      fingerprintCount: s.fingerprints?.length ?? 0,
     };
   }
 

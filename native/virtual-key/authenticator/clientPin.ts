@@ -6,6 +6,7 @@ import { type CborValue } from '../../cbor';
 import { CtapCommand } from '../../ctap2/commands';
 import { CtapStatus } from '../../ctap2/status';
 import { KeyAgreementError, PinUvAuthProtocol } from '../pinProtocol';
+import { pinIsTooSimple } from '../profiles';
 import { MAX_PIN_RETRIES, pinMatches, storePin } from '../state';
 import { sha256 } from '../keys';
 import { performBuiltInUv, requestedPermissions } from './userVerification';
@@ -25,8 +26,10 @@ export function clientPin(
       [0x04, session.pinAuthBlocked],
     ]);
   }
-  if ((sub === 0x06 || sub === 0x07) && !session.config.builtInUv)
+  // CTAP 2.0 and the previews know getRetries, getKeyAgreement, setPIN, changePIN, getPinToken.
+  if (!session.config.profile.pinUvAuthToken && ![0x02, 0x03, 0x04, 0x05].includes(sub))
     fail(CtapStatus.INVALID_SUBCOMMAND);
+  if ((sub === 0x06 || sub === 0x07) && !session.hasBuiltInUv) fail(CtapStatus.INVALID_SUBCOMMAND);
   if (sub === 0x07) return new Map<CborValue, CborValue>([[0x05, session.uvRetries]]);
   if (![0x02, 0x03, 0x04, 0x05, 0x06, 0x09].includes(sub)) fail(CtapStatus.INVALID_SUBCOMMAND);
   const protocol = session.protocol(required(p, 0x01, (v) => v));
@@ -82,6 +85,10 @@ export function acceptNewPin(
   }
   const codePoints = [...pin].length;
   if (codePoints < session.state.minPinLength) fail(CtapStatus.PIN_POLICY_VIOLATION);
+  // The key's own rules (getInfo maxPINLength, pinComplexityPolicy).
+  const profile = session.config.profile;
+  if (codePoints > profile.maxPinLength) fail(CtapStatus.PIN_POLICY_VIOLATION);
+  if (profile.pinComplexityPolicy && pinIsTooSimple(pin)) fail(CtapStatus.PIN_POLICY_VIOLATION);
   return { hash: sha256(pinBytes).subarray(0, 16), codePoints };
 }
 
@@ -129,6 +136,7 @@ export function checkPinHash(
   }
   session.consecutiveMismatches = 0;
   session.state.pinRetries = MAX_PIN_RETRIES;
+  delete session.state.uvRetries; // the PIN unblocks built-in UV (§6.5.5.7.1)
   session.save();
 }
 
@@ -187,7 +195,7 @@ export async function getUvToken(
   signal: AbortSignal,
 ): Promise<CborValue> {
   required(p, 0x03, asMap);
-  const { permissions, rpId } = requestedPermissions(p);
+  const { permissions, rpId } = requestedPermissions(session, p);
   const shared = sharedSecret(session, p, protocol);
   await performBuiltInUv(session, CtapCommand.clientPIN, signal);
   return issueToken(session, protocol, shared, {
@@ -210,7 +218,7 @@ export function getPinToken(
   let permissions = Permission.mc | Permission.ga;
   let rpId: string | undefined;
   if (withPermissions) {
-    ({ permissions, rpId } = requestedPermissions(p));
+    ({ permissions, rpId } = requestedPermissions(session, p));
   } else if (p.has(0x09) || p.has(0x0a)) {
     fail(CtapStatus.INVALID_PARAMETER);
   }

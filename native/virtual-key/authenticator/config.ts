@@ -52,7 +52,8 @@ export function authenticatorConfig(session: KeySession, p: CborMap, raw: Uint8A
   const rpIds = params?.has(0x02) ? asArray(params.get(0x02)).map(asText) : undefined;
   const forceChange = params ? (optional(params, 0x03, asBool) ?? false) : false;
   const min = newMin ?? session.state.minPinLength;
-  if (min < session.state.minPinLength || min > 63) fail(CtapStatus.PIN_POLICY_VIOLATION);
+  if (min < session.state.minPinLength || min > session.config.profile.maxPinLength)
+    fail(CtapStatus.PIN_POLICY_VIOLATION);
   if (forceChange && !session.pinSet) fail(CtapStatus.PIN_NOT_SET);
   if (rpIds && rpIds.length > MAX_RPIDS_FOR_SET_MIN_PIN_LENGTH) fail(CtapStatus.LIMIT_EXCEEDED);
   session.state.minPinLength = min;

@@ -43,15 +43,15 @@ export async function getAssertion(
   const rpId = required(p, 0x01, asText);
   const clientDataHash = required(p, 0x02, asBytes);
   const allowList = p.has(0x03) ? descriptorList(p.get(0x03)) : undefined;
-  const extensions = optional(p, 0x04, asMap);
+  const extensions = session.supportedExtensions(optional(p, 0x04, asMap));
   const options = optional(p, 0x05, asMap);
   if (options?.has('rk')) fail(CtapStatus.UNSUPPORTED_OPTION);
   const up = options ? (optional(options, 'up', asBool) ?? true) : true;
   let uvOpt = options ? optional(options, 'uv', asBool) : undefined;
   if (pinUvAuthParam) uvOpt = false;
-  if (uvOpt === true && !session.config.builtInUv) fail(CtapStatus.INVALID_OPTION);
+  if (uvOpt === true && !session.uvConfigured) fail(CtapStatus.INVALID_OPTION);
   if (!pinUvAuthParam && uvOpt !== true && session.state.alwaysUv && up) {
-    if (session.config.builtInUv) uvOpt = true;
+    if (session.uvConfigured) uvOpt = true;
     else fail(CtapStatus.PUAT_REQUIRED);
   }
 
@@ -117,13 +117,14 @@ export async function getAssertion(
     total: found.length,
     deadline: session.host.clock() + NEXT_ASSERTION_TIMEOUT_MS,
   };
+  await session.host.keyWork(1);
   const reply = assertionFor(session, first, cont, !fromAllowList);
   if (!fromAllowList && found.length > 1) reply.set(0x05, found.length);
   session.nextAssertion = rest.length > 0 ? cont : undefined;
   return reply;
 }
 
-export function getNextAssertion(session: KeySession): CborValue {
+export async function getNextAssertion(session: KeySession): Promise<CborValue> {
   const cont = session.nextAssertion;
   if (!cont || cont.remaining.length === 0 || session.host.clock() > cont.deadline) {
     session.nextAssertion = undefined;
@@ -131,6 +132,7 @@ export function getNextAssertion(session: KeySession): CborValue {
   }
   const next = cont.remaining.shift() as ResolvedCredential;
   cont.deadline = session.host.clock() + NEXT_ASSERTION_TIMEOUT_MS;
+  await session.host.keyWork(1);
   const reply = assertionFor(session, next, cont, true);
   if (cont.remaining.length === 0) session.nextAssertion = undefined;
   return reply;

@@ -12,6 +12,7 @@ import { CtapStatus } from '../../ctap2/status';
 import type { AttestationIdentity } from '../attestation';
 import type { VirtualKeyState } from '../state';
 import { clientPin } from './clientPin';
+import { bioEnrollment } from './bioEnrollment';
 import { authenticatorConfig } from './config';
 import { credentialManagement } from './credMgmt';
 import { getAssertion, getNextAssertion } from './getAssertion';
@@ -20,6 +21,7 @@ import { makeCredential } from './makeCredential';
 import { CtapFail, concat, decodeParams, fail } from './params';
 import { reset } from './reset';
 import { selection } from './selection';
+import { u2fMessage } from './u2f';
 import {
   KeySession,
   MAX_MSG_SIZE,
@@ -41,7 +43,7 @@ type CommandResult = Promise<CborValue | undefined> | CborValue | undefined;
 /** One CTAP command: the session, the raw CBOR parameters and the CTAPHID_CANCEL signal. */
 type CommandHandler = (session: KeySession, body: Uint8Array, signal: AbortSignal) => CommandResult;
 
-/** The command table of a CTAP 2.1 key. */
+/** Every command the virtual key knows; a profile answers a subset (profile.commands). */
 const COMMANDS: ReadonlyMap<number, CommandHandler> = new Map<number, CommandHandler>([
   [CtapCommand.getInfo, (s) => getInfo(s)],
   [CtapCommand.makeCredential, (s, body, signal) => makeCredential(s, decodeParams(body), signal)],
@@ -59,6 +61,14 @@ const COMMANDS: ReadonlyMap<number, CommandHandler> = new Map<number, CommandHan
   ],
   [CtapCommand.selection, (s, _body, signal) => selection(s, signal)],
   [CtapCommand.config, (s, body) => authenticatorConfig(s, decodeParams(body), body)],
+  [
+    CtapCommand.bioEnrollment,
+    (s, body, signal) => bioEnrollment(s, decodeParams(body), body, false, signal),
+  ],
+  [
+    CtapCommand.bioEnrollmentPreview,
+    (s, body, signal) => bioEnrollment(s, decodeParams(body), body, true, signal),
+  ],
 ]);
 
 export class Authenticator {
@@ -96,6 +106,11 @@ export class Authenticator {
     return getInfo(this.session);
   }
 
+  /** Handle one U2F request APDU (CTAPHID_MSG); resolves with data ‖ SW1 SW2. */
+  handleU2f(apdu: Uint8Array, signal: AbortSignal): Promise<Uint8Array> {
+    return u2fMessage(this.session, apdu, signal);
+  }
+
   /** Handle one CTAPHID_CBOR request. Never throws: failures become status bytes. */
   async handle(request: Uint8Array, signal: AbortSignal): Promise<Uint8Array> {
     if (request.length === 0) return Uint8Array.of(CtapStatus.INVALID_LENGTH);
@@ -112,7 +127,9 @@ export class Authenticator {
     }
     if (request.length > MAX_MSG_SIZE) return Uint8Array.of(CtapStatus.REQUEST_TOO_LARGE);
     try {
-      const handler = COMMANDS.get(command);
+      const handler = session.config.profile.commands.has(command)
+        ? COMMANDS.get(command)
+        : undefined;
       const result = handler
         ? await handler(session, body, signal)
         : fail(CtapStatus.INVALID_COMMAND);

@@ -4,10 +4,8 @@
 import { encodeCanonical, type CborValue } from '../../cbor';
 import { CtapCommand } from '../../ctap2/commands';
 import { CtapStatus } from '../../ctap2/status';
-import { sign } from 'node:crypto';
 import { aaguidBytes } from '../attestation';
-import { signP256Deterministic } from '../ecdsa';
-import { CoseAlg, newCredentialKey, p256FromScalar, sha256, type CredentialAlg } from '../keys';
+import { CoseAlg, newCredentialKey, sha256, type CredentialAlg } from '../keys';
 import {
   MAKE_CREDENTIAL,
   collectPresence,
@@ -53,7 +51,7 @@ export async function makeCredential(
   const userName = crop64(optional(user, 'name', asText));
   const userDisplayName = crop64(optional(user, 'displayName', asText));
   const excludeList = p.has(0x05) ? descriptorList(p.get(0x05)) : [];
-  const extensions = optional(p, 0x06, asMap);
+  const extensions = session.supportedExtensions(optional(p, 0x06, asMap));
   const options = optional(p, 0x07, asMap);
 
   // Step 3: first supported algorithm of the RP's list.
@@ -73,14 +71,17 @@ export async function makeCredential(
   let uvOpt = options ? optional(options, 'uv', asBool) : undefined;
   if (upOpt === false) fail(CtapStatus.INVALID_OPTION);
   if (pinUvAuthParam) uvOpt = false; // a pinUvAuthParam takes precedence over "uv"
-  if (uvOpt === true && !session.config.builtInUv) fail(CtapStatus.INVALID_OPTION);
+  if (uvOpt === true && !session.uvConfigured) fail(CtapStatus.INVALID_OPTION);
 
   // Step 6-7: alwaysUv / makeCredUvNotRqd.
   if (!pinUvAuthParam && uvOpt !== true) {
     if (session.state.alwaysUv) {
-      if (session.config.builtInUv) uvOpt = true;
+      if (session.uvConfigured) uvOpt = true;
       else fail(CtapStatus.PUAT_REQUIRED);
-    } else if (session.pinSet && rk) fail(CtapStatus.PUAT_REQUIRED);
+    } else if (session.pinSet && (rk || !session.config.profile.makeCredUvNotRqd)) {
+      // Without makeCredUvNotRqd (CTAP 2.0, the previews) every credential needs the PIN.
+      fail(CtapStatus.PUAT_REQUIRED);
+    }
   }
   if (p.has(0x0a)) fail(CtapStatus.INVALID_PARAMETER); // not enterprise-attestation capable
 
@@ -133,6 +134,8 @@ export async function makeCredential(
   if (rk && !existing && session.discoverableCount >= session.config.capacity)
     fail(CtapStatus.KEY_STORE_FULL);
 
+  // The key's own time: a key pair and the attestation signature (option keyTimeMs).
+  await session.host.keyWork(2);
   const key = newCredentialKey(alg, session.host.rng, session.config.deterministicSignatures);
   const secret: CredentialSecret = {
     alg,
@@ -176,14 +179,7 @@ export async function makeCredential(
   const flags = 0x01 | (uv ? 0x04 : 0);
   const authData = session.authData(rpIdHash, flags, session.nextSignCount(), attested, extOut);
   const signed = concat(authData, clientDataHash);
-  const sig = session.config.deterministicSignatures
-    ? signP256Deterministic(session.attestation.batchKeyScalar, signed)
-    : new Uint8Array(
-        sign('sha256', signed, {
-          key: p256FromScalar(session.attestation.batchKeyScalar).privateKey,
-          dsaEncoding: 'der',
-        }),
-      );
+  const sig = session.attestationSignature(signed);
   return new Map<CborValue, CborValue>([
     [0x01, 'packed'],
     [0x02, authData],

@@ -17,7 +17,8 @@ export async function reset(session: KeySession, signal: AbortSignal): Promise<u
   delete s.pin;
   s.pinRetries = MAX_PIN_RETRIES;
   delete s.uvRetries;
-  s.minPinLength = 4;
+  s.minPinLength = session.config.profile.minPinLength;
+  delete s.fingerprints;
   s.minPinLengthRpIds = [];
   s.forcePinChange = false;
   s.alwaysUv = false;

@@ -7,9 +7,19 @@
 import { decodeCbor, encodeCanonical, type CborValue } from '../../cbor';
 import { CtapStatus } from '../../ctap2/status';
 import type { AttestationIdentity } from '../attestation';
-import { CoseAlg, aesGcmOpen, aesGcmSeal, hmacSha256, type CredentialAlg } from '../keys';
+import { sign } from 'node:crypto';
+import { signP256Deterministic } from '../ecdsa';
+import {
+  CoseAlg,
+  aesGcmOpen,
+  aesGcmSeal,
+  hmacSha256,
+  p256FromScalar,
+  type CredentialAlg,
+} from '../keys';
 import { PinUvAuthProtocol, type PinProtocolVersion } from '../pinProtocol';
 import type { RandomSource } from '../rng';
+import type { KeyProfile } from '../profiles';
 import type { StoredCredential, VirtualKeyState } from '../state';
 import { asBool, asBytes, asInt, asMap, b64u, concat, fail, fromHex, utf8 } from './params';
 
@@ -34,8 +44,15 @@ export interface AuthenticatorHost {
   /** Persist the state after a change. */
   stateChanged(): void;
   onReset(): void;
-  /** Built-in UV: does the next gesture verify the user (a matching finger)? */
+  /** Built-in UV: does the finger of the last gesture match an enrolled one? */
   uvMatches(): boolean;
+  /** Fingerprint enrollment: was the sample of the last gesture good (else: poor quality)? */
+  sampleIsGood(): boolean;
+  /**
+   * The key's own time for `operations` key generations / signatures (option keyTimeMs):
+   * waiting, not CPU, like a real key whose chip does the work.
+   */
+  keyWork(operations: number): Promise<void>;
 }
 
 export interface AuthenticatorConfig {
@@ -45,6 +62,8 @@ export interface AuthenticatorConfig {
   readonly resetWindowMs: number;
   /** A built-in user-verification method (e.g. fingerprint) is present and enrolled. */
   readonly builtInUv: boolean;
+  /** Which kind of key this is (getInfo, commands, PIN rules): see ../profiles.ts. */
+  readonly profile: KeyProfile;
   /** Seeded mode: ES256 signatures with RFC 6979 nonces, so replies are byte-reproducible. */
   readonly deterministicSignatures: boolean;
 }
@@ -114,6 +133,19 @@ export interface Enumeration<T> {
   index: number;
 }
 
+/** A fingerprint enrollment in progress (between enrollBegin and its last good sample). */
+export interface EnrollmentInProgress {
+  readonly templateId: string;
+  remaining: number;
+}
+
+/** U2F user presence: a touch asked for by one request and spent by the next (see ./u2f.ts). */
+export interface U2fTouch {
+  latched: boolean;
+  waiting?: Promise<void>;
+  abort?: AbortController;
+}
+
 export class KeySession {
   readonly protocols = new Map<PinProtocolVersion, PinUvAuthProtocol>();
   token!: PinToken;
@@ -122,6 +154,8 @@ export class KeySession {
   nextAssertion?: AssertionContinuation;
   rpEnumeration?: Enumeration<string>;
   credEnumeration?: Enumeration<StoredCredential>;
+  enrollment?: EnrollmentInProgress;
+  u2fTouch: U2fTouch = { latched: false };
 
   constructor(
     readonly host: AuthenticatorHost,
@@ -143,6 +177,9 @@ export class KeySession {
     this.nextAssertion = undefined;
     this.rpEnumeration = undefined;
     this.credEnumeration = undefined;
+    this.enrollment = undefined;
+    this.u2fTouch.abort?.abort();
+    this.u2fTouch = { latched: false };
   }
 
   /** True when 3 consecutive mismatches require a power cycle (getRetries powerCycleState). */
@@ -281,6 +318,35 @@ export class KeySession {
       counter,
       attested ?? new Uint8Array(0),
       ext ?? new Uint8Array(0),
+    );
+  }
+
+  /** A built-in UV method exists (enrolled or not): getInfo option "uv" is present. */
+  get hasBuiltInUv(): boolean {
+    return this.config.builtInUv || this.config.profile.fingerprint !== 'none';
+  }
+
+  /** Built-in UV can verify the user now: getInfo option "uv" is true. */
+  get uvConfigured(): boolean {
+    if (this.config.builtInUv) return true;
+    return this.config.profile.fingerprint !== 'none' && (this.state.fingerprints?.length ?? 0) > 0;
+  }
+
+  /** Only the extensions this key's profile supports; a key ignores the others (§12). */
+  supportedExtensions(
+    extensions: Map<unknown, unknown> | undefined,
+  ): Map<unknown, unknown> | undefined {
+    if (!extensions) return undefined;
+    const supported = this.config.profile.extensions;
+    return new Map([...extensions].filter(([k]) => typeof k === 'string' && supported.includes(k)));
+  }
+
+  /** ES256 signature (DER) with the batch attestation key; RFC 6979 nonces when seeded. */
+  attestationSignature(signed: Uint8Array): Uint8Array {
+    const scalar = this.attestation.batchKeyScalar;
+    if (this.config.deterministicSignatures) return signP256Deterministic(scalar, signed);
+    return new Uint8Array(
+      sign('sha256', signed, { key: p256FromScalar(scalar).privateKey, dsaEncoding: 'der' }),
     );
   }
 

@@ -9,18 +9,22 @@ import { KeySession, Permission, MAX_UV_RETRIES } from './session';
 
 /**
  * The permissions (0x09) and permissions RP ID (0x0a) of a token request (§6.5.5.7): none at all
- * is INVALID_PARAMETER; bio enrollment, largeBlobs and unknown bits are refused, as this key has
- * neither.
+ * is INVALID_PARAMETER; largeBlobs and unknown bits are refused (no key has largeBlobs), bio
+ * enrollment unless the profile has a fingerprint sensor with bioEnrollment (0x09).
  */
-export function requestedPermissions(p: CborMap): {
+export function requestedPermissions(
+  session: KeySession,
+  p: CborMap,
+): {
   permissions: number;
   rpId: string | undefined;
 } {
   const permissions = required(p, 0x09, asInt);
   const rpId = optional(p, 0x0a, asText);
   if (permissions === 0) fail(CtapStatus.INVALID_PARAMETER);
-  if (permissions & (Permission.be | Permission.lbw) || permissions & ~0x3f)
-    fail(CtapStatus.UNAUTHORIZED_PERMISSION);
+  const refused =
+    Permission.lbw | (session.config.profile.fingerprint === 'full' ? 0 : Permission.be);
+  if (permissions & refused || permissions & ~0x3f) fail(CtapStatus.UNAUTHORIZED_PERMISSION);
   return { permissions, rpId };
 }
 
@@ -56,7 +60,8 @@ export async function pinUvAuthProbe(
   if (outcome === 'cancelled') fail(CtapStatus.KEEPALIVE_CANCEL);
   if (outcome !== 'touched') fail(CtapStatus.OPERATION_DENIED);
   // CTAP 2.1 answers PIN_INVALID here (CTAP 2.0 said PIN_AUTH_INVALID).
-  fail(session.pinSet ? CtapStatus.PIN_INVALID : CtapStatus.PIN_NOT_SET);
+  if (!session.pinSet) fail(CtapStatus.PIN_NOT_SET);
+  fail(session.config.profile.probeStatus21 ? CtapStatus.PIN_INVALID : CtapStatus.PIN_AUTH_INVALID);
 }
 
 /**
@@ -96,7 +101,7 @@ export function authorizeToken(
   const protocol = session.protocol(p.get(ceremony.protocolKey));
   const param = asBytes(p.get(ceremony.paramKey));
   // A pinUvAuthParam on a key without PIN: CTAP 2.0's PIN_NOT_SET (2.1 is silent; OpenSK agrees).
-  if (!session.pinSet && !session.config.builtInUv) fail(CtapStatus.PIN_NOT_SET);
+  if (!session.pinSet && !session.uvConfigured) fail(CtapStatus.PIN_NOT_SET);
   if (!session.verifyToken(protocol, clientDataHash, param)) fail(CtapStatus.PIN_AUTH_INVALID);
   if ((session.token.permissions & ceremony.permission) === 0) fail(CtapStatus.PIN_AUTH_INVALID);
   if (session.token.rpId !== undefined && session.token.rpId !== rpId)
@@ -106,6 +111,8 @@ export function authorizeToken(
 
 /** After a ceremony collected UP with a token: clearUserPresentFlag(), clearUserVerifiedFlag(), clearPinUvAuthTokenPermissionsExceptLbw(). */
 export function spendToken(session: KeySession): void {
+  // CTAP 2.0 / preview tokens (getPinToken) stay valid until power-up or a PIN change.
+  if (!session.config.profile.pinUvAuthToken) return;
   session.token.userPresent = false;
   session.token.userVerified = false;
   session.token.permissions &= Permission.lbw;

@@ -47,4 +47,46 @@ describe('keystation-virtual-key CLI', () => {
     const [code] = (await once(child, 'exit')) as [number | null];
     expect(code).toBe(2);
   });
+
+  it('--profile u2f --count 2: two keys on their own ports, INIT without the CBOR capability', async () => {
+    const child = spawn(
+      process.execPath,
+      [bin, '--port', '0', '--profile', 'u2f', '--count', '2', '--key-time-ms', '10'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    await new Promise<void>((res, rej) => {
+      child.stdout.on('data', (d: string) => {
+        out += d;
+        if (out.split('\n').length > 2) res();
+      });
+      child.once('exit', (code) => rej(new Error(`exited early with ${code}`)));
+    });
+    const ports = [...out.matchAll(/listening on udp:127\.0\.0\.1:(\d+)/g)].map((m) =>
+      Number(m[1]),
+    );
+    expect(ports).toHaveLength(2);
+    expect(ports[0]).not.toBe(ports[1]);
+    for (const port of ports) {
+      const sock = createSocket('udp4');
+      const init = new Uint8Array(64);
+      init.set([0xff, 0xff, 0xff, 0xff, 0x86, 0x00, 0x08, 1, 2, 3, 4, 5, 6, 7, 8]);
+      sock.send(init, port, '127.0.0.1');
+      const [reply] = (await once(sock, 'message')) as [Buffer];
+      sock.close();
+      expect(reply[7 + 16]).toBe(0x01); // WINK only: no CBOR, MSG (U2F) supported
+    }
+    child.kill('SIGTERM');
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(0);
+  });
+
+  it('refuses an unknown --profile with usage and exit code 2', async () => {
+    const child = spawn(process.execPath, [bin, '--port', '0', '--profile', 'ctap99'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(2);
+  });
 });
