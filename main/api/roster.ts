@@ -1,11 +1,6 @@
 /** Roster for the operator console (DESIGN.md §3.7, §6): list with filters, records, CSV import. */
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import Database from 'better-sqlite3';
 import type { Dashboard, PersonRecord, RosterRow } from '../../preload/contract';
 import type {
-  BackupReport,
   WebAuthnExport,
   WebAuthnKeyExport,
   WebAuthnRegistrationJSON,
@@ -37,44 +32,6 @@ export function personRecord(station: Station, id: number): PersonRecord {
         }
       : null,
   };
-}
-
-async function sha256Of(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-/** `keystation-20261122T013512Z.sqlite`: sortable, no characters a file system refuses. */
-function backupFile(dir: string, now: Date): string {
-  const stamp = now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}Z$/, 'Z');
-  let file = join(dir, `keystation-${stamp}.sqlite`);
-  // Two backups in one second: a suffix, never overwriting (the service refuses that too).
-  for (let n = 2; existsSync(file); n++) file = join(dir, `keystation-${stamp}-${n}.sqlite`);
-  return file;
-}
-
-/**
- * Makes the copy one self-contained file (the live registry is WAL; a backup must not need
- * `-wal`/`-shm` companions) and counts what it holds — the copy, not the live registry.
- */
-function finishCopy(file: string): { people: number; methods: number; integrityOk: boolean } {
-  const db = new Database(file, { fileMustExist: true });
-  try {
-    db.pragma('journal_mode = DELETE');
-    const count = (table: 'people' | 'methods') =>
-      (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-    return {
-      people: count('people'),
-      methods: count('methods'),
-      integrityOk: db.pragma('integrity_check', { simple: true }) === 'ok',
-    };
-  } finally {
-    db.close();
-  }
 }
 
 export function rosterHandlers(station: Station): DomainHandlers<'roster'> {
@@ -181,25 +138,8 @@ export function rosterHandlers(station: Station): DomainHandlers<'roster'> {
       return result;
     },
 
-    async backup() {
-      station.session.assertStaff();
-      // Always on the station's own disk, never a path from the renderer.
-      const dir = join(station.dataDir, 'backups');
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-      const now = new Date();
-      const done = await station.backup(backupFile(dir, now));
-      const { people, methods, integrityOk } = finishCopy(done.path);
-      const report: BackupReport = {
-        fileName: basename(done.path),
-        bytes: statSync(done.path).size,
-        integrityOk: done.integrityOk && integrityOk,
-        auditOk: done.auditOk,
-        sha256: await sha256Of(done.path),
-        people,
-        methods,
-        createdAt: now.toISOString(),
-      };
-      return report;
+    backup() {
+      return station.backupToDataDir();
     },
   };
 }

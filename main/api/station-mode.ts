@@ -6,9 +6,6 @@
 import type { ContractError } from '../../preload/contract';
 import type { StationAccess } from '../station/access';
 
-// Kept for handlers that still filter by mode themselves (main/api/roster.ts).
-export { personVisible } from '../station/stationMode';
-
 export function hiddenPersonRefusal(access: StationAccess, args: unknown): ContractError | null {
   if (typeof args !== 'object' || args === null) return null;
   const personId = (args as { personId?: unknown }).personId;

@@ -1,4 +1,5 @@
 import type { Db } from '../db/connection';
+import { AuditRepository, type AuditRow as StoredAuditRow } from '../db/repositories/audit';
 import type { StationKeyring } from './secrets';
 import type { Actor, PersonId } from './types';
 
@@ -66,22 +67,9 @@ export interface AuditVerification {
 /** Field names that must never reach the log (SPEC §7: nothing secret is ever logged). */
 const FORBIDDEN_DETAIL = /pin|secret|answer|pass(?!port)|password|code|otp|token$/i;
 
-interface AuditRow {
-  seq: number;
-  at: string;
-  station_id: string;
-  actor_kind: Actor['kind'];
-  actor_id: string;
-  actor_label: string;
-  action: AuditAction;
-  person_id: number | null;
-  details: string;
-  prev_hash: Buffer;
-  hash: Buffer;
-}
+type AuditRow = StoredAuditRow & { actor_kind: Actor['kind']; action: AuditAction };
 
 const GENESIS = Buffer.alloc(32);
-const HEAD_KEY = 'audit.head';
 
 /**
  * Append-only, HMAC-chained audit log (SPEC §5 "a tamper-evident audit log of every change").
@@ -91,28 +79,16 @@ const HEAD_KEY = 'audit.head';
  * station_settings in the same transaction, so cutting rows off the end is found too.
  */
 export class AuditLog {
-  private readonly insert;
-  private readonly last;
-  private readonly setHead;
+  private readonly repo: AuditRepository;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly keys: StationKeyring,
     private readonly stationId: string,
     private readonly clock: () => Date,
     private readonly actor: () => Actor,
   ) {
-    this.insert = db.prepare(
-      `INSERT INTO audit_log (seq, at, station_id, actor_kind, actor_id, actor_label, action,
-         person_id, details, prev_hash, hash)
-       VALUES (@seq, @at, @station_id, @actor_kind, @actor_id, @actor_label, @action,
-         @person_id, @details, @prev_hash, @hash)`,
-    );
-    this.last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
-    this.setHead = db.prepare(
-      `INSERT INTO station_settings (key, value) VALUES ('${HEAD_KEY}', ?)
-       ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
-    );
+    this.repo = new AuditRepository(db);
   }
 
   /**
@@ -125,9 +101,9 @@ export class AuditLog {
     }
     const actor = this.actor();
     // Read-previous, insert and head update commit together even when a caller appends outside
-    // a transaction (inside one, better-sqlite3 nests this as a savepoint).
-    return this.db.transaction(() => {
-      const prev = this.last.get() as { seq: number; hash: Buffer } | undefined;
+    // a transaction (inside one, the nested transaction is a savepoint).
+    return this.repo.atomically(() => {
+      const prev = this.repo.last();
       const row = {
         seq: (prev?.seq ?? 0) + 1,
         at: this.clock().toISOString(),
@@ -141,36 +117,29 @@ export class AuditLog {
         prev_hash: prev?.hash ?? GENESIS,
       };
       const hash = this.rowHash(row);
-      this.insert.run({ ...row, hash });
-      this.setHead.run(this.headValue(row.seq, hash));
+      this.repo.insert({ ...row, hash });
+      this.repo.setHead(this.headValue(row.seq, hash));
       return row.seq;
-    })();
+    });
   }
 
   list(opts: { personId?: PersonId; limit?: number; beforeSeq?: number } = {}): AuditEntry[] {
     const limit = Math.min(Math.max(opts.limit ?? 100, 1), 10_000);
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM audit_log
-         WHERE (@person IS NULL OR person_id = @person) AND (@before IS NULL OR seq < @before)
-         ORDER BY seq DESC LIMIT @limit`,
-      )
-      .all({ person: opts.personId ?? null, before: opts.beforeSeq ?? null, limit }) as AuditRow[];
-    return rows.map(toEntry);
+    return this.repo
+      .page({ personId: opts.personId ?? null, beforeSeq: opts.beforeSeq ?? null, limit })
+      .map((r) => toEntry(r as AuditRow));
   }
 
   /** Every entry, oldest first (for export). */
   *all(): Generator<AuditEntry> {
-    for (const row of this.db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate()) {
-      yield toEntry(row as AuditRow);
-    }
+    for (const row of this.repo.all()) yield toEntry(row as AuditRow);
   }
 
   verify(): AuditVerification {
     let expectedSeq = 1;
     let prevHash = GENESIS;
     let rows = 0;
-    for (const raw of this.db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate()) {
+    for (const raw of this.repo.all()) {
       const row = raw as AuditRow;
       if (row.seq !== expectedSeq)
         return { ok: false, rows, brokenAtSeq: expectedSeq, problem: 'missing' };
@@ -184,11 +153,9 @@ export class AuditLog {
       expectedSeq += 1;
       rows += 1;
     }
-    const head = this.db
-      .prepare(`SELECT value FROM station_settings WHERE key = '${HEAD_KEY}'`)
-      .get() as { value: string } | undefined;
+    const head = this.repo.head();
     if (rows === 0 && head === undefined) return { ok: true, rows };
-    if (head === undefined || head.value !== this.headValue(rows, prevHash)) {
+    if (head === undefined || head !== this.headValue(rows, prevHash)) {
       return { ok: false, rows, brokenAtSeq: rows + 1, problem: rows === 0 ? 'truncated' : 'head' };
     }
     return { ok: true, rows };

@@ -1,4 +1,7 @@
-import { existsSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { finishBackupCopy } from '../db/backupFile';
 import { integrityOk, openDatabase } from '../db/connection';
 import { AuditLog } from './audit';
 import type { StationContext } from './context';
@@ -45,4 +48,63 @@ export async function backupRegistry(
     throw new StationError('registry.backupFailed', { reason: 'verify' });
   ctx.db.transaction(() => ctx.audit.append('registry.backedUp', null, { bytes: result.bytes }))();
   return result;
+}
+
+/** A verified backup on the station's own disk, with what the operator is shown. */
+export interface BackupReport {
+  /** File name under `<dataDir>/backups/`. */
+  readonly fileName: string;
+  readonly bytes: number;
+  /** `PRAGMA integrity_check` of the copy, before and after it was made self-contained. */
+  readonly integrityOk: boolean;
+  /** The copy's audit chain verifies with the station key. */
+  readonly auditOk: boolean;
+  /** Hex SHA-256 of the backup file. */
+  readonly sha256: string;
+  /** Counted in the copy. */
+  readonly people: number;
+  readonly methods: number;
+  readonly createdAt: string;
+}
+
+async function sha256Of(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** `keystation-20261122T013512Z.sqlite`: sortable, no characters a file system refuses. */
+function backupFile(dir: string, now: Date): string {
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
+  let file = join(dir, `keystation-${stamp}.sqlite`);
+  // Two backups in one second: a suffix, never overwriting (backupRegistry refuses that too).
+  for (let n = 2; existsSync(file); n++) file = join(dir, `keystation-${stamp}-${n}.sqlite`);
+  return file;
+}
+
+/**
+ * A verified backup under `<dataDir>/backups/` (DESIGN.md §6): always on the station's own disk,
+ * never a path from the renderer. The copy is verified (backupRegistry), made self-contained and
+ * counted, and its SHA-256 reported.
+ */
+export async function backupToDataDir(ctx: StationContext, dataDir: string): Promise<BackupReport> {
+  ctx.session.assertStaff();
+  const dir = join(dataDir, 'backups');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const now = ctx.clock();
+  const done = await backupRegistry(ctx, backupFile(dir, now));
+  const copy = finishBackupCopy(done.path);
+  return {
+    fileName: basename(done.path),
+    bytes: statSync(done.path).size,
+    integrityOk: done.integrityOk && copy.integrityOk,
+    auditOk: done.auditOk,
+    sha256: await sha256Of(done.path),
+    people: copy.people,
+    methods: copy.methods,
+    createdAt: now.toISOString(),
+  };
 }

@@ -1,6 +1,9 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { Secret } from 'otpauth';
 import { encodeCanonical } from '../../native/cbor';
+import { OathTokenRepository } from '../db/repositories/oathTokens';
+import { OperatorRepository } from '../db/repositories/operators';
+import { AccessPassRepository } from '../db/repositories/passes';
 import { PeopleRepository } from '../db/repositories/people';
 import type { StationContext } from './context';
 import type { MethodRegistry } from './methods/registry';
@@ -197,40 +200,34 @@ export function seedDemo(ctx: StationContext, methods: MethodRegistry): void {
       }
     }
   }
+  const tokens = new OathTokenRepository(ctx.db);
   for (const t of DEMO_OATH_TOKENS) {
-    ctx.db
-      .prepare(
-        `INSERT INTO oath_tokens (serial, upn, secret, period, digits, manufacturer, model, imported_at)
-         VALUES (?, ?, ?, ?, 6, ?, ?, ?)`,
-      )
-      .run(
-        t.serial,
-        t.upn,
-        ctx.keys.seal(Buffer.from(t.secretBase32, 'ascii'), 'oath'),
-        t.period,
-        t.manufacturer,
-        t.model,
-        now,
-      );
+    tokens.insert({
+      serial: t.serial,
+      upn: t.upn,
+      secret: ctx.keys.seal(Buffer.from(t.secretBase32, 'ascii'), 'oath'),
+      period: t.period,
+      manufacturer: t.manufacturer,
+      model: t.model,
+      importedAt: now,
+    });
   }
   const lars = ids.get(DEMO_ACCESS_PASS.upn);
   if (lars !== undefined) {
-    ctx.db
-      .prepare(
-        `INSERT INTO access_passes (person_id, pass_hash, one_time, issued_at, expires_at, issued_by)
-         VALUES (?, ?, 0, ?, ?, 'demo')`,
-      )
-      .run(
-        lars,
-        slowHash(DEMO_ACCESS_PASS.pass),
-        now,
-        new Date(ctx.clock().getTime() + 30 * 86_400_000).toISOString(),
-      );
+    new AccessPassRepository(ctx.db).insert({
+      personId: lars,
+      passHash: slowHash(DEMO_ACCESS_PASS.pass),
+      oneTime: false,
+      issuedAt: now,
+      expiresAt: new Date(ctx.clock().getTime() + 30 * 86_400_000).toISOString(),
+      issuedBy: 'demo',
+    });
   }
-  ctx.db
-    .prepare(
-      `INSERT INTO operators (username, display_name, role, password_hash, created_at)
-       VALUES (?, ?, 'admin', ?, ?)`,
-    )
-    .run(DEMO_OPERATOR.username, DEMO_OPERATOR.displayName, slowHash(DEMO_OPERATOR.password), now);
+  new OperatorRepository(ctx.db).insert({
+    username: DEMO_OPERATOR.username,
+    displayName: DEMO_OPERATOR.displayName,
+    role: 'admin',
+    passwordHash: slowHash(DEMO_OPERATOR.password),
+    createdAt: now,
+  });
 }

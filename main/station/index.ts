@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { integrityOk, openDatabase, type Db } from '../db/connection';
+import { StationStateRepository } from '../db/repositories/stationState';
 import { AuditLog } from './audit';
+import { AuditViewer } from './auditView';
 import type { StationContext, StationMode } from './context';
 import { seedDemo } from './demoSeed';
 import { MethodRegistry } from './methods/registry';
@@ -30,11 +32,13 @@ import {
 import { SecurityQuestionsEnrollment } from './methods/securityQuestions';
 import { HttpGateway, Outbox, OutboxGateway, type MessageGateway } from './messaging';
 import { OathTokenInventory } from './oathTokens';
-import { AuthService, OperatorService } from './operators';
+import { OperatorService } from './operators';
+import { AuthService } from './operatorSignIn';
 import { TemporaryAccessPasses } from './passes';
 import { RosterService } from './roster';
-import { backupRegistry, type BackupResult } from './backup';
 import { IdpService, type IdpServiceOptions } from './idp/service';
+import { backupRegistry, backupToDataDir, type BackupReport, type BackupResult } from './backup';
+import { registerStationContext } from './internals';
 
 export { StationError, STATION_ERROR_CODES, ROW_ERROR_CODES, isStationError } from './errors';
 export type { StationErrorCode, RowErrorCode, RowError } from './errors';
@@ -65,7 +69,7 @@ export type { OathTokenSummary, OathImportResult } from './oathTokens';
 export type { IssuedPass, PassStatus } from './passes';
 export type { OperatorAccount } from './operators';
 export type { RosterPreview, RosterImportResult, WebAuthnRegistrationExport } from './roster';
-export type { BackupResult } from './backup';
+export type { BackupReport, BackupResult } from './backup';
 export type {
   IdpConnectionView,
   IdpConnectionInput,
@@ -130,13 +134,15 @@ export interface Station {
   readonly audit: AuditLog;
   /** The identity provider link (docs/IDP.md). */
   readonly idp: IdpService;
+  /** The operator's view of the audit log: filters, chain check, CSV export. */
+  readonly auditViewer: AuditViewer;
   /** Online backup to a new file, then integrity check and audit verification of the copy. */
   backup(destinationFile: string): Promise<BackupResult>;
+  /** A verified backup under `<dataDir>/backups/`, counted and hashed (DESIGN.md §6). */
+  backupToDataDir(): Promise<BackupReport>;
   /** PRAGMA integrity_check == ok. */
   checkIntegrity(): boolean;
   close(): void;
-  /** Internal: services built on the same context (enrollments, import/export). */
-  readonly context: StationContext;
 }
 
 const STATION_ID_KEY = 'station.id';
@@ -153,30 +159,21 @@ export function openStation(opts: OpenStationOptions): Station {
     const sealer = opts.secretSealer ?? new FileKeySealer(join(opts.dataDir, KEY_FILE));
     const session = new Session();
     let fresh = false;
+    const state = new StationStateRepository(db);
     const { keys, stationId } = db
       .transaction(() => {
         const stationKey = loadOrCreateStationKey(
-          () =>
-            db.prepare('SELECT sealed, sealer FROM station_key WHERE id = 1').get() as
-              { sealed: Buffer; sealer: string } | undefined,
+          () => state.stationKey(),
           (sealed, name) => {
             fresh = true;
-            db.prepare(
-              'INSERT INTO station_key (id, sealed, sealer, created_at) VALUES (1, ?, ?, ?)',
-            ).run(sealed, name, clock().toISOString());
+            state.insertStationKey(sealed, name, clock().toISOString());
           },
           sealer,
         );
-        let id = (
-          db.prepare('SELECT value FROM station_settings WHERE key = ?').get(STATION_ID_KEY) as
-            { value: string } | undefined
-        )?.value;
+        let id = state.setting(STATION_ID_KEY);
         if (!id) {
           id = randomUUID();
-          db.prepare('INSERT INTO station_settings (key, value) VALUES (?, ?)').run(
-            STATION_ID_KEY,
-            id,
-          );
+          state.putSetting(STATION_ID_KEY, id);
         }
         return { keys: new StationKeyring(stationKey), stationId: id };
       })
@@ -234,7 +231,7 @@ export function openStation(opts: OpenStationOptions): Station {
       opts.securityKeys ?? nativeSecurityKeyClient,
       idp,
     );
-    return {
+    const station: Station = {
       stationId,
       get mode(): StationMode {
         return modeNow();
@@ -260,16 +257,20 @@ export function openStation(opts: OpenStationOptions): Station {
       policy,
       questions,
       backup: (dest) => backupRegistry(context, dest),
+      backupToDataDir: () => backupToDataDir(context, opts.dataDir),
       settings,
       audit,
       idp,
-      context,
+      auditViewer: new AuditViewer(audit, people),
       checkIntegrity: () => integrityOk(db),
       close: () => {
         securityKey.cancelAll();
         db.close();
       },
     };
+    // The shared context stays internal (main/station/internals.ts), never on the interface.
+    registerStationContext(station, context);
+    return station;
   } catch (err) {
     db.close();
     throw err;

@@ -1,3 +1,4 @@
+import { OutboxRepository } from '../db/repositories/outbox';
 import type { StationContext } from './context';
 import { StationError } from './errors';
 import type { PersonId } from './types';
@@ -34,20 +35,20 @@ export interface OutboxMessage {
 /** The offline gateway: message bodies carry a code, so they are sealed at rest. */
 export class OutboxGateway implements MessageGateway {
   readonly kind = 'outbox';
-  constructor(private readonly ctx: Pick<StationContext, 'db' | 'keys' | 'clock'>) {}
+  private readonly repo: OutboxRepository;
+
+  constructor(private readonly ctx: Pick<StationContext, 'db' | 'keys' | 'clock'>) {
+    this.repo = new OutboxRepository(ctx.db);
+  }
 
   async send(m: OutgoingMessage): Promise<void> {
-    this.ctx.db
-      .prepare(
-        'INSERT INTO outbox (channel, destination, body_sealed, person_id, created_at) VALUES (?, ?, ?, ?, ?)',
-      )
-      .run(
-        m.channel,
-        m.to,
-        this.ctx.keys.seal(Buffer.from(m.text, 'utf8'), 'outbox'),
-        m.personId,
-        this.ctx.clock().toISOString(),
-      );
+    this.repo.insert({
+      channel: m.channel,
+      destination: m.to,
+      bodySealed: this.ctx.keys.seal(Buffer.from(m.text, 'utf8'), 'outbox'),
+      personId: m.personId,
+      createdAt: this.ctx.clock().toISOString(),
+    });
   }
 }
 
@@ -89,24 +90,15 @@ export class HttpGateway implements MessageGateway {
 
 /** Messages the outbox gateway recorded; staff only (they contain codes). */
 export class Outbox {
-  constructor(private readonly ctx: StationContext) {}
+  private readonly repo: OutboxRepository;
+
+  constructor(private readonly ctx: StationContext) {
+    this.repo = new OutboxRepository(ctx.db);
+  }
 
   list(opts: { pendingOnly?: boolean } = {}): OutboxMessage[] {
     this.ctx.session.assertStaff();
-    const rows = this.ctx.db
-      .prepare(
-        `SELECT * FROM outbox ${opts.pendingOnly ? 'WHERE delivered_at IS NULL' : ''} ORDER BY id DESC LIMIT 500`,
-      )
-      .all() as {
-      id: number;
-      channel: MessageChannel;
-      destination: string;
-      body_sealed: Buffer;
-      person_id: number | null;
-      created_at: string;
-      delivered_at: string | null;
-    }[];
-    return rows.map((r) => ({
+    return this.repo.list(opts.pendingOnly === true).map((r) => ({
       id: r.id,
       channel: r.channel,
       destination: r.destination,
@@ -119,9 +111,7 @@ export class Outbox {
 
   markDelivered(id: number): void {
     this.ctx.session.assertStaff();
-    this.ctx.db
-      .prepare('UPDATE outbox SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL')
-      .run(this.ctx.clock().toISOString(), id);
+    this.repo.markDelivered(id, this.ctx.clock().toISOString());
   }
 }
 

@@ -1,3 +1,4 @@
+import { OathTokenRepository } from '../db/repositories/oathTokens';
 import type { StationContext } from './context';
 import { StationError, type RowError } from './errors';
 import { parseCsv } from './csv';
@@ -32,7 +33,7 @@ export interface OathImportResult {
   readonly errors: RowError[];
 }
 
-interface TokenRow {
+function toSummary(r: {
   serial: string;
   upn: string;
   manufacturer: string;
@@ -40,9 +41,7 @@ interface TokenRow {
   period: 30 | 60;
   method_id: number | null;
   imported_at: string;
-}
-
-function toSummary(r: TokenRow): OathTokenSummary {
+}): OathTokenSummary {
   return {
     serial: r.serial,
     upn: r.upn,
@@ -57,18 +56,15 @@ function toSummary(r: TokenRow): OathTokenSummary {
 
 /** OATH hardware-token inventory, pre-loaded by an administrator's CSV. */
 export class OathTokenInventory {
-  constructor(private readonly ctx: StationContext) {}
+  private readonly repo: OathTokenRepository;
+
+  constructor(private readonly ctx: StationContext) {
+    this.repo = new OathTokenRepository(ctx.db);
+  }
 
   list(opts: { upn?: string } = {}): OathTokenSummary[] {
     this.ctx.session.assertStaff();
-    const rows = (
-      opts.upn === undefined
-        ? this.ctx.db.prepare('SELECT * FROM oath_tokens ORDER BY serial').all()
-        : this.ctx.db
-            .prepare('SELECT * FROM oath_tokens WHERE upn = ? ORDER BY serial')
-            .all(opts.upn)
-    ) as TokenRow[];
-    return rows.map(toSummary);
+    return this.repo.list(opts.upn).map(toSummary);
   }
 
   /**
@@ -84,8 +80,6 @@ export class OathTokenInventory {
       if (!col.has(c)) throw new StationError('csv.missingColumn', { column: c });
     const errors: RowError[] = [];
     const seen = new Set<string>();
-    const existing = this.ctx.db.prepare('SELECT 1 FROM oath_tokens WHERE serial = ?');
-    const person = this.ctx.db.prepare('SELECT 1 FROM people WHERE upn = ?');
     const valid: {
       serial: string;
       upn: string;
@@ -104,14 +98,14 @@ export class OathTokenInventory {
       const interval = get('time interval');
       if (!upn) errors.push({ line, code: 'row.missingField', params: { field: 'upn' } });
       else if (!UPN_PATTERN.test(upn)) errors.push({ line, code: 'row.invalidUpn' });
-      else if (!person.get(upn)) errors.push({ line, code: 'row.unknownPerson' });
+      else if (!this.repo.personExists(upn)) errors.push({ line, code: 'row.unknownPerson' });
       if (!serial)
         errors.push({ line, code: 'row.missingField', params: { field: 'serial number' } });
       else if (serial.length > 64)
         errors.push({ line, code: 'row.tooLong', params: { field: 'serial number', max: 64 } });
       else if (seen.has(serial.toLowerCase()))
         errors.push({ line, code: 'row.duplicate', params: { field: 'serial number' } });
-      else if (existing.get(serial)) errors.push({ line, code: 'row.alreadyImported' });
+      else if (this.repo.exists(serial)) errors.push({ line, code: 'row.alreadyImported' });
       if (!secret) errors.push({ line, code: 'row.missingField', params: { field: 'secret key' } });
       else if (secret.length > OATH_SECRET_MAX)
         errors.push({ line, code: 'row.secretTooLong', params: { max: OATH_SECRET_MAX } });
@@ -136,21 +130,17 @@ export class OathTokenInventory {
     }
     if (!opts.dryRun && valid.length > 0) {
       const now = this.ctx.clock().toISOString();
-      const insert = this.ctx.db.prepare(
-        `INSERT INTO oath_tokens (serial, upn, secret, period, digits, manufacturer, model, imported_at)
-         VALUES (?, ?, ?, ?, 6, ?, ?, ?)`,
-      );
       this.ctx.db.transaction(() => {
         for (const t of valid) {
-          insert.run(
-            t.serial,
-            t.upn,
-            this.ctx.keys.seal(Buffer.from(t.secret, 'ascii'), 'oath'),
-            t.period,
-            t.manufacturer,
-            t.model,
-            now,
-          );
+          this.repo.insert({
+            serial: t.serial,
+            upn: t.upn,
+            secret: this.ctx.keys.seal(Buffer.from(t.secret, 'ascii'), 'oath'),
+            period: t.period,
+            manufacturer: t.manufacturer,
+            model: t.model,
+            importedAt: now,
+          });
         }
         this.ctx.audit.append('oath.imported', null, {
           count: valid.length,

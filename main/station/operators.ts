@@ -1,20 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import {
-  verifyAuthenticationResponse,
   verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
   type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import { z } from 'zod';
+import { OperatorRepository, type OperatorRow } from '../db/repositories/operators';
 import type { StationContext } from './context';
 import { StationError } from './errors';
 import { checkAttestationFormat, checkKeyModel } from './methods/securityKeyRules';
-import type { PassStatus, TemporaryAccessPasses } from './passes';
-import type { PeopleService } from './people';
-import { slowHash, slowHashMatches } from './secrets';
-import type { Person } from './types';
+import { slowHash } from './secrets';
 
 export const OPERATOR_PASSWORD_MIN = 12;
 
@@ -29,17 +24,6 @@ export interface OperatorAccount {
   readonly createdAt: string;
 }
 
-interface OperatorRow {
-  id: number;
-  username: string;
-  display_name: string;
-  role: 'operator' | 'admin';
-  password_hash: string | null;
-  disabled: number;
-  created_at: string;
-  keys?: number;
-}
-
 const NewOperator = z.object({
   username: z
     .string()
@@ -50,7 +34,7 @@ const NewOperator = z.object({
   password: z.string().optional(),
 });
 
-function toAccount(r: OperatorRow): OperatorAccount {
+export function toAccount(r: OperatorRow): OperatorAccount {
   return {
     id: r.id,
     username: r.username,
@@ -73,32 +57,58 @@ function checkPassword(password: string): void {
   }
 }
 
-const SELECT_OPERATOR = `SELECT o.*, (SELECT count(*) FROM operator_credentials c WHERE c.operator_id = o.id) AS keys
-  FROM operators o`;
-
-let decoyHash: string | undefined;
 const CHALLENGE_TTL_MS = 5 * 60_000;
 
-/** Local operator accounts: scrypt password and/or their own security keys (SPEC §3.7). */
-export class OperatorService {
-  /** Outstanding WebAuthn challenges (registration and sign-in), single use. */
-  readonly challenges = new Map<
+/**
+ * Outstanding WebAuthn challenges of operators' keys (registration and sign-in), single use
+ * and short-lived; kept in memory only (a restart ends every ceremony).
+ */
+export class OperatorChallenges {
+  private readonly pending = new Map<
     string,
     { challenge: string; operatorId: number | null; expires: number }
   >();
 
-  constructor(private readonly ctx: StationContext) {}
+  constructor(private readonly clock: () => Date) {}
+
+  create(operatorId: number | null): { id: string; challenge: string } {
+    const now = this.clock().getTime();
+    for (const [k, v] of this.pending) if (v.expires < now) this.pending.delete(k);
+    const id = randomBytes(16).toString('base64url');
+    const challenge = randomBytes(32).toString('base64url');
+    this.pending.set(id, { challenge, operatorId, expires: now + CHALLENGE_TTL_MS });
+    return { id, challenge };
+  }
+
+  take(id: string): { challenge: string; operatorId: number | null } {
+    const c = this.pending.get(id);
+    this.pending.delete(id);
+    if (!c || c.expires < this.clock().getTime()) throw new StationError('enrollment.notFound');
+    return c;
+  }
+}
+
+/**
+ * Local operator accounts (DESIGN.md §3.7): created by an admin, a scrypt password and/or their own
+ * security keys. Signing in is OperatorSignIn's (main/station/operatorSignIn.ts).
+ */
+export class OperatorService {
+  readonly repo: OperatorRepository;
+  /** Shared with OperatorSignIn: one challenge space for every operator-key ceremony. */
+  readonly challenges: OperatorChallenges;
+
+  constructor(private readonly ctx: StationContext) {
+    this.repo = new OperatorRepository(ctx.db);
+    this.challenges = new OperatorChallenges(ctx.clock);
+  }
 
   list(): OperatorAccount[] {
     this.ctx.session.assertStaff();
-    return (
-      this.ctx.db.prepare(`${SELECT_OPERATOR} ORDER BY o.username`).all() as OperatorRow[]
-    ).map(toAccount);
+    return this.repo.list().map(toAccount);
   }
 
   find(id: number): OperatorAccount | undefined {
-    const row = this.ctx.db.prepare(`${SELECT_OPERATOR} WHERE o.id = ?`).get(id) as
-      OperatorRow | undefined;
+    const row = this.repo.find(id);
     return row && toAccount(row);
   }
 
@@ -113,20 +123,22 @@ export class OperatorService {
     if (o.password !== undefined) checkPassword(o.password);
     const hash = o.password === undefined ? null : slowHash(o.password);
     const id = this.ctx.db.transaction(() => {
-      if (this.ctx.db.prepare('SELECT 1 FROM operators WHERE username = ?').get(o.username)) {
+      if (this.repo.findByUsername(o.username)) {
         throw new StationError('operator.usernameTaken');
       }
-      const info = this.ctx.db
-        .prepare(
-          'INSERT INTO operators (username, display_name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)',
-        )
-        .run(o.username, o.displayName, o.role, hash, this.ctx.clock().toISOString());
+      const newId = this.repo.insert({
+        username: o.username,
+        displayName: o.displayName,
+        role: o.role,
+        passwordHash: hash,
+        createdAt: this.ctx.clock().toISOString(),
+      });
       this.ctx.audit.append('operator.created', null, {
-        operatorId: Number(info.lastInsertRowid),
+        operatorId: newId,
         username: o.username,
         role: o.role,
       });
-      return Number(info.lastInsertRowid);
+      return newId;
     })();
     return this.find(id) as OperatorAccount;
   }
@@ -137,10 +149,7 @@ export class OperatorService {
     checkPassword(password);
     const hash = slowHash(password);
     this.ctx.db.transaction(() => {
-      if (
-        this.ctx.db.prepare('UPDATE operators SET password_hash = ? WHERE id = ?').run(hash, id)
-          .changes !== 1
-      ) {
+      if (!this.repo.setPasswordHash(id, hash)) {
         throw new StationError('input.invalid', { field: 'id' });
       }
       this.ctx.audit.append('operator.updated', null, { operatorId: id, change: 'password' });
@@ -150,30 +159,12 @@ export class OperatorService {
   setDisabled(id: number, disabled: boolean): void {
     this.ctx.session.assertAdmin();
     this.ctx.db.transaction(() => {
-      this.ctx.db
-        .prepare('UPDATE operators SET disabled = ? WHERE id = ?')
-        .run(disabled ? 1 : 0, id);
+      this.repo.setDisabled(id, disabled);
       this.ctx.audit.append('operator.updated', null, {
         operatorId: id,
         change: disabled ? 'disabled' : 'enabled',
       });
     })();
-  }
-
-  private newChallenge(operatorId: number | null): { id: string; challenge: string } {
-    const now = this.ctx.clock().getTime();
-    for (const [k, v] of this.challenges) if (v.expires < now) this.challenges.delete(k);
-    const id = randomBytes(16).toString('base64url');
-    const challenge = randomBytes(32).toString('base64url');
-    this.challenges.set(id, { challenge, operatorId, expires: now + CHALLENGE_TTL_MS });
-    return { id, challenge };
-  }
-
-  private takeChallenge(id: string): { challenge: string; operatorId: number | null } {
-    const c = this.challenges.get(id);
-    this.challenges.delete(id);
-    if (!c || c.expires < this.ctx.clock().getTime()) throw new StationError('enrollment.notFound');
-    return c;
   }
 
   /** WebAuthn creation options for an operator's own key; the host runs them on the key. */
@@ -188,12 +179,7 @@ export class OperatorService {
     const op = this.find(operatorId);
     if (!op) throw new StationError('input.invalid', { field: 'operatorId' });
     const p = this.ctx.policy().securityKey;
-    const { id, challenge } = this.newChallenge(operatorId);
-    const existing = this.ctx.db
-      .prepare('SELECT credential_id FROM operator_credentials WHERE operator_id = ?')
-      .all(operatorId) as {
-      credential_id: Buffer;
-    }[];
+    const { id, challenge } = this.challenges.create(operatorId);
     return {
       challengeId: id,
       origin: `https://${p.rpId}`,
@@ -209,9 +195,9 @@ export class OperatorService {
           { type: 'public-key', alg: -7 },
           { type: 'public-key', alg: -8 },
         ],
-        excludeCredentials: existing.map((c) => ({
+        excludeCredentials: this.repo.credentialIds(operatorId).map((c) => ({
           type: 'public-key',
-          id: Buffer.from(c.credential_id).toString('base64url'),
+          id: Buffer.from(c).toString('base64url'),
         })),
         authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
         // As for a person's key: the attestation names the model the AAGUID rules check.
@@ -226,8 +212,9 @@ export class OperatorService {
     response: RegistrationResponseJSON,
     name: string,
   ): Promise<OperatorAccount> {
-    const c = this.takeChallenge(challengeId);
+    const c = this.challenges.take(challengeId);
     if (c.operatorId === null) throw new StationError('enrollment.notFound');
+    const operatorId = c.operatorId;
     const p = this.ctx.policy().securityKey;
     let result;
     try {
@@ -247,191 +234,20 @@ export class OperatorService {
     checkKeyModel(p, this.ctx.mode, info.aaguid);
     checkAttestationFormat(p, info.fmt);
     this.ctx.db.transaction(() => {
-      this.ctx.db
-        .prepare(
-          `INSERT INTO operator_credentials (credential_id, operator_id, public_key, aaguid, sign_count, name, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          Buffer.from(info.credential.id, 'base64url'),
-          c.operatorId,
-          Buffer.from(info.credential.publicKey),
-          info.aaguid,
-          info.credential.counter,
-          String(name ?? '').slice(0, 64),
-          this.ctx.clock().toISOString(),
-        );
+      this.repo.insertCredential({
+        credentialId: Buffer.from(info.credential.id, 'base64url'),
+        operatorId,
+        publicKey: Buffer.from(info.credential.publicKey),
+        aaguid: info.aaguid,
+        signCount: info.credential.counter,
+        name: String(name ?? '').slice(0, 64),
+        createdAt: this.ctx.clock().toISOString(),
+      });
       this.ctx.audit.append('operator.keyRegistered', null, {
-        operatorId: c.operatorId,
+        operatorId,
         aaguid: info.aaguid,
       });
     })();
-    return this.find(c.operatorId) as OperatorAccount;
-  }
-
-  beginKeySignIn(username?: string): {
-    challengeId: string;
-    options: PublicKeyCredentialRequestOptionsJSON;
-    origin: string;
-  } {
-    const p = this.ctx.policy().securityKey;
-    const op = username
-      ? (this.ctx.db.prepare('SELECT id FROM operators WHERE username = ?').get(username.trim()) as
-          { id: number } | undefined)
-      : undefined;
-    const creds = op
-      ? (this.ctx.db
-          .prepare('SELECT credential_id FROM operator_credentials WHERE operator_id = ?')
-          .all(op.id) as {
-          credential_id: Buffer;
-        }[])
-      : [];
-    const { id, challenge } = this.newChallenge(op?.id ?? null);
-    return {
-      challengeId: id,
-      origin: `https://${p.rpId}`,
-      options: {
-        challenge,
-        rpId: p.rpId,
-        allowCredentials: creds.map((c) => ({
-          type: 'public-key',
-          id: Buffer.from(c.credential_id).toString('base64url'),
-        })),
-        userVerification: 'required',
-        timeout: 60_000,
-      },
-    };
-  }
-
-  /** Verifies an assertion against the stored operator credentials; returns the operator. */
-  async completeKeySignIn(
-    challengeId: string,
-    response: AuthenticationResponseJSON,
-  ): Promise<OperatorAccount> {
-    const c = this.takeChallenge(challengeId);
-    const p = this.ctx.policy().securityKey;
-    const credId =
-      typeof response?.id === 'string' ? Buffer.from(response.id, 'base64url') : Buffer.alloc(0);
-    const cred = this.ctx.db
-      .prepare('SELECT * FROM operator_credentials WHERE credential_id = ?')
-      .get(credId) as
-      | { credential_id: Buffer; operator_id: number; public_key: Buffer; sign_count: number }
-      | undefined;
-    const fail = (): never => {
-      this.ctx.db.transaction(() =>
-        this.ctx.audit.append('operator.signInFailed', null, { method: 'securityKey' }),
-      )();
-      throw new StationError('operator.invalidCredentials');
-    };
-    if (!cred || (c.operatorId !== null && cred.operator_id !== c.operatorId)) return fail();
-    let ok: boolean;
-    let newCounter = cred.sign_count;
-    try {
-      const v = await verifyAuthenticationResponse({
-        response,
-        expectedChallenge: c.challenge,
-        expectedOrigin: `https://${p.rpId}`,
-        expectedRPID: p.rpId,
-        credential: {
-          id: Buffer.from(cred.credential_id).toString('base64url'),
-          publicKey: new Uint8Array(cred.public_key),
-          counter: cred.sign_count,
-        },
-        requireUserVerification: true,
-      });
-      ok = v.verified;
-      newCounter = v.authenticationInfo.newCounter;
-    } catch {
-      ok = false;
-    }
-    if (!ok) return fail();
-    const op = this.find(cred.operator_id) as OperatorAccount;
-    if (op.disabled) throw new StationError('operator.disabled');
-    this.ctx.db
-      .prepare(
-        'UPDATE operator_credentials SET sign_count = ?, last_used_at = ? WHERE credential_id = ?',
-      )
-      .run(newCounter, this.ctx.clock().toISOString(), cred.credential_id);
-    return op;
-  }
-
-  /** Password check with constant work for unknown usernames. */
-  checkPassword(username: string, password: string): OperatorAccount {
-    const row = this.ctx.db
-      .prepare(`${SELECT_OPERATOR} WHERE o.username = ?`)
-      .get(String(username ?? '').trim()) as OperatorRow | undefined;
-    const typed = typeof password === 'string' ? password.slice(0, 256) : '';
-    if (!row || row.password_hash === null) {
-      decoyHash ??= slowHash('decoy operator password');
-      slowHashMatches(typed, decoyHash);
-    }
-    if (!row || row.password_hash === null || !slowHashMatches(typed, row.password_hash)) {
-      this.ctx.db.transaction(() =>
-        this.ctx.audit.append('operator.signInFailed', null, {
-          method: 'password',
-          username: String(username ?? '').slice(0, 64),
-        }),
-      )();
-      throw new StationError('operator.invalidCredentials');
-    }
-    if (row.disabled === 1) throw new StationError('operator.disabled');
-    return toAccount(row);
-  }
-}
-
-/** Sign-in at the station: operators (password or key), kiosk people (temporary access pass). */
-export class AuthService {
-  constructor(
-    private readonly ctx: StationContext,
-    private readonly operators: OperatorService,
-    private readonly people: PeopleService,
-    private readonly passes: TemporaryAccessPasses,
-  ) {}
-
-  signInOperator(username: string, password: string): OperatorAccount {
-    const op = this.operators.checkPassword(username, password);
-    this.ctx.session.setOperator(op.id, op.username, op.role);
-    this.ctx.db.transaction(() =>
-      this.ctx.audit.append('operator.signedIn', null, { operatorId: op.id, method: 'password' }),
-    )();
-    return op;
-  }
-
-  beginOperatorKeySignIn(username?: string): ReturnType<OperatorService['beginKeySignIn']> {
-    return this.operators.beginKeySignIn(username);
-  }
-
-  async completeOperatorKeySignIn(
-    challengeId: string,
-    response: AuthenticationResponseJSON,
-  ): Promise<OperatorAccount> {
-    const op = await this.operators.completeKeySignIn(challengeId, response);
-    this.ctx.session.setOperator(op.id, op.username, op.role);
-    this.ctx.db.transaction(() =>
-      this.ctx.audit.append('operator.signedIn', null, {
-        operatorId: op.id,
-        method: 'securityKey',
-      }),
-    )();
-    return op;
-  }
-
-  /** Kiosk sign-in with a temporary access pass. */
-  signInWithPass(upn: string, pass: string): Person {
-    const person = this.people.findByUpn(String(upn ?? '').slice(0, 256));
-    const verified = this.passes.verify(person, pass);
-    this.ctx.session.setPerson(verified.id, verified.upn);
-    this.ctx.db.transaction(() =>
-      this.ctx.audit.append('person.signedIn', verified.id, { method: 'accessPass' }),
-    )();
-    return verified;
-  }
-
-  signOut(): void {
-    this.ctx.session.clear();
-  }
-
-  passStatus(personId: number): PassStatus | null {
-    return this.passes.status(personId);
+    return this.find(operatorId) as OperatorAccount;
   }
 }

@@ -1,4 +1,6 @@
 import { randomInt } from 'node:crypto';
+import { AccessPassRepository } from '../db/repositories/passes';
+import { PeopleRepository } from '../db/repositories/people';
 import type { StationContext } from './context';
 import { StationError } from './errors';
 import { slowHash, slowHashMatches } from './secrets';
@@ -24,15 +26,6 @@ export interface PassStatus {
   readonly expired: boolean;
 }
 
-interface PassRow {
-  person_id: number;
-  pass_hash: string;
-  one_time: number;
-  issued_at: string;
-  expires_at: string;
-  used_at: string | null;
-}
-
 /** Computed once so an unknown UPN costs the same scrypt time as a wrong pass. */
 let decoyHash: string | undefined;
 
@@ -41,7 +34,13 @@ let decoyHash: string | undefined;
  * the old), 8–48 characters, 10 minutes to 30 days, one-time or multi-use, hashed at rest.
  */
 export class TemporaryAccessPasses {
-  constructor(private readonly ctx: StationContext) {}
+  private readonly repo: AccessPassRepository;
+  private readonly people: PeopleRepository;
+
+  constructor(private readonly ctx: StationContext) {
+    this.repo = new AccessPassRepository(ctx.db);
+    this.people = new PeopleRepository(ctx.db);
+  }
 
   issue(
     personId: PersonId,
@@ -67,7 +66,7 @@ export class TemporaryAccessPasses {
         maxMinutes: PASS_LIFETIME_MINUTES.max,
       });
     }
-    const person = this.ctx.db.prepare('SELECT id FROM people WHERE id = ?').get(personId);
+    const person = this.people.byId(personId);
     if (!person) throw new StationError('person.notFound');
     let pass = '';
     for (let i = 0; i < length; i++) pass += PASS_ALPHABET[randomInt(PASS_ALPHABET.length)];
@@ -75,22 +74,15 @@ export class TemporaryAccessPasses {
     const now = this.ctx.clock();
     const expiresAt = new Date(now.getTime() + lifetime * 60_000).toISOString();
     this.ctx.db.transaction(() => {
-      const replaced =
-        this.ctx.db.prepare('DELETE FROM access_passes WHERE person_id = ?').run(personId).changes >
-        0;
-      this.ctx.db
-        .prepare(
-          `INSERT INTO access_passes (person_id, pass_hash, one_time, issued_at, expires_at, issued_by)
-           VALUES (?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          personId,
-          hash,
-          oneTime ? 1 : 0,
-          now.toISOString(),
-          expiresAt,
-          this.ctx.session.actor.label,
-        );
+      const replaced = this.repo.remove(personId);
+      this.repo.insert({
+        personId,
+        passHash: hash,
+        oneTime,
+        issuedAt: now.toISOString(),
+        expiresAt,
+        issuedBy: this.ctx.session.actor.label,
+      });
       this.ctx.audit.append('pass.issued', personId, {
         oneTime,
         expiresAt,
@@ -102,9 +94,7 @@ export class TemporaryAccessPasses {
   }
 
   status(personId: PersonId): PassStatus | null {
-    const row = this.ctx.db
-      .prepare('SELECT * FROM access_passes WHERE person_id = ?')
-      .get(personId) as PassRow | undefined;
+    const row = this.repo.forPerson(personId);
     if (!row) return null;
     return {
       issuedAt: row.issued_at,
@@ -118,10 +108,7 @@ export class TemporaryAccessPasses {
   revoke(personId: PersonId): void {
     this.ctx.session.assertStaff();
     this.ctx.db.transaction(() => {
-      if (
-        this.ctx.db.prepare('DELETE FROM access_passes WHERE person_id = ?').run(personId).changes >
-        0
-      ) {
+      if (this.repo.remove(personId)) {
         this.ctx.audit.append('pass.revoked', personId, {});
       }
     })();
@@ -132,10 +119,7 @@ export class TemporaryAccessPasses {
    * someone who knows the pass. A one-time pass is marked used in the same transaction.
    */
   verify(person: Person | undefined, pass: string): Person {
-    const row = person
-      ? (this.ctx.db.prepare('SELECT * FROM access_passes WHERE person_id = ?').get(person.id) as
-          PassRow | undefined)
-      : undefined;
+    const row = person ? this.repo.forPerson(person.id) : undefined;
     const typed = typeof pass === 'string' ? pass.trim().slice(0, 64) : '';
     if (!person || !row) {
       decoyHash ??= slowHash('decoy pass');
@@ -154,10 +138,8 @@ export class TemporaryAccessPasses {
     if (person.status !== 'active') throw new StationError('person.disabled');
     this.ctx.db.transaction(() => {
       if (row.one_time === 1) {
-        const info = this.ctx.db
-          .prepare('UPDATE access_passes SET used_at = ? WHERE person_id = ? AND used_at IS NULL')
-          .run(this.ctx.clock().toISOString(), person.id);
-        if (info.changes !== 1) throw new StationError('pass.used');
+        if (!this.repo.markUsed(person.id, this.ctx.clock().toISOString()))
+          throw new StationError('pass.used');
       }
       this.ctx.audit.append('pass.used', person.id, { oneTime: row.one_time === 1 });
     })();

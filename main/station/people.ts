@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { PeopleRepository, type PersonRow, type PersonSummaryRow } from '../db/repositories/people';
 import { foldForSearch } from '../db/searchKeys';
 import type { StationContext } from './context';
+import { DEMO_PEOPLE } from './demoSeed';
 import { StationError } from './errors';
+import { personVisible } from './stationMode';
 import type { Person, PersonId, PersonSummary } from './types';
 
 /** UPN: user@domain, at most 113 characters as in common identity providers. */
@@ -121,6 +123,20 @@ export class PeopleService {
     if (!person) throw new StationError('person.notFound');
     this.ctx.session.assertMayActOn(person.id);
     return person;
+  }
+
+  /**
+   * One page of search hits as the station shows them: a production station leaves the seeded
+   * demo people out (asking for that many more, so the page is still full), and one hit more
+   * than asked tells whether there are more.
+   */
+  searchPage(typed: string, limit: number): { people: PersonSummary[]; hasMore: boolean } {
+    const mode = this.ctx.mode;
+    const hidden = mode === 'production' ? DEMO_PEOPLE.length : 0;
+    const found = this.search(typed, { limit: Math.min(limit + 1 + hidden, 200) })
+      .filter((p) => personVisible(mode, p.upn))
+      .slice(0, limit + 1);
+    return { people: found.slice(0, limit), hasMore: found.length > limit };
   }
 
   findByUpn(upn: string): Person | undefined {

@@ -1,19 +1,16 @@
 import type { Db } from '../db/connection';
+import { StationStateRepository } from '../db/repositories/stationState';
 import type { StationContext } from './context';
 import { StationError } from './errors';
 import { DEMO_POLICY, PolicySchema, type Policy, type PolicyInput } from './policy';
 
 export function readPolicy(db: Db): Policy | undefined {
-  const row = db.prepare('SELECT json FROM policy WHERE id = 1').get() as
-    { json: string } | undefined;
-  return row ? PolicySchema.parse(JSON.parse(row.json)) : undefined;
+  const json = new StationStateRepository(db).policyJson();
+  return json === undefined ? undefined : PolicySchema.parse(JSON.parse(json));
 }
 
 export function writePolicy(db: Db, policy: Policy, at: string): void {
-  db.prepare(
-    `INSERT INTO policy (id, json, updated_at) VALUES (1, ?, ?)
-     ON CONFLICT(id) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at`,
-  ).run(JSON.stringify(policy), at);
+  new StationStateRepository(db).putPolicyJson(JSON.stringify(policy), at);
 }
 
 /** The organization policy (DESIGN.md §2): read by everyone, changed by an admin, always valid. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { QuestionRepository } from '../db/repositories/questions';
 import type { StationContext } from './context';
 import { StationError } from './errors';
 
@@ -93,12 +94,10 @@ export function seedQuestions(
   ctx: Pick<StationContext, 'db'>,
   questions: readonly SecurityQuestion[],
 ): void {
-  const stmt = ctx.db.prepare(
-    `INSERT INTO questions (id, text_sv, text_en, active, sort) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT(id) DO UPDATE SET text_sv = excluded.text_sv, text_en = excluded.text_en,
-       active = excluded.active, sort = excluded.sort`,
+  const repo = new QuestionRepository(ctx.db);
+  questions.forEach((q, i) =>
+    repo.upsert({ id: q.id, textSv: q.text.sv, textEn: q.text.en, active: q.active, sort: i }),
   );
-  questions.forEach((q, i) => stmt.run(q.id, q.text.sv, q.text.en, q.active ? 1 : 0, i));
 }
 
 /** The organization's question bank (DESIGN.md §2). */
@@ -106,12 +105,7 @@ export class QuestionBank {
   constructor(private readonly ctx: StationContext) {}
 
   list(opts: { includeInactive?: boolean } = {}): SecurityQuestion[] {
-    const rows = this.ctx.db
-      .prepare(
-        `SELECT * FROM questions ${opts.includeInactive ? '' : 'WHERE active = 1'} ORDER BY sort, id`,
-      )
-      .all() as { id: string; text_sv: string; text_en: string; active: number }[];
-    return rows.map((r) => ({
+    return new QuestionRepository(this.ctx.db).list(opts.includeInactive === true).map((r) => ({
       id: r.id,
       text: { sv: r.text_sv, en: r.text_en },
       active: r.active === 1,

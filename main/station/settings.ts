@@ -1,3 +1,4 @@
+import { StationStateRepository } from '../db/repositories/stationState';
 import type { StationContext } from './context';
 import { StationError } from './errors';
 
@@ -10,12 +11,14 @@ export const SETTING_KEYS = ['station.name', 'gateway.url', 'gateway.kind'] as c
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
 export class StationSettings {
-  constructor(private readonly ctx: StationContext) {}
+  private readonly repo: StationStateRepository;
+
+  constructor(private readonly ctx: StationContext) {
+    this.repo = new StationStateRepository(ctx.db);
+  }
 
   get(key: SettingKey): string | undefined {
-    const row = this.ctx.db.prepare('SELECT value FROM station_settings WHERE key = ?').get(key) as
-      { value: string } | undefined;
-    return row?.value;
+    return this.repo.setting(key);
   }
 
   all(): Partial<Record<SettingKey, string>> {
@@ -45,12 +48,7 @@ export class StationSettings {
       if (!ok) throw new StationError('gateway.notConfigured');
     }
     this.ctx.db.transaction(() => {
-      this.ctx.db
-        .prepare(
-          `INSERT INTO station_settings (key, value) VALUES (?, ?)
-           ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
-        )
-        .run(key, value);
+      this.repo.putSetting(key, value);
       this.ctx.audit.append('settings.changed', null, { key });
     })();
   }

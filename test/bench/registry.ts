@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStation } from '../../main/station/index';
+import { stationContext } from '../../main/station/internals';
 
 const SHORT = process.env.KS_SHORT === '1' || process.env.CI === 'true' || process.env.CI === '1';
 const argPeople = process.argv.indexOf('--people');
@@ -147,8 +148,11 @@ try {
 
   // Three methods per person (not timed): app (sealed secret), SMS, and a key or email.
   t0 = performance.now();
-  const db = station.context.db;
-  const sealed = station.context.keys.seal(Buffer.from('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP'), 'totp');
+  const db = stationContext(station).db;
+  const sealed = stationContext(station).keys.seal(
+    Buffer.from('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP'),
+    'totp',
+  );
   const now = new Date().toISOString();
   const m = db.prepare(
     'INSERT INTO methods (person_id, kind, label, detail, secret, is_default, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',

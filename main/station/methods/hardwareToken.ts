@@ -1,3 +1,4 @@
+import { OathTokenRepository } from '../../db/repositories/oathTokens';
 import type { StationContext } from '../context';
 import { StationError } from '../errors';
 import type { OathTokenSummary } from '../oathTokens';
@@ -8,24 +9,13 @@ import { TotpReplayGuard } from './totpReplay';
 
 export const TOKEN_MAX_ATTEMPTS = 5;
 
-interface TokenRow {
-  serial: string;
-  upn: string;
-  secret: Buffer;
-  period: 30 | 60;
-  digits: 6 | 8;
-  manufacturer: string;
-  model: string;
-  method_id: number | null;
-  imported_at: string;
-}
-
 /**
  * OATH hardware token: an admin imported it for a UPN; the person activates it by typing the
  * code it shows now (±1 period). Counts with apps toward the limit of five (DESIGN.md §1).
  */
 export class HardwareTokenEnrollment {
   private readonly replay: TotpReplayGuard;
+  private readonly tokens: OathTokenRepository;
 
   constructor(
     private readonly ctx: StationContext,
@@ -33,14 +23,12 @@ export class HardwareTokenEnrollment {
     private readonly methods: MethodRegistry,
   ) {
     this.replay = new TotpReplayGuard(ctx);
+    this.tokens = new OathTokenRepository(ctx.db);
   }
 
   available(personId: PersonId): OathTokenSummary[] {
     const person = this.people.get(personId);
-    const rows = this.ctx.db
-      .prepare('SELECT * FROM oath_tokens WHERE upn = ? AND method_id IS NULL ORDER BY serial')
-      .all(person.upn) as TokenRow[];
-    return rows.map((r) => ({
+    return this.tokens.available(person.upn).map((r) => ({
       serial: r.serial,
       upn: r.upn,
       manufacturer: r.manufacturer,
@@ -57,9 +45,7 @@ export class HardwareTokenEnrollment {
     this.methods.assertCanAdd(personId, 'hardwareToken');
     if (typeof serial !== 'string' || serial.length > 64)
       throw new StationError('oath.tokenNotFound');
-    const token = this.ctx.db
-      .prepare('SELECT * FROM oath_tokens WHERE serial = ?')
-      .get(serial.trim()) as TokenRow | undefined;
+    const token = this.tokens.find(serial.trim());
     if (!token) throw new StationError('oath.tokenNotFound');
     if (token.upn.toLowerCase() !== person.upn.toLowerCase())
       throw new StationError('oath.tokenAssignedToOther');
@@ -91,12 +77,8 @@ export class HardwareTokenEnrollment {
         },
         { serial: token.serial },
       );
-      const info = this.ctx.db
-        .prepare(
-          'UPDATE oath_tokens SET method_id = ?, activated_at = ? WHERE serial = ? AND method_id IS NULL',
-        )
-        .run(id, this.ctx.clock().toISOString(), token.serial);
-      if (info.changes !== 1) throw new StationError('oath.tokenAlreadyActivated');
+      if (!this.tokens.activate(token.serial, id, this.ctx.clock().toISOString()))
+        throw new StationError('oath.tokenAlreadyActivated');
       return id;
     })();
     return this.methods.get(personId, methodId);

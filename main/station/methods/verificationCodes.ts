@@ -5,6 +5,7 @@ import type { MessageChannel } from '../messaging';
 import { equalBytes } from '../secrets';
 import type { PersonId } from '../types';
 import { CodeRequestRepository } from '../../db/repositories/codeRequests';
+import { VerificationCodeRepository } from '../../db/repositories/verificationCodes';
 
 export const CODE_TTL_MS = 10 * 60_000;
 export const CODE_MAX_ATTEMPTS = 5;
@@ -29,14 +30,6 @@ export const CODE_LIMITS: readonly CodeLimit[] = [
   { scope: 'station', windowMs: 15 * 60_000, max: 30 },
 ];
 
-interface CodeRow {
-  id: string;
-  code_hash: Buffer;
-  expires_at: string;
-  attempts: number;
-  used_at: string | null;
-}
-
 /**
  * One-time codes sent by SMS, call or email: expire after ten minutes, single use, at most five
  * attempts, stored only as a keyed hash (HMAC with a station-derived key, so the six digits
@@ -44,9 +37,11 @@ interface CodeRow {
  */
 export class VerificationCodes {
   private readonly requests: CodeRequestRepository;
+  private readonly codes: VerificationCodeRepository;
 
   constructor(private readonly ctx: StationContext) {
     this.requests = new CodeRequestRepository(ctx.db);
+    this.codes = new VerificationCodeRepository(ctx.db);
   }
 
   /**
@@ -87,33 +82,26 @@ export class VerificationCodes {
     const code = String(randomInt(0, 10 ** CODE_DIGITS)).padStart(CODE_DIGITS, '0');
     const now = this.ctx.clock();
     const expiresAt = new Date(now.getTime() + CODE_TTL_MS).toISOString();
-    this.ctx.db
-      .prepare(
-        `INSERT INTO verification_codes (id, person_id, channel, destination, code_hash, created_at, expires_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        id,
-        personId,
-        channel,
-        destination,
-        this.ctx.keys.codeMac(id, code),
-        now.toISOString(),
-        expiresAt,
-      );
+    this.codes.insert({
+      id,
+      personId,
+      channel,
+      destination,
+      codeHash: this.ctx.keys.codeMac(id, code),
+      createdAt: now.toISOString(),
+      expiresAt,
+    });
     return { code, expiresAt };
   }
 
   /** Forgets a code that was never sent (the gateway failed): it doesn't count. */
   discard(id: string): void {
-    this.ctx.db.prepare('DELETE FROM verification_codes WHERE id = ?').run(id);
+    this.codes.remove(id);
   }
 
   /** Ends a sent code (cancelled, or confirmed in person instead): unusable, still counted. */
   retire(id: string): void {
-    this.ctx.db
-      .prepare('UPDATE verification_codes SET expires_at = ? WHERE id = ? AND used_at IS NULL')
-      .run(new Date(this.ctx.clock().getTime() - 1).toISOString(), id);
+    this.codes.expire(id, new Date(this.ctx.clock().getTime() - 1).toISOString());
   }
 
   /**
@@ -122,8 +110,7 @@ export class VerificationCodes {
    * transaction, marking the code used together with the new method.
    */
   check(id: string, typed: string): { consume: () => void } {
-    const row = this.ctx.db.prepare('SELECT * FROM verification_codes WHERE id = ?').get(id) as
-      CodeRow | undefined;
+    const row = this.codes.find(id);
     if (!row) throw new StationError('enrollment.notFound');
     if (row.used_at) throw new StationError('code.alreadyUsed');
     if (this.ctx.clock().getTime() > Date.parse(row.expires_at))
@@ -134,19 +121,15 @@ export class VerificationCodes {
       /^\d{6}$/.test(code) &&
       equalBytes(this.ctx.keys.codeMac(id, code), Buffer.from(row.code_hash));
     if (!ok) {
-      this.ctx.db
-        .prepare('UPDATE verification_codes SET attempts = attempts + 1 WHERE id = ?')
-        .run(id);
+      this.codes.countAttempt(id);
       const attemptsLeft = CODE_MAX_ATTEMPTS - row.attempts - 1;
       if (attemptsLeft <= 0) throw new StationError('code.tooManyAttempts');
       throw new StationError('code.invalid', { attemptsLeft });
     }
     return {
       consume: () => {
-        const info = this.ctx.db
-          .prepare('UPDATE verification_codes SET used_at = ? WHERE id = ? AND used_at IS NULL')
-          .run(this.ctx.clock().toISOString(), id);
-        if (info.changes !== 1) throw new StationError('code.alreadyUsed');
+        if (!this.codes.markUsed(id, this.ctx.clock().toISOString()))
+          throw new StationError('code.alreadyUsed');
       },
     };
   }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollKey, linkedStation, startWorld, type ProviderWorld } from './support';
+import { stationContext } from '../../../main/station/internals';
 
 describe('identity provider link (Graph) against the test provider', () => {
   let w: ProviderWorld;
@@ -42,8 +43,8 @@ describe('identity provider link (Graph) against the test provider', () => {
         w.app.grant('GroupMember.Read.All');
       }
       // The secret never sits in the registry in clear.
-      const raw = s.station.context.db
-        .prepare('SELECT secret_sealed FROM idp_connection')
+      const raw = stationContext(s.station)
+        .db.prepare('SELECT secret_sealed FROM idp_connection')
         .get() as { secret_sealed: Buffer };
       expect(raw.secret_sealed.includes(Buffer.from(w.app.secret!))).toBe(false);
     } finally {

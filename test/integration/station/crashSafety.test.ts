@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { integrityOk } from '../../../main/db/connection';
 import { openStation } from '../../../main/station/index';
 import { isMfaKind, type MethodKind } from '../../../main/station/types';
+import { stationContext } from '../../../main/station/internals';
 
 /**
  * Crash safety: a child runs enrollments and is SIGKILLed at random points; after
@@ -94,7 +95,7 @@ interface Row {
 function checkRegistry(dataDir: string): void {
   const station = openStation({ dataDir, mode: 'demo' });
   try {
-    const db = station.context.db;
+    const db = stationContext(station).db;
     expect(integrityOk(db)).toBe(true);
     expect(station.audit.verify()).toMatchObject({ ok: true });
     const methods = db
@@ -113,7 +114,9 @@ function checkRegistry(dataDir: string): void {
       expect(registered.has(m.id)).toBe(true);
       if (m.kind === 'authenticatorApp' || m.kind === 'hardwareToken') {
         expect(m.secret).not.toBeNull();
-        expect(station.context.keys.open(m.secret as Buffer, 'totp').length).toBeGreaterThan(0);
+        expect(
+          stationContext(station).keys.open(m.secret as Buffer, 'totp').length,
+        ).toBeGreaterThan(0);
       }
       if (m.kind === 'hardwareToken') {
         expect(

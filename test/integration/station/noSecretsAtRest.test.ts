@@ -6,6 +6,7 @@ import { totpCode } from '../../../main/station/methods/totp';
 import { normalizeAnswer } from '../../../main/station/methods/securityQuestions';
 import { OutboxGateway } from '../../../main/station/messaging';
 import { makeStation } from '../../unit/station/helpers';
+import { stationContext } from '../../../main/station/internals';
 
 /**
  * DESIGN.md §9: after every flow has run, no PIN, TOTP/OATH secret, security answer,
@@ -37,7 +38,7 @@ describe('nothing secret at rest or in logs', () => {
     try {
       const s = t.station;
       // The default gateway is the outbox: bodies with codes must be sealed.
-      const outbox = new OutboxGateway(s.context);
+      const outbox = new OutboxGateway(stationContext(s));
       const people = ['anna', 'bo', 'cecilia'].map(
         (n) => s.people.create({ upn: `${n}@example.org`, displayName: n }).id,
       );

@@ -3,6 +3,7 @@ import { VirtualKey } from '../../../native/virtual-key/index';
 import { VIRTUAL_KEY_AAGUID } from '../../../native/virtual-key/identity';
 import type { KeyEvent } from '../../../main/station/methods/securityKey';
 import { addPerson, makeStation, type TestStation } from '../../unit/station/helpers';
+import { stationContext } from '../../../main/station/internals';
 
 const PIN = '482915';
 
@@ -43,8 +44,8 @@ describe('security key enrollment against the virtual key', () => {
     expect(method.isDefault).toBe(true);
     expect(method.lastUsedAt).not.toBeNull();
     expect(events.some((e) => e.type === 'touched')).toBe(true);
-    const row = t.station.context.db
-      .prepare('SELECT * FROM security_key_credentials')
+    const row = stationContext(t.station)
+      .db.prepare('SELECT * FROM security_key_credentials')
       .get() as Record<string, unknown>;
     expect(row.aaguid).toBe(VIRTUAL_KEY_AAGUID);
     expect(row.attestation_format).toBe('packed');

@@ -3,6 +3,7 @@ import { HttpGateway, OutboxGateway } from '../../../main/station/messaging';
 import { parsePhone } from '../../../main/station/methods/phone';
 import { openStation } from '../../../main/station/index';
 import { addPerson, makeStation, type TestStation } from './helpers';
+import { stationContext } from '../../../main/station/internals';
 
 describe('phone numbers', () => {
   it('E.164; an extension is removed and reported (DESIGN.md §3.5 example)', () => {
@@ -88,8 +89,8 @@ describe('phone and email enrollment', () => {
     });
     const code = t.gateway.lastCode();
     t.station.enroll.phone.complete(a.enrollmentId, code);
-    const row = t.station.context.db
-      .prepare('SELECT used_at, code_hash FROM verification_codes WHERE id = ?')
+    const row = stationContext(t.station)
+      .db.prepare('SELECT used_at, code_hash FROM verification_codes WHERE id = ?')
       .get(a.enrollmentId) as {
       used_at: string;
       code_hash: Buffer;
@@ -206,7 +207,7 @@ describe('phone and email enrollment', () => {
         code: 'gateway.failed',
       });
       expect(
-        station.context.db.prepare('SELECT count(*) AS n FROM verification_codes').get(),
+        stationContext(station).db.prepare('SELECT count(*) AS n FROM verification_codes').get(),
       ).toEqual({ n: 0 });
     } finally {
       station.close();
@@ -240,9 +241,9 @@ describe('gateways', () => {
   it('outbox: recorded sealed for an operator; listed in clear to staff only', async () => {
     const t = makeStation();
     try {
-      const g = new OutboxGateway(t.station.context);
+      const g = new OutboxGateway(stationContext(t.station));
       await g.send({ channel: 'sms', to: '+46701234567', text: 'kod 123456', personId: null });
-      const row = t.station.context.db.prepare('SELECT body_sealed FROM outbox').get() as {
+      const row = stationContext(t.station).db.prepare('SELECT body_sealed FROM outbox').get() as {
         body_sealed: Buffer;
       };
       expect(row.body_sealed.toString('latin1')).not.toContain('123456');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { openStation, type OpenStationOptions, type Station } from '../../../main/station/index';
 import type { MessageGateway, OutgoingMessage } from '../../../main/station/messaging';
 import type { PersonId } from '../../../main/station/types';
+import { stationContext } from '../../../main/station/internals';
 
 /** A clock tests can move. */
 export class TestClock {
@@ -70,7 +71,7 @@ export function insertMethod(
   kind: Parameters<Station['methods']['insert']>[1]['kind'],
   detail = '',
 ): number {
-  return station.context.db.transaction(() =>
+  return stationContext(station).db.transaction(() =>
     station.methods.insert(personId, {
       kind,
       label: kind,

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addPerson, insertMethod, makeStation, type TestStation } from './helpers';
+import { stationContext } from '../../../main/station/internals';
 
 describe('operators', () => {
   let t: TestStation;
@@ -22,7 +23,7 @@ describe('operators', () => {
       expect.objectContaining({ code: 'operator.usernameTaken' }),
     );
     const hash = (
-      t.station.context.db.prepare('SELECT password_hash FROM operators').get() as {
+      stationContext(t.station).db.prepare('SELECT password_hash FROM operators').get() as {
         password_hash: string;
       }
     ).password_hash;
@@ -65,7 +66,7 @@ describe('audit log', () => {
   });
   afterEach(() => t.close());
 
-  const db = () => t.station.context.db;
+  const db = () => stationContext(t.station).db;
   const unlock = () =>
     db().exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;');
 

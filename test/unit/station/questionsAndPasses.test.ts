@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { normalizeAnswer } from '../../../main/station/methods/securityQuestions';
 import { DEMO_POLICY } from '../../../main/station/policy';
 import { addPerson, makeStation, type TestStation } from './helpers';
+import { stationContext } from '../../../main/station/internals';
 
 const A = [
   { questionId: 'q.firstSchool', answer: '  Stora   Skolan ' },
@@ -37,7 +38,9 @@ describe('security questions', () => {
       isDefault: false,
       usableForMfa: false,
     });
-    const rows = t.station.context.db.prepare('SELECT answer_hash FROM security_answers').all() as {
+    const rows = stationContext(t.station)
+      .db.prepare('SELECT answer_hash FROM security_answers')
+      .all() as {
       answer_hash: string;
     }[];
     expect(rows).toHaveLength(3);
@@ -48,8 +51,8 @@ describe('security questions', () => {
     // Two people with the same answer get different hashes (salted).
     const q = addPerson(t.station);
     t.station.enroll.securityQuestions.register(q, A);
-    const all = t.station.context.db
-      .prepare("SELECT answer_hash FROM security_answers WHERE question_id = 'q.firstPet'")
+    const all = stationContext(t.station)
+      .db.prepare("SELECT answer_hash FROM security_answers WHERE question_id = 'q.firstPet'")
       .all() as {
       answer_hash: string;
     }[];
@@ -113,7 +116,7 @@ describe('security questions', () => {
       t.station.enroll.securityQuestions.verify(p, [{ questionId: 'q.firstCar', answer: 'saab' }]),
     ).toBe(true);
     expect(
-      t.station.context.db.prepare('SELECT count(*) AS n FROM security_answers').get(),
+      stationContext(t.station).db.prepare('SELECT count(*) AS n FROM security_answers').get(),
     ).toEqual({ n: 3 });
   });
 
@@ -158,7 +161,9 @@ describe('temporary access passes', () => {
 
   it('hashed at rest; one-time pass signs in once; kiosk person confined to self', () => {
     const issued = t.station.passes.issue(p, { oneTime: true });
-    const row = t.station.context.db.prepare('SELECT pass_hash FROM access_passes').get() as {
+    const row = stationContext(t.station)
+      .db.prepare('SELECT pass_hash FROM access_passes')
+      .get() as {
       pass_hash: string;
     };
     expect(String(row.pass_hash)).not.toContain(issued.pass);
@@ -201,7 +206,9 @@ describe('temporary access passes', () => {
     expect(() => t.station.auth.signInWithPass('kiosk@example.org', b.pass)).toThrow(
       expect.objectContaining({ code: 'pass.expired' }),
     );
-    expect(t.station.context.db.prepare('SELECT count(*) AS n FROM access_passes').get()).toEqual({
+    expect(
+      stationContext(t.station).db.prepare('SELECT count(*) AS n FROM access_passes').get(),
+    ).toEqual({
       n: 1,
     });
   });

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_POLICY } from '../../../main/station/policy';
 import { MAX_TOTP_METHODS } from '../../../main/station/types';
 import { addPerson, insertMethod, makeStation, type TestStation } from './helpers';
+import { stationContext } from '../../../main/station/internals';
 
 describe('rules on methods (DESIGN.md §1)', () => {
   let t: TestStation;
@@ -99,7 +100,7 @@ describe('rules on methods (DESIGN.md §1)', () => {
       insertMethod(t.station, p, 'phoneSms');
       const sms2 = insertMethod(t.station, p, 'phoneCall');
       const email = insertMethod(t.station, p, 'email');
-      const db = t.station.context.db;
+      const db = stationContext(t.station).db;
       expect(() => db.prepare('UPDATE methods SET is_default = 1 WHERE id = ?').run(sms2)).toThrow(
         /UNIQUE/,
       );
@@ -149,7 +150,9 @@ describe('rules on methods (DESIGN.md §1)', () => {
       t.station.methods.remove(p, app);
       expect(t.station.methods.list(p)).toHaveLength(0);
       expect(
-        t.station.context.db.prepare('SELECT count(*) AS n FROM methods WHERE id = ?').get(app),
+        stationContext(t.station)
+          .db.prepare('SELECT count(*) AS n FROM methods WHERE id = ?')
+          .get(app),
       ).toEqual({ n: 0 });
       const entry = t.station.audit
         .list({ personId: p })
