@@ -1,12 +1,14 @@
 """Interop check of the Keystation virtual key with python-fido2 0.9.1 (an independent client).
 
-usage: python3 python_fido2_interop.py setup|reset|builtin-uv <udp-port> <root-ca.pem>
+usage: python3 python_fido2_interop.py setup|reset|builtin-uv|ctap20|ctap21pre|bio <udp-port> <root-ca.pem>
 
 `setup` (fresh key): PING/WINK, getInfo, set a PIN (protocol 2), PIN retry semantics, make a
 discoverable credential (attestation verified by python-fido2's packed verifier against the
 virtual key's root), a non-discoverable one, assertions verified by Fido2Server, hmac-secret,
 credential management (metadata, enumerate, update, delete) with both PIN protocols.
 `reset` (right after a restart = power-up): authenticatorReset and its effects.
+`ctap20`, `ctap21pre`, `bio`: the key's profiles of those names (getInfo, PIN protocol 1 and the
+legacy token, U2F over CTAPHID_MSG, credential management 0x41, bio enrollment 0x40 / 0x09).
 Prints one JSON object on the last line; exits non-zero on the first failure.
 """
 import base64
@@ -17,7 +19,9 @@ from cryptography import x509
 from cryptography.hazmat.backends import default_backend
 from fido2.client import ClientError, Fido2Client
 from fido2.ctap import CtapError
+from fido2.ctap1 import Ctap1
 from fido2.ctap2 import ClientPin, Ctap2, CredentialManagement
+from fido2.ctap2.bio import CaptureError, FPBioEnrollment
 from fido2.ctap2.extensions import CredProtectExtension
 from fido2.ctap2.pin import PinProtocolV1, PinProtocolV2
 from fido2.server import AttestationVerifier, Fido2Server
@@ -212,6 +216,117 @@ def builtin_uv(port, root_der):
     results["ok"] = True
 
 
+def register_and_assert(dev, root_der, pin, name, uv="required"):
+    """A discoverable credential through Fido2Client, verified by Fido2Server; then an assertion."""
+    server = Fido2Server(RP, attestation="direct", verify_attestation=RootVerifier(root_der))
+    client = Fido2Client(dev, ORIGIN)
+    opts, state = server.register_begin({"id": name.encode(), "name": name}, resident_key=True, user_verification=uv)
+    reg = client.make_credential(opts["publicKey"], pin=pin)
+    auth_data = server.register_complete(state, reg.client_data, reg.attestation_object)
+    req, st = server.authenticate_begin([auth_data.credential_data], user_verification=uv)
+    resp = client.get_assertion(req["publicKey"], pin=pin).get_response(0)
+    server.authenticate_complete(st, [auth_data.credential_data], resp.credential_id, resp.client_data, resp.authenticator_data, resp.signature)
+    return auth_data, resp
+
+
+def u2f_roundtrip(dev, label):
+    """U2F (CTAP1) over CTAPHID_MSG: VERSION, REGISTER, AUTHENTICATE, each verified by python-fido2."""
+    ctap1 = Ctap1(dev)
+    check(ctap1.get_version() == "U2F_V2", "%s: U2F VERSION" % label)
+    chal, app = b"\x11" * 32, b"\x22" * 32
+    reg = ctap1.register(chal, app)
+    reg.verify(app, chal)
+    check(True, "%s: U2F REGISTER (attestation signature verifies)" % label)
+    sig = ctap1.authenticate(chal, app, reg.key_handle)
+    sig.verify(app, chal, reg.public_key)
+    check(sig.user_presence & 1 == 1, "%s: U2F AUTHENTICATE (signature verifies, user present)" % label)
+
+
+def ctap20(port, root_der):
+    """A CTAP 2.0 key: FIDO_2_0 only, PIN protocol 1, getPinToken, and U2F beside CTAP2."""
+    dev = open_udp_device(port)
+    ctap = Ctap2(dev)
+    info = ctap.info
+    check(info.versions == ["U2F_V2", "FIDO_2_0"], "getInfo versions U2F_V2, FIDO_2_0")
+    check(info.pin_uv_protocols == [1], "pinUvAuthProtocols [1]")
+    check("credMgmt" not in info.options and "credentialMgmtPreview" not in info.options, "no credential management")
+    pin = ClientPin(ctap, PinProtocolV1())
+    pin.set_pin(PIN)
+    check(pin.get_pin_retries()[0] == 8, "setPIN with protocol 1")
+    auth_data, resp = register_and_assert(dev, root_der, PIN, "ctap20-user")
+    check(auth_data.is_user_verified() and resp.authenticator_data.is_user_verified(), "register + assert with the legacy PIN token")
+    expect_ctap(CtapError.ERR.INVALID_COMMAND, lambda: ctap.selection(), "authenticatorSelection on a 2.0 key")
+    u2f_roundtrip(dev, "ctap20")
+    results["ok"] = True
+
+
+def ctap21pre(port, root_der):
+    """A FIDO_2_1_PRE key: credential management as 0x41, bio enrollment as 0x40."""
+    dev = open_udp_device(port)
+    ctap = Ctap2(dev)
+    info = ctap.info
+    check("FIDO_2_1_PRE" in info.versions and "FIDO_2_1" not in info.versions, "getInfo FIDO_2_1_PRE without FIDO_2_1")
+    check(info.options.get("credentialMgmtPreview") is True and "credMgmt" not in info.options, "credentialMgmtPreview only")
+    check("userVerificationMgmtPreview" in info.options and "bioEnroll" not in info.options, "userVerificationMgmtPreview only")
+    pin = ClientPin(ctap, PinProtocolV1())
+    pin.set_pin(PIN)
+    register_and_assert(dev, root_der, PIN, "pre-user")
+    token = pin.get_pin_token(PIN)
+    cm = CredentialManagement(ctap, pin.protocol, token)
+    meta = cm.get_metadata()
+    check(meta[CredentialManagement.RESULT.EXISTING_CRED_COUNT] == 1, "credMgmt 0x41: metadata")
+    rps = cm.enumerate_rps()
+    check(rps[0][CredentialManagement.RESULT.RP]["id"] == "example.com", "credMgmt 0x41: RP enumerated")
+    bio = FPBioEnrollment(ctap, pin.protocol, token)
+    enrollment = bio.enroll()
+    template = None
+    samples = 0
+    while template is None:
+        template = enrollment.capture()
+        samples += 1
+    check(samples == 4, "bio 0x40: a finger enrolled in 4 samples")
+    bio.set_name(template, "Thumb")
+    check(bio.enumerate_enrollments() == {template: "Thumb"}, "bio 0x40: enumerate + rename")
+    check(ctap.get_info().options.get("uv") is True, "uv true after enrollment")
+    u2f_roundtrip(dev, "ctap21pre")
+    results["ok"] = True
+
+
+def bio(port, root_der):
+    """A CTAP 2.1 fingerprint key (bioEnrollment 0x09). The test presents a bad finger first."""
+    dev = open_udp_device(port)
+    ctap = Ctap2(dev)
+    info = ctap.info
+    check(info.options.get("bioEnroll") is False and info.options.get("uv") is False, "bioEnroll and uv false before enrollment")
+    pin = ClientPin(ctap, PinProtocolV2())
+    pin.set_pin(PIN)
+    token = pin.get_pin_token(PIN, ClientPin.PERMISSION.BIO_ENROLL)
+    bio = FPBioEnrollment(ctap, pin.protocol, token)
+    sensor = bio.get_fingerprint_sensor_info()
+    check(sensor[FPBioEnrollment.RESULT.MAX_SAMPLES_REQUIRED] == 4, "sensor info: 4 samples")
+    enrollment = bio.enroll()
+    feedback = []
+    template = None
+    while template is None:
+        try:
+            template = enrollment.capture()
+            feedback.append("good, %d left" % enrollment.remaining)
+        except CaptureError as e:
+            feedback.append("%s, %d left" % (FPBioEnrollment.FEEDBACK(e.code).name, enrollment.remaining))
+    check(feedback[0] == "FP_POOR_QUALITY, 4 left", "a bad sample: poor quality, nothing gained")
+    check(feedback[-1] == "good, 0 left" and len(feedback) == 5, "four good samples enroll the finger")
+    bio.set_name(template, "Left index")
+    check(bio.enumerate_enrollments() == {template: "Left index"}, "enumerate + rename")
+    info = ctap.get_info()
+    check(info.options.get("bioEnroll") is True and info.options.get("uv") is True, "bioEnroll and uv true after enrollment")
+    uv_token = ClientPin(ctap, PinProtocolV2()).get_uv_token(ClientPin.PERMISSION.GET_ASSERTION, "example.com")
+    check(len(uv_token) == 32, "getPinUvAuthTokenUsingUvWithPermissions with the enrolled finger")
+    token = pin.get_pin_token(PIN, ClientPin.PERMISSION.BIO_ENROLL)
+    FPBioEnrollment(ctap, pin.protocol, token).remove_enrollment(template)
+    check(ctap.get_info().options.get("uv") is False, "removing the last finger: uv false again")
+    results["ok"] = True
+
+
 def main():
     phase, port, root_pem = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     with open(root_pem, "rb") as f:
@@ -223,6 +338,12 @@ def main():
             setup(port, root_der)
         elif phase == "builtin-uv":
             builtin_uv(port, root_der)
+        elif phase == "ctap20":
+            ctap20(port, root_der)
+        elif phase == "ctap21pre":
+            ctap21pre(port, root_der)
+        elif phase == "bio":
+            bio(port, root_der)
         else:
             reset(port)
     except Exception as e:  # report, then fail

@@ -49,7 +49,7 @@ interface PythonResult {
 }
 
 async function python(
-  phase: 'setup' | 'reset' | 'builtin-uv',
+  phase: 'setup' | 'reset' | 'builtin-uv' | 'ctap20' | 'ctap21pre' | 'bio',
   port: number,
 ): Promise<PythonResult> {
   const { stdout } = await run(
@@ -161,6 +161,68 @@ describe.skipIf(!hasPythonFido2)('python-fido2 0.9.1 with built-in UV', () => {
         'getInfo uv true',
         'registration verified by built-in UV',
         'assertion verified by built-in UV',
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe.skipIf(!hasPythonFido2)('python-fido2 0.9.1 against the key profiles', () => {
+  it('ctap20: FIDO_2_0, PIN protocol 1 and the legacy token, U2F beside CTAP2', async () => {
+    const server = await startUdpVirtualKey({ profile: 'ctap20' });
+    try {
+      const r = await python('ctap20', server.port);
+      expect(r.error).toBeUndefined();
+      expect(r.checks).toContain('register + assert with the legacy PIN token');
+      expect(r.checks).toContain('ctap20: U2F AUTHENTICATE (signature verifies, user present)');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('ctap21pre: credential management 0x41, bio enrollment 0x40, U2F', async () => {
+    const server = await startUdpVirtualKey({ profile: 'ctap21pre' });
+    try {
+      const r = await python('ctap21pre', server.port);
+      expect(r.error).toBeUndefined();
+      expect(r.checks).toEqual(
+        expect.arrayContaining([
+          'credMgmt 0x41: metadata',
+          'credMgmt 0x41: RP enumerated',
+          'bio 0x40: a finger enrolled in 4 samples',
+          'bio 0x40: enumerate + rename',
+          'ctap21pre: U2F REGISTER (attestation signature verifies)',
+        ]),
+      );
+      expect(server.key.summary.fingerprintCount).toBe(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('bio: enrollment with a bad then good samples, rename, UV token by finger, removal', async () => {
+    const server = await startUdpVirtualKey({
+      profile: 'bio',
+      touch: 'manual',
+      touchTimeoutMs: 20_000,
+    });
+    const fingers: ('good' | 'bad')[] = ['bad'];
+    server.key.on('upneeded', () =>
+      setImmediate(() => server.key.presentFinger(fingers.shift() ?? 'good')),
+    );
+    try {
+      const r = await python('bio', server.port);
+      expect(r.error).toBeUndefined();
+      expect(r.checks).toEqual([
+        'bioEnroll and uv false before enrollment',
+        'sensor info: 4 samples',
+        'a bad sample: poor quality, nothing gained',
+        'four good samples enroll the finger',
+        'enumerate + rename',
+        'bioEnroll and uv true after enrollment',
+        'getPinUvAuthTokenUsingUvWithPermissions with the enrolled finger',
+        'removing the last finger: uv false again',
       ]);
     } finally {
       await server.close();
