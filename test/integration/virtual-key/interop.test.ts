@@ -317,5 +317,43 @@ describe.skipIf(!hasLibfido2Tools)(
         await second.close();
       }
     });
+
+    it('ctap21pre: fido2-token -I shows FIDO_2_1_PRE and the previews; -I -c counts via 0x41', async () => {
+      const shim = join(dir, 'udp_preload_pre.so');
+      await run('sh', [
+        '-c',
+        `cc -shared -fPIC -o ${shim} ${join(interopDir, 'udp_preload.c')} $(pkg-config --cflags --libs libfido2) -ldl`,
+      ]);
+      const server = await startUdpVirtualKey({ profile: 'ctap21pre' });
+      const env = { ...process.env, LD_PRELOAD: shim };
+      try {
+        const info = (await run('fido2-token', ['-I', server.path], { env, timeout: 30_000 }))
+          .stdout;
+        expect(info).toContain('version strings: U2F_V2, FIDO_2_0, FIDO_2_1_PRE');
+        expect(info).toContain('credentialMgmtPreview');
+        expect(info).toContain('nouserVerificationMgmtPreview');
+        const pin = '135790';
+        await run(
+          'sh',
+          ['-c', `printf '${pin}\\n${pin}\\n' | setsid -w fido2-token -S ${server.path}`],
+          {
+            env,
+            timeout: 30_000,
+          },
+        );
+        const count = await run(
+          'sh',
+          ['-c', `echo ${pin} | setsid -w fido2-token -I -c ${server.path}`],
+          {
+            env,
+            timeout: 30_000,
+          },
+        );
+        expect(count.stdout).toContain('existing rk(s): 0');
+        expect(count.stdout).toContain('remaining rk(s): 25');
+      } finally {
+        await server.close();
+      }
+    });
   },
 );
