@@ -1,5 +1,5 @@
 /**
- * Who may call which contract entry (SPEC §3.7–3.8), checked in the dispatcher after the
+ * Who may call which contract entry (DESIGN.md §3.7–3.8), checked in the dispatcher after the
  * arguments are validated and before any handler runs. The station has one session at a time
  * (main/station Session: the physical station serves one operator or one kiosk person):
  *
@@ -59,7 +59,7 @@ export const PUBLIC_ENTRIES: ReadonlySet<string> = new Set([
   'securityKey.devices',
 ]);
 
-/** Staff-only domains: a kiosk person never reaches them (SPEC §3.8). */
+/** Staff-only domains: a kiosk person never reaches them (DESIGN.md §3.8). */
 export const OPERATOR_DOMAINS: ReadonlySet<string> = new Set([
   'people',
   'roster',

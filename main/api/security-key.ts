@@ -1,5 +1,5 @@
 /**
- * The security key flow's contract entries (SPEC §3.3) over station.enroll.securityKey.
+ * The security key flow's contract entries (DESIGN.md §3.3) over station.enroll.securityKey.
  *
  * Every call that talks to the key runs under an AbortController registered by its operation
  * id (and enrollment id), so `cancel` really stops the key: the native client sends CTAPHID

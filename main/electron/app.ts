@@ -1,5 +1,5 @@
 /**
- * The desktop app: Electron wiring only (ARCHITECTURE.md example 9, thin Electron). All
+ * The desktop app: Electron wiring only (docs/DESIGN.md §10.5, thin Electron). All
  * behaviour is in main/api and main/station, which run in plain Node too (browser mode).
  */
 import { readFile } from 'node:fs/promises';

@@ -64,7 +64,7 @@ export interface AuditVerification {
   readonly problem?: 'edited' | 'missing' | 'truncated' | 'head';
 }
 
-/** Field names that must never reach the log (SPEC §7: nothing secret is ever logged). */
+/** Field names that must never reach the log (DESIGN.md §7: nothing secret is ever logged). */
 const FORBIDDEN_DETAIL = /pin|secret|answer|pass(?!port)|password|code|otp|token$/i;
 
 type AuditRow = StoredAuditRow & { actor_kind: Actor['kind']; action: AuditAction };
@@ -72,7 +72,7 @@ type AuditRow = StoredAuditRow & { actor_kind: Actor['kind']; action: AuditActio
 const GENESIS = Buffer.alloc(32);
 
 /**
- * Append-only, HMAC-chained audit log (SPEC §5 "a tamper-evident audit log of every change").
+ * Append-only, HMAC-chained audit log (DESIGN.md §5 "a tamper-evident audit log of every change").
  * Each row's hash covers its content and the previous row's hash under a key derived from the
  * station key, so editing, inserting or deleting a row is found by `verify()` and can't be
  * papered over without the station key. The head (last seq + hash, itself MACed) is kept in

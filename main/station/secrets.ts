@@ -11,7 +11,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { dirname } from 'node:path';
 
 /**
- * Seals the station key (SPEC §5 "secret material encrypted at rest"). The desktop app seals
+ * Seals the station key (DESIGN.md §5 "secret material encrypted at rest"). The desktop app seals
  * with Electron's safeStorage (main/electron), browser mode and tests with a 0600 key file.
  * Implementations must be deterministic in what they accept: unseal(seal(x)) === x.
  */

@@ -46,7 +46,7 @@ export interface OperatorCredentialValues {
 const SELECT_OPERATOR = `SELECT o.*, (SELECT count(*) FROM operator_credentials c WHERE c.operator_id = o.id) AS keys
   FROM operators o`;
 
-/** All SQL on `operators` and `operator_credentials` (local operator accounts, SPEC §3.7). */
+/** All SQL on `operators` and `operator_credentials` (local operator accounts, DESIGN.md §3.7). */
 export class OperatorRepository {
   private readonly stmts;
 

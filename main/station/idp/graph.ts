@@ -94,7 +94,7 @@ export const METHOD_SEGMENT: Partial<Record<ProviderMethodType, string>> = {
 const USER_SELECT = 'id,userPrincipalName,displayName,mail,mobilePhone,accountEnabled';
 const BATCH_LIMIT = 20; // Graph JSON batching takes at most 20 requests
 
-/** Removes every OData annotation (`@odata.type`, `x@odata.type`, …) at any depth (SPEC §7). */
+/** Removes every OData annotation (`@odata.type`, `x@odata.type`, …) at any depth (DESIGN.md §7). */
 export function stripAnnotations(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(stripAnnotations);
   if (value !== null && typeof value === 'object') {

@@ -1,5 +1,5 @@
 /**
- * The station's link to its identity provider (SPEC §7, docs/IDP.md): connection settings
+ * The station's link to its identity provider (DESIGN.md §7, docs/IDP.md): connection settings
  * (secrets sealed), pull of a group into the roster with the methods the provider holds, the
  * provider's creation options for security keys, and the transactional outbox that carries the
  * station's changes to the provider — written in the same transaction as the local change, sent

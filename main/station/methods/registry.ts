@@ -29,7 +29,7 @@ export interface NewMethod {
   readonly data?: Readonly<Record<string, string | number | boolean>>;
 }
 
-/** What the registration wizard still needs (SPEC §2, §3.2). */
+/** What the registration wizard still needs (DESIGN.md §2, §3.2). */
 export interface RegistrationStatus {
   readonly complete: boolean;
   readonly requiredCount: number;
@@ -49,7 +49,7 @@ export interface RegistrationStatus {
   readonly atLimit: MethodKind[];
 }
 
-/** Password-reset readiness with the seed's three error cases (seed 004). */
+/** Password-reset readiness with the seed's three error cases (DESIGN.md §2.1). */
 export interface SsprReadiness {
   readonly ready: boolean;
   readonly reason?: 'sspr.passwordNotManaged' | 'sspr.notEnabled' | 'sspr.notRegistered';
@@ -99,7 +99,7 @@ export class MethodRegistry {
     return p;
   }
 
-  /** The security info list (SPEC §3.1). Phone numbers and emails masked unless `reveal`. */
+  /** The security info list (DESIGN.md §3.1). Phone numbers and emails masked unless `reveal`. */
   list(personId: PersonId, opts: { reveal?: boolean } = {}): MethodSummary[] {
     this.assertPerson(personId);
     return this.rows(personId).map((r) => toSummary(r, opts.reveal === true));
@@ -127,7 +127,7 @@ export class MethodRegistry {
     return this.list(personId).filter((m) => m.usableForMfa);
   }
 
-  /** "Default sign-in method: … Change" (seeds 001, 002). */
+  /** "Default sign-in method: … Change" (DESIGN.md §1). */
   setDefault(personId: PersonId, methodId: MethodId): MethodSummary {
     return this.ctx.db.transaction(() => {
       const row = this.row(personId, methodId);
@@ -175,7 +175,7 @@ export class MethodRegistry {
       .sort((a, b) => strengthRank(a.kind) - strengthRank(b.kind) || a.id - b.id)[0];
   }
 
-  /** Apps and hardware tokens together (seed 001: at most five). */
+  /** Apps and hardware tokens together (DESIGN.md §1: at most five). */
   totpCount(personId: PersonId): number {
     return this.repo.countKinds(personId, TOTP_KINDS);
   }
@@ -207,7 +207,7 @@ export class MethodRegistry {
   ): MethodId {
     if (!this.ctx.db.inTransaction) throw new Error('MethodRegistry.insert needs a transaction');
     this.assertCanAdd(personId, m.kind);
-    // The first MFA-capable method becomes the default (seed 000: the app "som standard").
+    // The first MFA-capable method becomes the default (DESIGN.md §3.2: the app "som standard").
     const makeDefault = !this.repo.hasDefault(personId) && isMfaKind(m.kind);
     const id = this.repo.insert(
       personId,

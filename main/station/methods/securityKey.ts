@@ -31,7 +31,7 @@ import {
 } from './securityKeyRules';
 import type { IdpService } from '../idp/service';
 
-/** WebAuthn client origin for credentials made against the provider's options (SPEC §7). */
+/** WebAuthn client origin for credentials made against the provider's options (DESIGN.md §7). */
 export const PROVIDER_ORIGIN = 'https://login.microsoftonline.com';
 
 /** The provider's creation options for a linked person, exactly as issued (annotations stripped). */
@@ -94,7 +94,7 @@ interface KeyState {
   readonly userHandle: Buffer;
   token?: PinUvAuthToken;
   credential?: NewCredential;
-  /** The operator set this PIN and policy says the person must change it (SPEC §2). */
+  /** The operator set this PIN and policy says the person must change it (DESIGN.md §2). */
   forcePinChange?: boolean;
   /** The key refused a token with forcePINChange after begin (getInfo did not say so). */
   mustChangePin?: boolean;
@@ -104,7 +104,7 @@ interface KeyState {
 
 /**
  * Translates what a key or the transport said into a StationError the UI can explain with a
- * next step (SPEC §3.3). Unknown statuses keep their name in params.detail.
+ * next step (DESIGN.md §3.3). Unknown statuses keep their name in params.detail.
  */
 export function keyErrorToStation(e: unknown): StationError {
   if (e instanceof StationError) return e;
@@ -170,7 +170,7 @@ function keepalive(interaction: KeyInteraction | undefined): (s: KeepaliveState)
 }
 
 /**
- * Security key registration (SPEC §3.3, §4): open → PIN (set or verify, per PinPolicy) →
+ * Security key registration (DESIGN.md §3.3, §4): open → PIN (set or verify, per PinPolicy) →
  * makeCredential with the policy's rp, rk and uv, excluding the person's existing keys →
  * attestation verified with @simplewebauthn/server, AAGUID allow-list, virtual key refused in
  * production → test sign-in (getAssertion, verified) → stored in one transaction.
@@ -393,7 +393,7 @@ export class SecurityKeyEnrollment {
 
   /**
    * Changes the key's PIN when the key demands it (getInfo forcePINChange, CTAP 2.1 §6.5.5.6
-   * changePIN; SPEC §2 "force the person to change a PIN the operator set"). The new PIN follows
+   * changePIN; DESIGN.md §2 "force the person to change a PIN the operator set"). The new PIN follows
    * the organization's rules and the key's minPINLength and must differ from the current one;
    * all of that is checked before anything reaches the key. A wrong current PIN reports the
    * tries left. Then the ceremony's token is taken with the new PIN. Audited, never the PIN.

@@ -1,5 +1,5 @@
 /**
- * Production chosen at first run applies at once, without a restart (issue 7, SPEC §4): on a
+ * Production chosen at first run applies at once, without a restart (DESIGN.md §4): on a
  * `--demo` station that an operator sets up for production, the virtual key is refused
  * everywhere (listing, demo controls, enrollment by AAGUID even over UDP) and the demo
  * organization is gone from search, roster, dashboard, kiosk pass sign-in and operator sign-in.
