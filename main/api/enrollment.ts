@@ -99,7 +99,7 @@ export function enrollmentHandlers(
     },
 
     async phoneBegin({ personId, kind, number, country, delivery }) {
-      const since = new Date().toISOString();
+      const since = station.now().toISOString();
       const started = await station.enroll.phone.begin(person(personId), {
         kind,
         number,
@@ -132,7 +132,7 @@ export function enrollmentHandlers(
     },
 
     async emailBegin({ personId, address, delivery }) {
-      const since = new Date().toISOString();
+      const since = station.now().toISOString();
       const started = await station.enroll.email.begin(person(personId), { address, delivery });
       if (delivery === 'gateway') {
         remember(started.enrollmentId, {

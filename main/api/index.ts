@@ -7,6 +7,7 @@
  * to `createHandlers` below. tsc fails until every entry has a handler.
  */
 import { openStation, type Station } from '../station';
+import { systemClock } from '../station/clock';
 import { StationAccess } from '../station/access';
 import { KeyDevices } from '../station/devices';
 import { OperatorKeyCeremonies } from '../station/operatorKeys';
@@ -83,9 +84,11 @@ export async function openStationHost(
   options: StationHostOptions,
   log?: DispatchLog,
 ): Promise<StationHost> {
+  const clock = options.clock ?? systemClock;
   const station = openStation({
     dataDir: options.dataDir,
     demo: options.demo,
+    clock: () => new Date(clock.now()),
     // Read at each use: production chosen at first run applies at once (stationMode.ts).
     mode: () => currentStationMode(options.settings.get(), options.demo),
     secretSealer: options.secretSealer,
@@ -101,6 +104,7 @@ export async function openStationHost(
   });
   const operatorKeys = new OperatorKeyCeremonies(station, keyDevices);
   const access = new StationAccess(station, options.settings, operatorKeys, {
+    clock: () => clock.now(),
     kioskIdleSeconds: options.kioskIdleSeconds,
     operatorIdleSeconds: options.operatorIdleSeconds,
     onPersonSessionEnded: (reason) => bus.emit('kiosk.sessionEnded', { reason }),

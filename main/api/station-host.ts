@@ -2,6 +2,7 @@
  * What both hosts need from the composed station: the dispatcher, the event bus, the settings,
  * and a way to close. main/electron/app.ts and main/browser-host/ build one at start-up.
  */
+import type { Clock } from '../station/clock';
 import type { SecretSealer } from '../station/secrets';
 import type { Dispatch } from './dispatch';
 import type { StationEventBus } from './events';
@@ -17,7 +18,7 @@ export interface StationHost {
 export interface StationHostOptions {
   /** Where the registry (SQLite) and browser-mode settings live. */
   dataDir: string;
-  /** Seed a demo organization on a fresh registry (SPEC "demo mode"). */
+  /** Seed a demo organization on a fresh registry (DESIGN.md §4 "Demo and production stations"). */
   demo: boolean;
   settings: SettingsStore;
   host: 'electron' | 'browser';
@@ -34,6 +35,8 @@ export interface StationHostOptions {
   virtualKeyTouchTimeoutMs?: number;
   /** Poll node-hid for USB keys; default true. */
   watchUsb?: boolean;
+  /** The station's time (idle sign-out, expiries, audit); default the system clock. */
+  clock?: Clock;
 }
 
 /** The station settings a host may take from its environment (read once, at start-up). */

@@ -49,6 +49,7 @@ export type { RegistrationStatus, SsprReadiness } from './methods/registry';
 export type { AuditEntry, AuditVerification, AuditAction } from './audit';
 export type { SecurityQuestion } from './questionBank';
 export { FileKeySealer, type SecretSealer } from './secrets';
+export { ManualClock, systemClock, type Clock } from './clock';
 export { DEMO_ACCESS_PASS, DEMO_OPERATOR, DEMO_OATH_TOKENS, DEMO_PEOPLE } from './demoSeed';
 export { DEMO_POLICY, DEMO_RP_ID } from './policy';
 export {
@@ -117,6 +118,8 @@ export interface Enrollments {
 export interface Station {
   readonly stationId: string;
   readonly mode: StationMode;
+  /** The station's time: the host's clock (docs/DESIGN.md §10.2). */
+  now(): Date;
   readonly dataDir: string;
   readonly session: Session;
   readonly auth: AuthService;
@@ -233,6 +236,7 @@ export function openStation(opts: OpenStationOptions): Station {
     );
     const station: Station = {
       stationId,
+      now: clock,
       get mode(): StationMode {
         return modeNow();
       },

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openStationHost } from '../../../main/api';
 import { MemorySettingsStore } from '../../../main/api/settings';
 import type { StationHost } from '../../../main/api/station-host';
@@ -88,15 +88,20 @@ describe('first run on a demo station chooses production', () => {
 
   async function devices(): Promise<{ deviceId: string; virtual: boolean }[]> {
     // USB / UDP paths are found by polling: wait until the UDP key is listed.
-    for (let i = 0; i < 50; i++) {
-      const d = await value<{ devices: { deviceId: string; virtual: boolean }[] }>(
-        'securityKey.devices',
-        {},
-      );
-      if (d.devices.some((x) => !x.virtual)) return d.devices;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error('the UDP key was never listed');
+    return vi.waitFor(
+      async () => {
+        const d = await value<{ devices: { deviceId: string; virtual: boolean }[] }>(
+          'securityKey.devices',
+          {},
+        );
+        expect(
+          d.devices.some((x) => !x.virtual),
+          'the UDP key is listed',
+        ).toBe(true);
+        return d.devices;
+      },
+      { timeout: 5000, interval: 20 },
+    );
   }
 
   it('refuses the virtual key and hides the demo data right after setup', async () => {

@@ -79,7 +79,7 @@ describe('forced PIN change in the security key enrollment', () => {
     const summary = h.devices.virtual().key.summary;
     expect(summary.forcePinChange).toBe(false);
 
-    touchWhenAsked(h, 50);
+    touchWhenAsked(h);
     await h.call('securityKey.register', { enrollmentId: start.enrollmentId, operationId: 'r1' });
     const method = await h.call<{ kind: string; label: string }>('securityKey.complete', {
       enrollmentId: start.enrollmentId,
@@ -208,7 +208,7 @@ describe('forced PIN change in the security key enrollment', () => {
       pin: { ...policy.pin, forceChangeWhenOperatorSet: true },
     });
     h.station.session.setOperator(1, 'desk', 'operator');
-    touchWhenAsked(h, 50);
+    touchWhenAsked(h);
     // The operator registers the key for Lars and gives it its PIN.
     const issued = await beginEnrollment<Start>(h, lars(), 'b1');
     await setPin(h, issued.enrollmentId, OPERATOR_PIN);

@@ -27,6 +27,8 @@ export interface Harness {
   fail(channel: string, args: unknown): Promise<ContractFailure>;
   /** Every event the bus and the call context emitted, in order. */
   events: { name: EventName; payload: unknown }[];
+  /** Called with each event as it is emitted (after it is added to `events`). */
+  onEvent(listener: (name: EventName, payload: unknown) => void): void;
   close(): void;
 }
 
@@ -66,7 +68,12 @@ export function harness(mode: 'demo' | 'production', options: HarnessOptions = {
     capacity: options.capacity,
   });
   const events: { name: EventName; payload: unknown }[] = [];
-  bus.attach((name, payload) => events.push({ name, payload }));
+  const listeners: ((name: EventName, payload: unknown) => void)[] = [];
+  const record = (name: EventName, payload: unknown) => {
+    events.push({ name, payload });
+    for (const l of listeners) l(name, payload);
+  };
+  bus.attach(record);
   const handlers = createHandlers({
     station,
     settings: memorySettings(),
@@ -80,12 +87,13 @@ export function harness(mode: 'demo' | 'production', options: HarnessOptions = {
   });
   const ctx: CallContext = {
     host: 'browser',
-    emit: (name, payload) => events.push({ name, payload }),
+    emit: record,
   };
   return {
     station,
     devices,
     events,
+    onEvent: (listener) => listeners.push(listener),
     async call<T>(channel: string, args: unknown): Promise<T> {
       const r = await dispatch(`ks:${channel}`, args, ctx);
       if (!r.ok) throw new Error(`${channel}: ${JSON.stringify(r.error)}`);
@@ -108,11 +116,24 @@ export function personId(h: Harness, upn: string): string {
   return String(h.station.people.getByUpn(upn).id);
 }
 
-/** Touch the virtual key whenever it asks (what the person does at the station), after delayMs. */
-export function touchWhenAsked(h: Harness, delayMs: number): void {
-  h.devices
-    .virtual()
-    .key.on('upneeded', () => setTimeout(() => h.devices.virtual().key.touch(), delayMs));
+/**
+ * Touch the virtual key whenever it asks, once the station has told the person so (its
+ * "touchNeeded" progress event): what a person at the station does, without waiting on time.
+ * Removing the key's 'upneeded' listeners stops it.
+ */
+export function touchWhenAsked(h: Harness): void {
+  const key = () => h.devices.virtual().key;
+  let asked = false;
+  key().on('upneeded', () => {
+    asked = true;
+  });
+  h.onEvent((_name, payload) => {
+    const status = (payload as { status?: unknown } | null)?.status;
+    if (asked && status === 'touchNeeded' && key().waitingForTouch) {
+      asked = false;
+      key().touch();
+    }
+  });
 }
 
 /** securityKey.begin on the first virtual key. */

@@ -22,7 +22,7 @@ function trackedSources(): string[] {
 /** What points outside the repository, or at a work item instead of a document. */
 const outside: [string, RegExp][] = [
   ['a path outside the repository', /(\.\.\/|\/work\/)shared\/(SPEC|ARCH|seeds|fixtures|hooks)/],
-  ['the outside product spec', /\bSPEC(\.md\b| §)/],
+  ['the outside product spec', /\bSPEC\b/],
   ['the outside architecture guide', /\bARCHITECTURE(\.md)?\b/],
   ['a work-item number', /\b[Ii]ssue #?\d+\b/],
   ['a help-article number', /\bseeds? 0\d\d\b/],

@@ -16,6 +16,7 @@ import {
 } from '../../../main/api/authorization';
 import type { StationHost } from '../../../main/api/station-host';
 import { MemorySettingsStore } from '../../../main/api/settings';
+import { ManualClock } from '../../../main/station/clock';
 import { channelOf, type Result } from '../../../preload/contract';
 
 const PASSWORD = 'a-long-operator-password';
@@ -104,6 +105,7 @@ describe('dispatch with authorisation (real station)', () => {
   let dir: string;
   let host: StationHost;
   let settings: MemorySettingsStore;
+  let clock: ManualClock;
   const code = (r: Result<unknown>): string | null => (r.ok ? null : r.error.code);
   const call = (entry: string, args: object) => {
     const [d, n] = entry.split('.');
@@ -113,7 +115,9 @@ describe('dispatch with authorisation (real station)', () => {
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ks-authz-'));
     settings = new MemorySettingsStore({ stationMode: 'production' });
+    clock = new ManualClock(Date.now());
     host = await openStationHost({
+      clock,
       dataDir: dir,
       demo: false,
       settings,
@@ -233,7 +237,12 @@ describe('dispatch with authorisation (real station)', () => {
       true,
     );
     expect((await call('securityInfo.get', { personId: a.value.id })).ok).toBe(true);
-    await new Promise((r) => setTimeout(r, 3300));
+    // Time moves on the station's clock: after idle 2 s + 1 s warning the person is still signed
+    // in (public polling is not activity), one millisecond more and they are not.
+    clock.advance(3000);
+    expect((await call('station.info', {})).ok).toBe(true);
+    expect(ended).toEqual(['done']);
+    clock.advance(1);
     expect(code(await call('securityInfo.get', { personId: a.value.id }))).toBe(
       'session.signInRequired',
     );
