@@ -3,7 +3,7 @@
  * (`window.keystation`) when it exists, the browser host's WebSocket otherwise.
  */
 import type { KeystationApi } from '../../../preload/contract';
-import { createSocketApi } from './socket-client';
+import { createSocketApi } from './socketClient';
 
 declare global {
   interface Window {

@@ -12,7 +12,7 @@ import { openStationHost } from '../../../main/api';
 import { MemorySettingsStore } from '../../../main/api/settings';
 import type { StationHost } from '../../../main/api/station-host';
 import { csvLine } from '../../../main/station/csv';
-import { contractCaller } from './contractCaller';
+import { contractCaller } from './contract-caller';
 
 const PASSWORD = 'a-long-operator-password';
 const LIVE = /^[=+\-@\t\r]/;

@@ -14,7 +14,7 @@ import { openStationHost } from '../../../main/api';
 import { MemorySettingsStore } from '../../../main/api/settings';
 import type { StationHost } from '../../../main/api/station-host';
 import { DEMO_ACCESS_PASS } from '../../../main/station';
-import { contractCaller } from './contractCaller';
+import { contractCaller } from './contract-caller';
 import type { BackupReport, WebAuthnExport } from '../../../preload/contract/roster';
 
 const PASSWORD = 'a-long-operator-password';

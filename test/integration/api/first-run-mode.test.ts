@@ -18,7 +18,7 @@ import {
 } from '../../../main/station/stationMode';
 import { DEMO_ACCESS_PASS, DEMO_OPERATOR } from '../../../main/station';
 import { startUdpVirtualKey, type UdpVirtualKey } from '../../../native/virtual-key/index';
-import { contractCaller } from './contractCaller';
+import { contractCaller } from './contract-caller';
 
 const PASSWORD = 'a-long-operator-password';
 

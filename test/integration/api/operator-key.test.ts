@@ -16,7 +16,7 @@ import type { ContractError, EditablePolicy } from '../../../preload/contract';
 import { startUdpVirtualKey, type UdpVirtualKey } from '../../../native/virtual-key/index';
 import en from '../../../renderer/src/i18n/en.json';
 import sv from '../../../renderer/src/i18n/sv.json';
-import { contractCaller } from './contractCaller';
+import { contractCaller } from './contract-caller';
 
 const PASSWORD = 'a-long-operator-password';
 

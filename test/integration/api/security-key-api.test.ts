@@ -12,7 +12,7 @@ import {
   setPin,
   touchWhenAsked,
   type Harness,
-} from './securityKeyHarness';
+} from './security-key-harness';
 
 const PIN = '482915';
 

@@ -15,7 +15,7 @@ import {
   setPin,
   touchWhenAsked,
   type Harness,
-} from './securityKeyHarness';
+} from './security-key-harness';
 
 /** The PIN an operator gave the key; the key then says forcePINChange. */
 const OPERATOR_PIN = '48291573';

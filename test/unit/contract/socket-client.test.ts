@@ -1,5 +1,5 @@
 /**
- * The renderer's WebSocket client (renderer/src/api/socket-client.ts) against the real browser
+ * The renderer's WebSocket client (renderer/src/api/socketClient.ts) against the real browser
  * host and a real demo station: the same calls the UI makes, through the whole stack.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { openStationHost } from '../../../main/api';
 import { MemorySettingsStore } from '../../../main/api/settings';
 import type { StationHost } from '../../../main/api/station-host';
 import { startBrowserHost, type RunningBrowserHost } from '../../../main/browser-host/server';
-import { createSocketApi, type SocketLike } from '../../../renderer/src/api/socket-client';
+import { createSocketApi, type SocketLike } from '../../../renderer/src/api/socketClient';
 import type { KeystationApi } from '../../../preload/contract';
 
 let dir: string;

@@ -17,7 +17,7 @@ import {
 } from '../../components/FlowParts';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { FlowProps } from '../index';
-import { mustStartOver, useEnrollmentCall, useFlowCompletion } from '../shared/useEnrollment';
+import { mustStartOver, useEnrollmentCall, useFlowCompletion } from '../common/useEnrollment';
 
 type Step = 'getApp' | 'setup' | 'scan' | 'verify' | 'done';
 

@@ -15,7 +15,7 @@ import {
   InPersonOption,
   loadContactOptions,
   useContactEnrollment,
-} from '../shared/ContactVerification';
+} from '../common/ContactVerification';
 
 export function EmailFlow({ person, onDone }: FlowProps) {
   const api = useApi();

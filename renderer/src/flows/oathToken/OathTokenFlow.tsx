@@ -17,7 +17,7 @@ import {
 import { TextField } from '../../components/TextField';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { FlowProps } from '../index';
-import { useEnrollmentCall, useFlowCompletion } from '../shared/useEnrollment';
+import { useEnrollmentCall, useFlowCompletion } from '../common/useEnrollment';
 
 export function OathTokenFlow({ person, onDone }: FlowProps) {
   const api = useApi();

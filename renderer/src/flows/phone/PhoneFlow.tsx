@@ -22,7 +22,7 @@ import {
   InPersonOption,
   loadContactOptions,
   useContactEnrollment,
-} from '../shared/ContactVerification';
+} from '../common/ContactVerification';
 import { countryOptions } from './countries';
 
 type PhoneKind = 'phoneSms' | 'phoneCall';

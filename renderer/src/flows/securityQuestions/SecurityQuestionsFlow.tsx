@@ -11,7 +11,7 @@ import { ErrorNotice, Loading } from '../../components/Status';
 import { TextField } from '../../components/TextField';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { FlowProps } from '../index';
-import { useEnrollmentCall, useFlowCompletion } from '../shared/useEnrollment';
+import { useEnrollmentCall, useFlowCompletion } from '../common/useEnrollment';
 
 interface Pair {
   questionId: string;
