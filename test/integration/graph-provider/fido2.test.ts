@@ -172,6 +172,20 @@ describe('registration', () => {
     expect(next.publicKey.excludeCredentials?.map((c) => c.id)).toContain(reg.id);
   });
 
+  it('the same registration sent twice at once: one 201, one 409', async () => {
+    const o = await options();
+    const reg = await makeRegistration(await freshKey(), o.publicKey);
+    const path = `/beta/users/${person.id}/authentication/fido2Methods`;
+    const statuses = (
+      await Promise.all([
+        graph(p, token, 'POST', path, body(reg)),
+        graph(p, token, 'POST', path, body(reg)),
+      ])
+    ).map((r) => r.status);
+    expect(statuses.sort()).toEqual([201, 409]);
+    expect(t.fido2Credentials(person.id).filter((c) => c.credentialId === reg.id)).toHaveLength(1);
+  });
+
   it('expired challenge → 400 and nothing registered', async () => {
     const ctap = await freshKey();
     const o = await options();

@@ -168,6 +168,36 @@ export async function register(
     );
 
   issued.used = true;
+  // Reserve the credential id while verifying, so a concurrent duplicate also gets 409.
+  t.credentialIndex.set(credId, [user.id, '']);
+  const outcome = await verifyAndStore(
+    t,
+    user,
+    b,
+    credId,
+    challenge,
+    clientDataJSON as string,
+    attestationObject as string,
+    x5c,
+    clock,
+    settings,
+  );
+  if (!outcome.ok) t.credentialIndex.delete(credId);
+  return outcome;
+}
+
+async function verifyAndStore(
+  t: Tenant,
+  user: User,
+  b: { displayName?: unknown },
+  credId: string,
+  challenge: string,
+  clientDataJSON: string,
+  attestationObject: string,
+  x5c: Uint8Array[],
+  clock: ProviderClock,
+  settings: Fido2Settings,
+): Promise<RegistrationOutcome> {
   let verification: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
   try {
     verification = await verifyRegistrationResponse({
@@ -175,10 +205,7 @@ export async function register(
         id: credId,
         rawId: credId,
         type: 'public-key',
-        response: {
-          clientDataJSON: clientDataJSON as string,
-          attestationObject: attestationObject as string,
-        },
+        response: { clientDataJSON, attestationObject },
         clientExtensionResults: {},
       },
       expectedChallenge: challenge,

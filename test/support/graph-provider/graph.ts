@@ -323,6 +323,20 @@ function userProps(u: User): Record<string, unknown> {
     passwordPolicies: u.passwordPolicies,
     passwordProfile: null,
     lastPasswordChangeDateTime: u.password.lastPasswordChangeDateTime,
+    // Real properties the provider keeps no data for (selectable, null / empty like an unset one).
+    department: null,
+    companyName: null,
+    employeeId: null,
+    mailNickname: u.userPrincipalName.split('@')[0],
+    usageLocation: null,
+    otherMails: [],
+    proxyAddresses: [],
+    onPremisesImmutableId: null,
+    onPremisesSamAccountName: null,
+    onPremisesDomainName: null,
+    onPremisesLastSyncDateTime: null,
+    creationType: null,
+    externalUserState: null,
   };
 }
 
@@ -334,7 +348,9 @@ function selection(c: GraphCall): string[] | Reply {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  const known = new Set(Object.keys(userProps({ password: {} } as unknown as User)));
+  const known = new Set(
+    Object.keys(userProps({ userPrincipalName: '', password: {} } as unknown as User)),
+  );
   for (const n of names)
     if (!known.has(n))
       return badRequest(
