@@ -215,6 +215,7 @@ export class RosterService {
     this.methods = new MethodRepository(ctx.db);
     this.queries = new RosterQueries(ctx.db);
     this.rulesFor = this.queries.rulesFingerprint();
+    this.currentRules();
   }
 
   /** Production stations leave the demo organization's people out of every answer. */

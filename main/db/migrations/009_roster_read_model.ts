@@ -52,7 +52,7 @@ const bump = (table: string, key: string, values: string, delta: string): string
 /**
  * The roster read model (docs/ROSTER.md): what the roster list, its
  * filters and the dashboard need, kept by triggers in the same transaction as every change to
- * people, methods and key credentials, so no writer can forget it and no read is a query per
+ * methods and key credentials, so no writer can forget it and no read is a query per
  * person.
  *
  * - `people.method_count`, `people.method_kinds` (bit mask of the kinds held) and
@@ -61,9 +61,9 @@ const bump = (table: string, key: string, values: string, delta: string): string
  *   station when the policy's registration rule changes (`roster_rules_source` remembers for
  *   which rule it was built).
  * - `people.demo`: the person belongs to the demo organization (hidden in production).
- * - Counters for the dashboard: people per (department, demo, state), methods per kind, keys
- *   per (model, AAGUID).
- * - Indexes so every filter combination of the roster is one ordered index range.
+ * - Counters for the dashboard: methods per kind, keys per (model, AAGUID).
+ * - Indexes so every filter combination of the roster is one ordered index range; the one on
+ *   (department, reg_state, …) also answers the dashboard's people counts without the table.
  */
 export const m009RosterReadModel: Migration = {
   version: 9,
@@ -84,13 +84,6 @@ export const m009RosterReadModel: Migration = {
         id INTEGER PRIMARY KEY CHECK (id = 1),
         fingerprint TEXT NOT NULL
       );
-      CREATE TABLE roster_people_counts (
-        department TEXT NOT NULL,
-        demo INTEGER NOT NULL,
-        reg_state INTEGER NOT NULL,
-        n INTEGER NOT NULL,
-        PRIMARY KEY (department, demo, reg_state)
-      ) WITHOUT ROWID;
       CREATE TABLE roster_method_counts (
         kind TEXT PRIMARY KEY,
         n INTEGER NOT NULL
@@ -114,8 +107,6 @@ export const m009RosterReadModel: Migration = {
         method_count = (SELECT count(*) FROM methods m WHERE m.person_id = people.id),
         method_kinds = ${kindsOf('people.id')};
       UPDATE people SET reg_state = ${stateOf('people.method_kinds')};
-      INSERT INTO roster_people_counts (department, demo, reg_state, n)
-        SELECT department, demo, reg_state, count(*) FROM people GROUP BY 1, 2, 3;
       INSERT INTO roster_method_counts (kind, n) SELECT kind, count(*) FROM methods GROUP BY kind;
       INSERT INTO roster_key_models (model_name, aaguid, n)
         SELECT model_name, aaguid, count(*) FROM security_key_credentials GROUP BY 1, 2;
@@ -124,6 +115,10 @@ export const m009RosterReadModel: Migration = {
       CREATE INDEX roster_by_department ON people(department, search_name);
       CREATE INDEX roster_by_department_state ON people(department, reg_state, search_name);
       CREATE INDEX roster_demo_people ON people(id) WHERE demo = 1;
+      -- Last-name-first search with filters: the range is read in (search_sort, id) order and
+      -- the filters and the name-prefix exclusion are checked in the index, not the table.
+      DROP INDEX people_search_sort;
+      CREATE INDEX roster_by_sort ON people(search_sort, id, search_name, department, reg_state, demo);
 
       CREATE TRIGGER roster_method_added AFTER INSERT ON methods BEGIN
         UPDATE people SET
@@ -147,21 +142,6 @@ export const m009RosterReadModel: Migration = {
         ${recount('new.person_id')}
         ${bump('roster_method_counts', 'kind', 'old.kind', '-1')}
         ${bump('roster_method_counts', 'kind', 'new.kind', '1')}
-      END;
-
-      CREATE TRIGGER roster_person_added AFTER INSERT ON people BEGIN
-        ${bump('roster_people_counts', 'department, demo, reg_state', 'new.department, new.demo, new.reg_state', '1')}
-      END;
-
-      CREATE TRIGGER roster_person_removed AFTER DELETE ON people BEGIN
-        ${bump('roster_people_counts', 'department, demo, reg_state', 'old.department, old.demo, old.reg_state', '-1')}
-      END;
-
-      CREATE TRIGGER roster_person_changed AFTER UPDATE OF department, reg_state, upn ON people
-      WHEN old.department IS NOT new.department OR old.reg_state IS NOT new.reg_state
-        OR old.demo IS NOT new.demo BEGIN
-        ${bump('roster_people_counts', 'department, demo, reg_state', 'old.department, old.demo, old.reg_state', '-1')}
-        ${bump('roster_people_counts', 'department, demo, reg_state', 'new.department, new.demo, new.reg_state', '1')}
       END;
 
       CREATE TRIGGER roster_key_added AFTER INSERT ON security_key_credentials BEGIN

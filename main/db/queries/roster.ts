@@ -76,6 +76,8 @@ interface Segment {
   readonly match: string;
   /** The sort key; an index orders the segment's range by (key, id). */
   readonly key: string;
+  /** Forces the index that reads the range in order with the filters inside it. */
+  readonly index?: string;
 }
 
 const RANGE = (col: string, lo: string, hi: string) => `(${col} >= @${lo} AND ${col} < @${hi})`;
@@ -97,6 +99,7 @@ function segmentsOf(search: RosterSearch | null): Segment[] {
       name: 'sort',
       match: RANGE('p.search_sort', 'lo', 'hi'),
       key: 'p.search_sort',
+      index: 'roster_by_sort',
     });
   }
   if (search.upnPrefix !== null)
@@ -111,6 +114,7 @@ function segmentsOf(search: RosterSearch | null): Segment[] {
       name: 'wordsSort',
       match: `(${RANGE('p.search_sort', 'dlo', 'dhi')} AND ${OTHER_WORDS})`,
       key: 'p.search_sort',
+      index: 'roster_by_sort',
     });
   }
   return segments;
@@ -137,9 +141,14 @@ export class RosterQueries {
         `UPDATE people SET reg_state = (SELECT state FROM roster_rules WHERE mask = people.method_kinds)
          WHERE method_kinds IN (SELECT value FROM json_each(?))`,
       ),
+      // Index-only over roster_by_department_state; hidden demo people taken off (see below).
       peopleCounts: db.prepare(
-        `SELECT department, reg_state, sum(n) AS n FROM roster_people_counts
-         WHERE (@includeDemo = 1 OR demo = 0) GROUP BY department, reg_state HAVING sum(n) > 0`,
+        `SELECT department, reg_state, sum(n) AS n FROM (
+           SELECT department, reg_state, count(*) AS n FROM people GROUP BY department, reg_state
+           UNION ALL
+           SELECT department, reg_state, -count(*) FROM people p INDEXED BY roster_demo_people
+           WHERE p.demo = 1 AND @includeDemo = 0 GROUP BY department, reg_state)
+         GROUP BY department, reg_state HAVING sum(n) > 0`,
       ),
       // Hidden demo people's methods and keys are few; they are found by a partial index and
       // taken off the counters.
@@ -147,7 +156,8 @@ export class RosterQueries {
         `SELECT kind, sum(n) AS n FROM (
            SELECT kind, n FROM roster_method_counts
            UNION ALL
-           SELECT m.kind, -count(*) FROM people p JOIN methods m ON m.person_id = p.id
+           SELECT m.kind, -count(*) FROM people p INDEXED BY roster_demo_people
+             JOIN methods m ON m.person_id = p.id
            WHERE p.demo = 1 AND @includeDemo = 0 GROUP BY m.kind)
          GROUP BY kind HAVING sum(n) > 0`,
       ),
@@ -155,7 +165,7 @@ export class RosterQueries {
         `SELECT model_name, max(aaguid = @virtualAaguid) AS virtual, sum(n) AS n FROM (
            SELECT model_name, aaguid, n FROM roster_key_models
            UNION ALL
-           SELECT k.model_name, k.aaguid, -count(*) FROM people p
+           SELECT k.model_name, k.aaguid, -count(*) FROM people p INDEXED BY roster_demo_people
              JOIN methods m ON m.person_id = p.id
              JOIN security_key_credentials k ON k.method_id = m.id
            WHERE p.demo = 1 AND @includeDemo = 0 GROUP BY k.model_name, k.aaguid)
@@ -171,9 +181,16 @@ export class RosterQueries {
          WHERE (@person IS NULL OR p.id = @person) AND (@includeDemo = 1 OR p.demo = 0)
          ORDER BY p.id, m.id`,
       ),
+      // One index seek per department (a skip scan of roster_by_department), not a scan of
+      // everyone; on a production station a department only the demo people are in is left out.
       departments: db.prepare(
-        `SELECT DISTINCT department FROM roster_people_counts
-         WHERE department != '' AND n > 0 AND (@includeDemo = 1 OR demo = 0) ORDER BY department`,
+        `WITH RECURSIVE d(department) AS (
+           SELECT min(department) FROM people WHERE department > ''
+           UNION ALL
+           SELECT (SELECT min(department) FROM people WHERE department > d.department)
+           FROM d WHERE d.department IS NOT NULL)
+         SELECT department FROM d WHERE department IS NOT NULL AND (@includeDemo = 1 OR EXISTS
+           (SELECT 1 FROM people p WHERE p.department = d.department AND p.demo = 0))`,
       ),
     };
   }
@@ -220,7 +237,8 @@ export class RosterQueries {
           filter.state !== null ? 'p.reg_state = @state' : '',
           after ? `(${seg.key}, p.id) > (@ck, @ci)` : '',
         ].filter(Boolean);
-        return `SELECT ${PAGE_COLUMNS}, ${seg.key} AS k FROM people p
+        const from = seg.index ? `people p INDEXED BY ${seg.index}` : 'people p';
+        return `SELECT ${PAGE_COLUMNS}, ${seg.key} AS k FROM ${from}
           WHERE ${where.join(' AND ')}${visible(filter)}
           ORDER BY ${seg.key}, p.id LIMIT @n`;
       });
@@ -249,7 +267,7 @@ export class RosterQueries {
     ).map((r) => r.department);
   }
 
-  /** People per department and registration state, from the counters. */
+  /** People per department and registration state. */
   peopleCounts(scope: RosterScope): { department: string; reg_state: RegStateCode; n: number }[] {
     return this.stmts.peopleCounts.all({ includeDemo: scope.includeDemo ? 1 : 0 }) as {
       department: string;
