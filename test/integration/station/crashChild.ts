@@ -14,12 +14,19 @@ function rand(n: number): number {
   return seed % n;
 }
 
-const station = openStation({ dataDir, mode: 'demo' });
+// The station's time moves 16 minutes per step, and each child starts 60 days after the one
+// before: the code limits per destination and per station (docs/SECURITY-REVIEW.md) never
+// stop the loop, and TOTP codes are computed for the station's own time.
+let now = Date.now() + (Number(seedText) || 1) * 60 * 86_400_000;
+const clock = (): Date => new Date(now);
+const station = openStation({ dataDir, mode: 'demo', clock });
 const key = new VirtualKey({ touch: 'auto' });
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const TOTP = { period: 30, digits: 6, algorithm: 'SHA1' } as const;
 process.stdout.write('ready\n');
 
 async function step(i: number): Promise<void> {
+  now += 16 * 60_000;
   const person = station.people.create({
     upn: `p${process.pid}.${i}@crash.example`,
     displayName: `Crash ${i}`,
@@ -30,12 +37,12 @@ async function step(i: number): Promise<void> {
     const s = await station.enroll.authenticatorApp.begin(p);
     station.enroll.authenticatorApp.complete(
       s.enrollmentId,
-      totpCode(s.manual.secret.replace(/ /g, ''), TOTP, new Date()),
+      totpCode(s.manual.secret.replace(/ /g, ''), TOTP, clock()),
     );
   } else if (op === 1) {
     const s = await station.enroll.phone.begin(p, {
       kind: 'phoneSms',
-      number: '+46701234567',
+      number: `+4670${String(1_000_000 + (i % 9_000_000))}`,
       delivery: 'gateway',
     });
     const code = station.outbox.list()[0].text.match(/\d{6}/)?.[0] ?? '';
@@ -50,11 +57,12 @@ async function step(i: number): Promise<void> {
     );
   } else if (op === 3) {
     const serial = `C-${process.pid}-${i}`;
-    const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+    // A fresh secret per token: a TOTP code is accepted once per secret and time step.
+    const secret = Array.from({ length: 32 }, () => BASE32[rand(32)]).join('');
     station.oathTokens.importCsv(
       `upn,serial number,secret key,time interval,manufacturer,model\n${person.upn},${serial},${secret},30,M,X`,
     );
-    station.enroll.hardwareToken.activate(p, serial, totpCode(secret, TOTP, new Date()));
+    station.enroll.hardwareToken.activate(p, serial, totpCode(secret, TOTP, clock()));
   } else if (op === 4) {
     const s = station.enroll.securityKey;
     const info = await s.begin(p, key.connect());
