@@ -63,7 +63,7 @@ export type { PublicKeyCredentialDescriptor, UserEntity } from './ctap2/decode';
 export type { CommandTiming } from './ctap2/sendCbor';
 
 // webauthn/
-export { createCredential, getCredential, type ClientOptions } from './webauthn/ceremony';
+export { createCredential, getCredential, type ClientOptions } from './client/ceremony';
 export { buildClientDataJSON, clientDataHash, type ClientDataInput } from './webauthn/clientData';
 export { parseAuthenticatorData, type AuthenticatorData } from './webauthn/authData';
 export { parseAttestationObject, type AttestationObject } from './webauthn/attestation';

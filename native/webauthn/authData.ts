@@ -4,7 +4,7 @@
  */
 import { decodeCbor } from '../cbor';
 import { TransportError } from '../errors';
-import { CborScanError, cborItemEnd } from './cbor-scan';
+import { CborScanError, cborItemEnd } from './cborScan';
 import { CoseKeyError, toCoseKey, type CoseKey } from './cose';
 
 export const AuthDataFlag = { UP: 0x01, UV: 0x04, BE: 0x08, BS: 0x10, AT: 0x40, ED: 0x80 } as const;

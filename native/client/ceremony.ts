@@ -17,9 +17,9 @@ import type { PublicKeyCredentialDescriptor } from '../ctap2/decode';
 import { CtapError, CtapStatus, isCtapError } from '../ctap2/status';
 import type { Permission, PinUvAuthToken } from '../ctap2/clientPin';
 import type { CommandOptions } from '../ctap2/sendCbor';
-import { fromBase64Url, toBase64Url } from './base64url';
-import { buildClientDataJSON, clientDataHash } from './clientData';
-import { coseAlgorithm, coseKeyToJwk } from './cose';
+import { fromBase64Url, toBase64Url } from '../webauthn/base64url';
+import { buildClientDataJSON, clientDataHash } from '../webauthn/clientData';
+import { coseAlgorithm, coseKeyToJwk } from '../webauthn/cose';
 
 export interface ClientOptions extends CommandOptions {
   origin: string;
