@@ -18,7 +18,7 @@ import {
 } from './decode';
 import { pinProtocol, type PinProtocol } from './pinProtocol';
 import {
-  USER_PRESENCE_TIMEOUT_MS,
+  withTouchDeadline,
   params,
   type CborChannel,
   type CborParams,
@@ -184,10 +184,7 @@ export async function getAssertion(
   const reply = await channel.sendCbor(
     CtapCommand.getAssertion,
     encodeGetAssertionRequest(p, hmac),
-    {
-      timeoutMs: USER_PRESENCE_TIMEOUT_MS,
-      ...options,
-    },
+    withTouchDeadline(options),
   );
   return decodeGetAssertionResponse(reply, p.allowList, hmac);
 }

@@ -18,7 +18,7 @@ import { CredentialManagement } from './credMgmt';
 import { makeCredential, type MakeCredentialParams, type MakeCredentialResult } from './credential';
 import { DEFAULT_MAX_MSG_SIZE, decodeGetInfoResponse, type AuthenticatorInfo } from './info';
 import {
-  USER_PRESENCE_TIMEOUT_MS,
+  withTouchDeadline,
   checkMessageSize,
   decodeResponse,
   encodeCommand,
@@ -145,19 +145,13 @@ export class Ctap2 implements CborChannel {
 
   /** authenticatorReset (§6.6): needs a touch, and most keys accept it only within ~10 s of power-up. */
   async reset(options?: CommandOptions): Promise<void> {
-    await this.sendCbor(CtapCommand.reset, undefined, {
-      timeoutMs: USER_PRESENCE_TIMEOUT_MS,
-      ...options,
-    });
+    await this.sendCbor(CtapCommand.reset, undefined, withTouchDeadline(options));
     await this.getInfo(options);
   }
 
   /** authenticatorSelection (§6.9): "touch the key you want to use". */
   async selection(options?: CommandOptions): Promise<void> {
-    await this.sendCbor(CtapCommand.selection, undefined, {
-      timeoutMs: USER_PRESENCE_TIMEOUT_MS,
-      ...options,
-    });
+    await this.sendCbor(CtapCommand.selection, undefined, withTouchDeadline(options));
   }
 
   credentialManagement(token: PinUvAuthToken): CredentialManagement {

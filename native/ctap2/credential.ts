@@ -16,7 +16,7 @@ import {
 } from './decode';
 import { pinProtocol } from './pinProtocol';
 import {
-  USER_PRESENCE_TIMEOUT_MS,
+  withTouchDeadline,
   params,
   type CborChannel,
   type CborParams,
@@ -159,9 +159,10 @@ export async function makeCredential(
   p: MakeCredentialParams,
   options?: CommandOptions,
 ): Promise<MakeCredentialResult> {
-  const reply = await channel.sendCbor(CtapCommand.makeCredential, encodeMakeCredentialRequest(p), {
-    timeoutMs: USER_PRESENCE_TIMEOUT_MS,
-    ...options,
-  });
+  const reply = await channel.sendCbor(
+    CtapCommand.makeCredential,
+    encodeMakeCredentialRequest(p),
+    withTouchDeadline(options),
+  );
   return decodeMakeCredentialResponse(reply);
 }

@@ -13,6 +13,15 @@ export type { CommandOptions };
 /** Commands that wait for a touch get a longer default deadline (the key times out ~30 s). */
 export const USER_PRESENCE_TIMEOUT_MS = 30_000;
 
+/**
+ * Options for a command that waits for a touch: the 30 s default unless the caller set a
+ * deadline. `timeoutMs: undefined` counts as not set (spreading it over the default would
+ * leave the 5 s CTAPHID default).
+ */
+export function withTouchDeadline(options?: CommandOptions): CommandOptions {
+  return { ...options, timeoutMs: options?.timeoutMs ?? USER_PRESENCE_TIMEOUT_MS };
+}
+
 export type CborParams = Map<number, CborValue>;
 
 /** What command modules need from the client: one way to send, and the key's getInfo. */
