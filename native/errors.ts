@@ -18,6 +18,10 @@ export const TRANSPORT_ERROR_CODES = [
   'ctaphid-error', // CTAPHID_ERROR with a code (see `hidErrorCode`)
   'invalid-cbor', // a reply that does not decode as CTAP CBOR
   'unsupported', // the device does not implement this CTAPHID command
+  'u2f-only', // INIT without the CBOR capability: a U2F-only key or FIDO2 turned off
+  'needs-administrator', // Windows: raw FIDO HID access needs an elevated process (1903+)
+  'no-permission', // Linux: no access to /dev/hidraw* (udev rule missing)
+  'in-use', // another program holds the key (macOS exclusive open, Windows sharing)
 ] as const;
 export type TransportErrorCode = (typeof TRANSPORT_ERROR_CODES)[number];
 

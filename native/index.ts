@@ -14,7 +14,15 @@ export {
   type WatchOptions,
 } from './hid/discovery';
 export { UdpHidConnection, parseUdpPath } from './hid/udp';
-export { NodeHidConnection } from './hid/nodeHid';
+export {
+  NodeHidConnection,
+  classifyOpenFailure,
+  type HidPlatform,
+  type NodeHidBackend,
+  type NodeHidDevice,
+  type NodeHidDeviceInfo,
+  type NodeHidOptions,
+} from './hid/nodeHid';
 export { ReplayHidConnection, type ReplayResponder } from './hid/replay';
 
 // errors
@@ -62,8 +70,37 @@ export { AuthenticatorConfig, type SetMinPinLengthRequest } from './ctap2/config
 export type { PublicKeyCredentialDescriptor, UserEntity } from './ctap2/decode';
 export type { CommandTiming } from './ctap2/sendCbor';
 
-// webauthn/
+// client/ — above ctap2: the WebAuthn ceremony and the key manager
 export { createCredential, getCredential, type ClientOptions } from './client/ceremony';
+export {
+  KeyCapabilityError,
+  KeyManager,
+  type KeyManagerOptions,
+  type KeyStatus,
+  type PinPrompt,
+  type PinRules,
+  type StoredRpCredentials,
+} from './client/keyManager';
+export {
+  builtInModels,
+  combineCatalogs,
+  describeKey,
+  formatFirmware,
+  UNSAFE_MDS_STATUSES,
+  type FirmwareVersion,
+  type KeyDescription,
+  type ModelCatalog,
+  type ModelEntry,
+} from './client/keyModel';
+export {
+  BioEnrollment,
+  feedbackName,
+  type BioModality,
+  type EnrollSample,
+  type TemplateInfo,
+} from './ctap2/bio';
+
+// webauthn/ — data formats
 export { buildClientDataJSON, clientDataHash, type ClientDataInput } from './webauthn/clientData';
 export { parseAuthenticatorData, type AuthenticatorData } from './webauthn/authData';
 export { parseAttestationObject, type AttestationObject } from './webauthn/attestation';

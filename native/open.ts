@@ -2,12 +2,13 @@
 import { CtapHidDevice, type CommandOptions, type OpenOptions } from './ctaphid/device';
 import { Ctap2, type Ctap2Options } from './ctap2/client';
 import { openConnection, type DeviceTarget } from './hid/discovery';
+import type { NodeHidOptions } from './hid/nodeHid';
 
 export async function openCtapHidDevice(
   target: DeviceTarget,
-  options: OpenOptions = {},
+  options: OpenOptions & NodeHidOptions = {},
 ): Promise<CtapHidDevice> {
-  const connection = await openConnection(target);
+  const connection = await openConnection(target, options);
   try {
     return await CtapHidDevice.open(connection, options);
   } catch (e) {
@@ -19,7 +20,7 @@ export async function openCtapHidDevice(
 
 export async function openAuthenticator(
   target: DeviceTarget,
-  options: OpenOptions & Ctap2Options & Pick<CommandOptions, 'onKeepalive'> = {},
+  options: OpenOptions & NodeHidOptions & Ctap2Options & Pick<CommandOptions, 'onKeepalive'> = {},
 ): Promise<Ctap2> {
   const device = await openCtapHidDevice(target, options);
   try {

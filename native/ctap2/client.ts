@@ -27,7 +27,8 @@ import {
   type CommandOptions,
   type CommandTiming,
 } from './sendCbor';
-import { CtapError } from './status';
+import { CtapError, isCtapError } from './status';
+import { TransportError } from '../errors';
 
 export interface Ctap2Options {
   /** Test seam for key agreement / IV randomness. */
@@ -64,6 +65,13 @@ export class Ctap2 implements CborChannel {
     device: CtapHidDevice,
     options: CommandOptions & Ctap2Options = {},
   ): Promise<Ctap2> {
+    // INIT without the CBOR capability: a U2F-only key, or FIDO2 turned off on it (§11.2.9.1.3).
+    // getInfo would only earn an ERR_INVALID_CMD; say what it is instead.
+    if (!device.capabilities.cbor)
+      throw new TransportError(
+        'u2f-only',
+        'this key only supports U2F (CTAP1): no FIDO2 / CTAP2 (it may be turned off on the key)',
+      );
     const probe = new Ctap2(device, PLACEHOLDER_INFO, options);
     probe.info = decodeGetInfoResponse(
       await probe.sendCbor(CtapCommand.getInfo, undefined, options),
@@ -154,11 +162,46 @@ export class Ctap2 implements CborChannel {
     await this.sendCbor(CtapCommand.selection, undefined, withTouchDeadline(options));
   }
 
+  /**
+   * Wait for a touch on this key: authenticatorSelection on CTAP 2.1 keys; on 2.0 keys (no
+   * selection command) a dummy makeCredential, as libfido2 does — with a zero-length
+   * pinUvAuthParam when the key knows PINs, so it creates nothing and answers PIN_NOT_SET /
+   * PIN_INVALID after the touch, which count as touched.
+   */
+  async selectByTouch(options?: CommandOptions): Promise<void> {
+    if (this.info.versions.includes('FIDO_2_1')) {
+      await this.selection(options);
+      return;
+    }
+    const probe = this.info.options.clientPin !== undefined;
+    try {
+      await this.makeCredential(
+        {
+          clientDataHash: new Uint8Array(32),
+          rp: { id: '.dummy' },
+          user: { id: Uint8Array.of(0), name: 'dummy' },
+          pubKeyCredParams: [{ type: 'public-key', alg: -7 }],
+          ...(probe ? { touchProbe: 1 as const } : {}),
+        },
+        options,
+      );
+    } catch (e) {
+      if (
+        isCtapError(e, 'PIN_NOT_SET') ||
+        isCtapError(e, 'PIN_INVALID') ||
+        isCtapError(e, 'PIN_AUTH_INVALID')
+      )
+        return;
+      throw e;
+    }
+  }
+
   credentialManagement(token: PinUvAuthToken): CredentialManagement {
     return new CredentialManagement(this, this.info, token);
   }
 
-  config(token: PinUvAuthToken): AuthenticatorConfig {
+  /** Without a token only on a key with no PIN and no built-in UV configured (§6.11). */
+  config(token?: PinUvAuthToken): AuthenticatorConfig {
     return new AuthenticatorConfig(this, token, (o) => this.getInfo(o));
   }
 

@@ -67,8 +67,13 @@ export class CtapPinError extends CtapError {
     readonly retries?: number,
     readonly powerCycleRequired?: boolean,
     readonly mustChangePin = false,
+    /** For PIN_POLICY_VIOLATION on a new PIN: which rule (length checked here, or the key's own policy). */
+    readonly violation?: PinRuleViolation | 'key-policy',
   ) {
     super(code, command);
+    if (violation === 'key-policy')
+      this.message = 'the key refused the new PIN under its own PIN policy (pinComplexityPolicy)';
+    else if (violation) this.message = `the new PIN is ${violation}`;
     if (mustChangePin)
       this.message = 'the key requires a new PIN before it can be used (forcePINChange)';
     else if (retries !== undefined) this.message = `${this.message}; ${retries} PIN retries left`;
@@ -87,10 +92,14 @@ export const MAX_PIN_BYTES = 63;
 export function checkPinRules(
   pin: string,
   minPinLength = DEFAULT_MIN_PIN_LENGTH,
+  /** getInfo maxPINLength (code points), when the key sends it. */
+  maxPinLength?: number,
 ): PinRuleViolation | null {
   const normalized = pin.normalize('NFC');
-  if ([...normalized].length < Math.max(DEFAULT_MIN_PIN_LENGTH, minPinLength)) return 'too-short';
+  const length = [...normalized].length;
+  if (length < Math.max(DEFAULT_MIN_PIN_LENGTH, minPinLength)) return 'too-short';
   if (Buffer.byteLength(normalized, 'utf8') > MAX_PIN_BYTES) return 'too-long';
+  if (maxPinLength !== undefined && length > maxPinLength) return 'too-long';
   return null;
 }
 
@@ -219,6 +228,29 @@ export function encodeGetPinTokenRequest(
   return { request: params(entries), sharedSecret };
 }
 
+/**
+ * getPinUvAuthTokenUsingUvWithPermissions (0x06, §6.5.5.7.3): the key verifies the user itself
+ * (fingerprint), no PIN. Returns the request and the shared secret to decrypt the token.
+ */
+export function encodeGetUvTokenRequest(
+  proto: PinProtocol,
+  peerKey: unknown,
+  request: TokenRequest,
+  random: Random,
+): { request: CborParams; sharedSecret: Uint8Array } {
+  const { platformKey, sharedSecret } = proto.encapsulate(peerKey, random);
+  return {
+    request: params([
+      [ClientPinParam.pinUvAuthProtocol, proto.version],
+      [ClientPinParam.subCommand, ClientPinSubCommand.getPinUvAuthTokenUsingUvWithPermissions],
+      [ClientPinParam.keyAgreement, platformKey],
+      [ClientPinParam.permissions, permissionBits(request.permissions ?? ['mc', 'ga'])],
+      [ClientPinParam.rpId, request.rpId],
+    ]),
+    sharedSecret,
+  };
+}
+
 // ---- pure response decoders ----
 
 export function decodeRetriesResponse(value: unknown): {
@@ -317,8 +349,17 @@ export class ClientPin {
   }
 
   private checkNewPin(pin: string): void {
-    if (checkPinRules(pin, this.info().minPinLength) !== null) {
-      throw new CtapPinError(CtapStatus.PIN_POLICY_VIOLATION, CtapCommand.clientPIN);
+    const info = this.info();
+    const violation = checkPinRules(pin, info.minPinLength, info.maxPinLength);
+    if (violation !== null) {
+      throw new CtapPinError(
+        CtapStatus.PIN_POLICY_VIOLATION,
+        CtapCommand.clientPIN,
+        undefined,
+        undefined,
+        false,
+        violation,
+      );
     }
   }
 
@@ -383,6 +424,37 @@ export class ClientPin {
     };
   }
 
+  /**
+   * A token from built-in UV (fingerprint) instead of the PIN. A mismatch is UV_INVALID with the
+   * UV retries left in `retries`; UV_BLOCKED means only the PIN works now.
+   */
+  async getUvToken(request: TokenRequest = {}, options?: CommandOptions): Promise<PinUvAuthToken> {
+    const peer = await this.getKeyAgreement(options);
+    const { request: req, sharedSecret } = encodeGetUvTokenRequest(
+      this.proto,
+      peer,
+      request,
+      this.random,
+    );
+    let reply: unknown;
+    try {
+      reply = await this.send(req, options);
+    } catch (e) {
+      if (isCtapError(e, 'UV_INVALID')) {
+        const retries = await this.getUvRetries(options).catch(() => undefined);
+        throw new CtapPinError(e.code, e.command, retries, false);
+      }
+      if (isCtapError(e, 'UV_BLOCKED')) throw new CtapPinError(e.code, e.command, 0, false);
+      throw e;
+    }
+    return {
+      protocol: this.protocol,
+      token: decodePinTokenResponse(reply, this.proto, sharedSecret),
+      permissions: [...(request.permissions ?? ['mc', 'ga'])],
+      ...(request.rpId !== undefined ? { rpId: request.rpId } : {}),
+    };
+  }
+
   /** Turn PIN status codes into CtapPinError with retries / power-cycle / must-change. */
   private async withPinErrors<T>(
     run: () => Promise<T>,
@@ -408,7 +480,15 @@ export class ClientPin {
           throw new CtapPinError(e.code, e.command, 0, false);
         case 'PIN_POLICY_VIOLATION':
           // On token requests this is forcePINChange (§6.5.5.7); on set/change a rejected new PIN.
-          throw new CtapPinError(e.code, e.command, undefined, undefined, tokenRequest);
+          // The lengths were checked before sending: a refused new PIN broke the key's own policy.
+          throw new CtapPinError(
+            e.code,
+            e.command,
+            undefined,
+            undefined,
+            tokenRequest,
+            tokenRequest ? undefined : 'key-policy',
+          );
         default:
           throw e;
       }

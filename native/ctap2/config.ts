@@ -34,12 +34,22 @@ export interface SetMinPinLengthRequest {
   forceChangePin?: boolean;
 }
 
-/** pinUvAuthParam = authenticate(token, 32×0xff ‖ 0x0d ‖ uint8(subCommand) ‖ subCommandParams) (§6.11). */
+/**
+ * pinUvAuthParam = authenticate(token, 32×0xff ‖ 0x0d ‖ uint8(subCommand) ‖ subCommandParams)
+ * (§6.11). Without a token the request carries no auth: a key with neither PIN nor built-in UV
+ * configured (and alwaysUv off) accepts that (§6.11 step 3), e.g. to set the minimum PIN length
+ * before the first PIN.
+ */
 export function encodeConfigRequest(
   subCommand: number,
-  token: PinUvAuthToken,
+  token: PinUvAuthToken | undefined,
   subParams?: CborParams,
 ): CborParams {
+  if (!token)
+    return params([
+      [ConfigParam.subCommand, subCommand],
+      [ConfigParam.subCommandParams, subParams],
+    ]);
   const encodedParams = subParams ? encodeCanonical(subParams) : new Uint8Array(0);
   const message = new Uint8Array(34 + encodedParams.length);
   message.fill(0xff, 0, 32);
@@ -69,7 +79,7 @@ export function encodeSetMinPinLengthParams(r: SetMinPinLengthRequest): CborPara
 export class AuthenticatorConfig {
   constructor(
     private readonly channel: CborChannel,
-    private readonly token: PinUvAuthToken,
+    private readonly token: PinUvAuthToken | undefined,
     /** getInfo changes after config (minPINLength, forcePINChange, alwaysUv). */
     private readonly afterChange: (options?: CommandOptions) => Promise<unknown> = async () =>
       undefined,

@@ -63,6 +63,12 @@ export interface MakeCredentialParams {
   };
   /** §6.1 enterpriseAttestation: never sent unless the caller asks (off by default). */
   enterpriseAttestation?: 1 | 2;
+  /**
+   * §6.1.2 step 1: a zero-length pinUvAuthParam with this protocol makes the key wait for a
+   * touch and then answer PIN_NOT_SET / PIN_INVALID, creating nothing ("touch the key you want"
+   * on CTAP 2.0 keys, as libfido2's fido_dev_get_touch_begin does).
+   */
+  touchProbe?: 1 | 2;
 }
 
 export interface MakeCredentialResult {
@@ -117,9 +123,13 @@ export function encodeMakeCredentialRequest(p: MakeCredentialParams): CborParams
     [MakeCredentialParam.options, opts.size ? opts : undefined],
     [
       MakeCredentialParam.pinUvAuthParam,
-      token ? pinProtocol(token.protocol).authenticate(token.token, p.clientDataHash) : undefined,
+      token
+        ? pinProtocol(token.protocol).authenticate(token.token, p.clientDataHash)
+        : p.touchProbe !== undefined
+          ? new Uint8Array(0)
+          : undefined,
     ],
-    [MakeCredentialParam.pinUvAuthProtocol, token?.protocol],
+    [MakeCredentialParam.pinUvAuthProtocol, token?.protocol ?? p.touchProbe],
     [MakeCredentialParam.enterpriseAttestation, p.enterpriseAttestation],
   ]);
 }

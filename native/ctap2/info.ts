@@ -36,7 +36,21 @@ export const InfoKey = {
   certifications: 0x13,
   remainingDiscoverableCredentials: 0x14,
   vendorPrototypeConfigCommands: 0x15,
+  // CTAP 2.2 additions (keys listing FIDO_2_2 / FIDO_2_3 send them; older keys omit them)
+  attestationFormats: 0x16,
+  uvCountSinceLastPinEntry: 0x17,
+  longTouchForReset: 0x18,
+  encIdentifier: 0x19,
+  transportsForReset: 0x1a,
+  pinComplexityPolicy: 0x1b,
+  pinComplexityPolicyURL: 0x1c,
+  maxPINLength: 0x1d,
+  encCredStoreState: 0x1e,
+  authenticatorConfigCommands: 0x1f,
 } as const;
+
+/** §6.5.1: a PIN is at most 63 bytes when the key does not say otherwise (maxPINLength). */
+export const DEFAULT_MAX_PIN_LENGTH = 63;
 
 /** §6.4 maxMsgSize: "if absent, 1024 bytes". */
 export const DEFAULT_MAX_MSG_SIZE = 1024;
@@ -65,6 +79,17 @@ export interface AuthenticatorInfo {
   certifications?: Record<string, number>;
   remainingDiscoverableCredentials?: number;
   vendorPrototypeConfigCommands?: number[];
+  attestationFormats?: string[];
+  uvCountSinceLastPinEntry?: number;
+  /** Reset needs a long touch (hold the key's button ~5 s, e.g. YubiKey 5.7+). */
+  longTouchForReset?: boolean;
+  transportsForReset?: string[];
+  /** The key enforces a PIN complexity policy of its own (e.g. FIPS keys): it may refuse a PIN the length rules allow. */
+  pinComplexityPolicy?: boolean;
+  pinComplexityPolicyUrl?: string;
+  /** Longest PIN the key accepts, in code points (default 63). */
+  maxPinLength?: number;
+  authenticatorConfigCommands?: number[];
   /** Keys this client does not know (e.g. 0x16–0x1F on FIDO_2_3 keys), kept as decoded. */
   unknown: Record<number, unknown>;
 }
@@ -127,6 +152,8 @@ export function decodeGetInfoResponse(value: unknown): AuthenticatorInfo {
     ['preferredPlatformUvAttempts', InfoKey.preferredPlatformUvAttempts],
     ['uvModality', InfoKey.uvModality],
     ['remainingDiscoverableCredentials', InfoKey.remainingDiscoverableCredentials],
+    ['uvCountSinceLastPinEntry', InfoKey.uvCountSinceLastPinEntry],
+    ['maxPinLength', InfoKey.maxPINLength],
   ];
   for (const [field, key] of optional) {
     const v = optUint(m, key, field);
@@ -144,6 +171,36 @@ export function decodeGetInfoResponse(value: unknown): AuthenticatorInfo {
       'vendorPrototypeConfigCommands',
     );
   }
+  const flags: [keyof AuthenticatorInfo, number][] = [
+    ['longTouchForReset', InfoKey.longTouchForReset],
+    ['pinComplexityPolicy', InfoKey.pinComplexityPolicy],
+  ];
+  for (const [field, key] of flags) {
+    const v = optBool(m, key, field);
+    if (v !== undefined) (info as unknown as Record<string, boolean>)[field] = v;
+  }
+  if (m.has(InfoKey.attestationFormats))
+    info.attestationFormats = strings(m, InfoKey.attestationFormats, 'attestationFormats');
+  if (m.has(InfoKey.transportsForReset))
+    info.transportsForReset = strings(m, InfoKey.transportsForReset, 'transportsForReset');
+  const url = m.get(InfoKey.pinComplexityPolicyURL);
+  // A byte string per CTAP 2.2; some keys send text. Printable ASCII only, else dropped.
+  const urlText =
+    url instanceof Uint8Array
+      ? Buffer.from(url).toString('latin1')
+      : typeof url === 'string'
+        ? url
+        : undefined;
+  if (urlText !== undefined && /^[\x20-\x7e]{1,512}$/.test(urlText))
+    info.pinComplexityPolicyUrl = urlText;
+  if (m.has(InfoKey.authenticatorConfigCommands))
+    info.authenticatorConfigCommands = uints(
+      InfoKey.authenticatorConfigCommands,
+      'authenticatorConfigCommands',
+    );
+  // Kept raw (opaque to the client): encIdentifier, encCredStoreState.
+  for (const key of [InfoKey.encIdentifier, InfoKey.encCredStoreState])
+    if (m.has(key)) info.unknown[key] = m.get(key);
   for (const [k, v] of m) if (typeof k === 'number' && !knownKeys.has(k)) info.unknown[k] = v;
   return info;
 }

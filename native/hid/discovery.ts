@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { TransportError, isTransportError } from '../errors';
 import type { HidConnection, HidDeviceDescriptor } from './connection';
-import { NodeHidConnection, enumerateUsbKeys } from './nodeHid';
+import { NodeHidConnection, enumerateUsbKeys, type NodeHidOptions } from './nodeHid';
 import { UdpHidConnection, parseUdpPath } from './udp';
 
 /** `udp:host:port`, a node-hid path, a descriptor from listDevices(), or any HidConnection. */
@@ -20,7 +20,10 @@ function isConnection(target: DeviceTarget): target is HidConnection {
   );
 }
 
-export async function openConnection(target: DeviceTarget): Promise<HidConnection> {
+export async function openConnection(
+  target: DeviceTarget,
+  options: NodeHidOptions = {},
+): Promise<HidConnection> {
   if (isConnection(target)) return target;
   const descriptor = typeof target === 'string' ? undefined : target;
   const path = typeof target === 'string' ? target : target.path;
@@ -33,7 +36,7 @@ export async function openConnection(target: DeviceTarget): Promise<HidConnectio
       `${path}: pass the in-process connection object instead of its path`,
     );
   }
-  return NodeHidConnection.open(path, descriptor);
+  return NodeHidConnection.open(path, descriptor, options);
 }
 
 function udpDescriptor(path: string): HidDeviceDescriptor {
@@ -41,7 +44,7 @@ function udpDescriptor(path: string): HidDeviceDescriptor {
   return { path, kind: 'udp', product: a ? `UDP key at ${a.host}:${a.port}` : path };
 }
 
-export interface ListOptions {
+export interface ListOptions extends NodeHidOptions {
   /** Extra paths always listed (e.g. a virtual key's `udp:127.0.0.1:8111`); reachability is not checked. */
   readonly extraPaths?: readonly string[];
   /** Test seam: replaces node-hid enumeration. */
@@ -49,7 +52,7 @@ export interface ListOptions {
 }
 
 export async function listDevices(options: ListOptions = {}): Promise<HidDeviceDescriptor[]> {
-  const usb = await (options.enumerate ?? enumerateUsbKeys)();
+  const usb = await (options.enumerate ?? (() => enumerateUsbKeys(options)))();
   return [...usb, ...(options.extraPaths ?? []).map(udpDescriptor)];
 }
 

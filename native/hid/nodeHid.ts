@@ -3,6 +3,8 @@
  * protocol layers, tests and the UDP path never load the native module. Reads use node-hid's
  * async 'data' events (HIDAsync), so the main process never blocks on a read.
  */
+import { execFile } from 'node:child_process';
+import { accessSync, constants as fsConstants } from 'node:fs';
 import { TransportError } from '../errors';
 import {
   FIDO_USAGE_PAGE,
@@ -12,15 +14,89 @@ import {
 } from './connection';
 import { ReportQueue } from './reportQueue';
 
-type NodeHidModule = typeof import('node-hid');
-type HidAsync = Awaited<ReturnType<NodeHidModule['HIDAsync']['open']>>;
+/** The part of a node-hid HIDAsync device we use. */
+export interface NodeHidDevice {
+  on(event: 'data', listener: (data: Buffer) => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  write(data: Buffer | number[]): Promise<number>;
+  close(): Promise<void>;
+}
 
-let nodeHid: Promise<NodeHidModule> | null = null;
-function loadNodeHid(): Promise<NodeHidModule> {
+/** The part of the node-hid module we use: the seam for tests (a replay behind node-hid's API). */
+export interface NodeHidBackend {
+  devicesAsync(): Promise<NodeHidDeviceInfo[]>;
+  HIDAsync: { open(path: string, options?: { nonExclusive?: boolean }): Promise<NodeHidDevice> };
+}
+
+let nodeHid: Promise<NodeHidBackend> | null = null;
+function loadNodeHid(): Promise<NodeHidBackend> {
   nodeHid ??= import('node-hid').then(
-    (m) => ((m as { default?: NodeHidModule }).default ?? m) as NodeHidModule,
+    (m) => ((m as { default?: NodeHidBackend }).default ?? m) as unknown as NodeHidBackend,
   );
   return nodeHid;
+}
+
+/** Where the key is opened: the OS facts that name an open failure (a seam for tests). */
+export interface HidPlatform {
+  readonly platform: NodeJS.Platform;
+  /** Windows: is this process elevated? */
+  readonly isElevated?: () => Promise<boolean>;
+  /** Linux: may this user read and write the device node? undefined when it does not exist. */
+  readonly canAccess?: (path: string) => boolean | undefined;
+}
+
+export interface NodeHidOptions {
+  readonly nodeHid?: NodeHidBackend;
+  readonly hidPlatform?: HidPlatform;
+}
+
+function defaultCanAccess(path: string): boolean | undefined {
+  try {
+    accessSync(path, fsConstants.R_OK | fsConstants.W_OK);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : false;
+  }
+}
+
+/** `net session` succeeds only in an elevated process (the usual check without native code). */
+function defaultIsElevated(): Promise<boolean> {
+  return new Promise((resolve) => {
+    execFile('net', ['session'], { timeout: 5000, windowsHide: true }, (error) => resolve(!error));
+  });
+}
+
+const hostPlatform: HidPlatform = {
+  platform: process.platform,
+  isElevated: defaultIsElevated,
+  canAccess: defaultCanAccess,
+};
+
+/**
+ * Name an open failure. node-hid's error carries no errno ("cannot open device with path …"),
+ * so the cause is found from the platform: Windows 10 1903+ gives raw FIDO HID access only to
+ * elevated processes; Linux needs a udev rule for /dev/hidraw*; otherwise another program holds
+ * the key (macOS and Windows open exclusively).
+ */
+export async function classifyOpenFailure(
+  path: string,
+  message: string,
+  env: HidPlatform = hostPlatform,
+): Promise<TransportError> {
+  const detail = `cannot open HID device ${path}: ${message}`;
+  if (env.platform === 'win32') {
+    const elevated = await (env.isElevated ?? defaultIsElevated)().catch(() => true);
+    if (!elevated) return new TransportError('needs-administrator', detail);
+    return new TransportError('in-use', detail);
+  }
+  if (env.platform === 'linux') {
+    const access = (env.canAccess ?? defaultCanAccess)(path);
+    if (access === false) return new TransportError('no-permission', detail);
+    if (access === undefined) return new TransportError('unplugged', detail);
+    return new TransportError('in-use', detail);
+  }
+  if (env.platform === 'darwin') return new TransportError('in-use', detail);
+  return new TransportError('io', detail);
 }
 
 /**
@@ -44,7 +120,7 @@ export function fromInputReport(data: Uint8Array): Uint8Array {
   return out;
 }
 
-interface NodeHidDeviceInfo {
+export interface NodeHidDeviceInfo {
   vendorId: number;
   productId: number;
   path?: string;
@@ -74,10 +150,12 @@ export function fidoDescriptors(devices: readonly NodeHidDeviceInfo[]): HidDevic
 }
 
 /** FIDO HID devices currently attached. */
-export async function enumerateUsbKeys(): Promise<HidDeviceDescriptor[]> {
-  let hid: NodeHidModule;
+export async function enumerateUsbKeys(
+  options: NodeHidOptions = {},
+): Promise<HidDeviceDescriptor[]> {
+  let hid: NodeHidBackend;
   try {
-    hid = await loadNodeHid();
+    hid = options.nodeHid ?? (await loadNodeHid());
   } catch (e) {
     throw new TransportError('io', `node-hid unavailable: ${(e as Error).message}`);
   }
@@ -94,7 +172,7 @@ export class NodeHidConnection implements HidConnection {
 
   private constructor(
     readonly descriptor: HidDeviceDescriptor,
-    private readonly device: HidAsync,
+    private readonly device: NodeHidDevice,
   ) {
     device.on('data', (data: Buffer) => this.queue.push(fromInputReport(new Uint8Array(data))));
     // hidapi reports a read error when the key is pulled out.
@@ -103,15 +181,23 @@ export class NodeHidConnection implements HidConnection {
     );
   }
 
-  static async open(path: string, descriptor?: HidDeviceDescriptor): Promise<NodeHidConnection> {
-    const hid = await loadNodeHid().catch((e: unknown) => {
-      throw new TransportError('io', `node-hid unavailable: ${(e as Error).message}`);
-    });
+  static async open(
+    path: string,
+    descriptor?: HidDeviceDescriptor,
+    options: NodeHidOptions = {},
+  ): Promise<NodeHidConnection> {
+    const hid =
+      options.nodeHid ??
+      (await loadNodeHid().catch((e: unknown) => {
+        throw new TransportError('io', `node-hid unavailable: ${(e as Error).message}`);
+      }));
     try {
-      const device = await hid.HIDAsync.open(path);
+      // macOS: hidapi opens exclusively by default, locking every other program out of the key
+      // while we hold it (the option is ignored elsewhere).
+      const device = await hid.HIDAsync.open(path, { nonExclusive: true });
       return new NodeHidConnection(descriptor ?? { path, kind: 'usb' }, device);
     } catch (e) {
-      throw new TransportError('io', `cannot open HID device ${path}: ${(e as Error).message}`);
+      throw await classifyOpenFailure(path, (e as Error).message, options.hidPlatform);
     }
   }
 

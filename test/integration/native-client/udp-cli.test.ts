@@ -115,7 +115,8 @@ describe('keystation-key CLI against keystation-virtual-key over UDP', () => {
     expect(short.stderr).toMatch(/at least 6/);
     const retries = await cli([...d, 'retries', '--json']);
     expect(JSON.parse(retries.stdout)).toEqual({ retries: 8, powerCycleRequired: false });
-  });
+    // ~17 CLI processes, each starting tsx: generous on a shared, loaded machine
+  }, 240_000);
 
   it('never takes a PIN from argv; unreachable device is a plain transport error', async () => {
     const r = await cli(['--device', device, 'set-pin', '--pin', '1234']);
