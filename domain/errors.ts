@@ -74,6 +74,14 @@ export const STATION_ERROR_CODES = [
   'securityKey.testSignInFailed',
   'securityKey.nameInvalid', // params.max
   'securityKey.deviceError', // any other key failure; params.detail (a status name)
+  'securityKey.keyPinRules', // the key refused the new PIN under its own rules; params.min, params.max, params.complexity
+  'securityKey.notSupportedByKey', // this key can't do it at all (e.g. CTAP 2.0: no credential list); params.capability
+  'securityKey.tooManyRpIds', // more RP IDs for the minimum PIN length than the key takes; params.max
+  'securityKey.differentKey', // guided reset: another key was inserted than the one removed
+  'securityKey.resetTooLate', // reset refused: it must come within seconds of inserting the key
+  'securityKey.uvBlocked', // too many unrecognised fingerprints: use the PIN
+  'securityKey.fingerprintNameInvalid', // params.max
+  'securityKey.mdsInvalid', // an imported FIDO metadata BLOB failed verification; params.detail
   // temporary access passes
   'pass.invalid', // wrong or unknown
   'pass.expired',

@@ -28,6 +28,7 @@ import { passesCalls } from './contract/passes';
 import { policyCalls } from './contract/policy';
 import { auditCalls } from './contract/audit';
 import { virtualKeyCalls, virtualKeyEvents } from './contract/virtual-key';
+import { keyManagerCalls } from './contract/key-manager';
 
 export const contract = {
   station: stationCalls,
@@ -43,6 +44,7 @@ export const contract = {
   methods: methodsCalls,
   securityKey: securityKeyCalls,
   virtualKey: virtualKeyCalls,
+  keyManager: keyManagerCalls,
   enrollment: enrollmentCalls,
 };
 
@@ -149,3 +151,4 @@ export type { EditablePolicy, PolicyIssue } from './contract/policy';
 export type { RegistrationPlan } from './contract/methods';
 export type { KeyDevice, SecurityKeyStart } from './contract/security-key';
 export type { VirtualKeyStatus, VirtualTouchMode } from './contract/virtual-key';
+export type * from './contract/key-manager';

@@ -68,6 +68,7 @@ export const OPERATOR_DOMAINS: ReadonlySet<string> = new Set([
   'audit',
   'operator',
   'kiosk',
+  'keyManager',
 ]);
 
 /** Operator entries a kiosk person still needs (keep their session alive). */

@@ -11,6 +11,8 @@ import { systemClock } from '../station/clock';
 import { StationAccess } from '../station/access';
 import { KeyDevices } from '../station/devices';
 import { OperatorKeyCeremonies } from '../station/operatorKeys';
+import { SecurityKeyManager } from '../station/keyManager';
+import { keyManagerHandlers } from './key-manager';
 import { auditHandlers } from './audit';
 import { authorize, isPublicEntry } from './authorization';
 import { createDispatch, type ContractHandlers, type DispatchLog } from './dispatch';
@@ -75,6 +77,7 @@ export function createHandlers(deps: HandlerDeps): ContractHandlers {
     methods: methodsHandlers(deps.station),
     securityKey: securityKeyHandlers(deps.station, keyDevices),
     virtualKey: virtualKeyHandlers(keyDevices),
+    keyManager: keyManagerHandlers(new SecurityKeyManager(deps.station, keyDevices)),
     // openStationHost opens the station with its default (offline) OutboxGateway.
     enrollment: enrollmentHandlers(deps.station, { gateway: 'outbox' }),
   };
@@ -101,6 +104,7 @@ export async function openStationHost(
     watchUsb: options.watchUsb,
     extraPaths: options.keyPaths,
     touchTimeoutMs: options.virtualKeyTouchTimeoutMs,
+    virtualKeyProfiles: options.virtualKeyProfiles,
   });
   const operatorKeys = new OperatorKeyCeremonies(station, keyDevices);
   const access = new StationAccess(station, options.settings, operatorKeys, {

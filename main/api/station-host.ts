@@ -3,6 +3,7 @@
  * and a way to close. main/electron/app.ts and main/browser-host/ build one at start-up.
  */
 import type { Clock } from '../station/clock';
+import { parseVirtualKeyProfiles, type VirtualKeyProfile } from '../station/devices';
 import type { SecretSealer } from '../station/secrets';
 import type { Dispatch } from './dispatch';
 import type { StationEventBus } from './events';
@@ -33,6 +34,8 @@ export interface StationHostOptions {
   keyPaths?: readonly string[];
   /** The demo virtual key's touch timeout (ms, 500–120000); default 30 s like a real key. */
   virtualKeyTouchTimeoutMs?: number;
+  /** What kind of key each demo virtual key behaves like (`ctap21`, `u2f`, `bio`…). */
+  virtualKeyProfiles?: readonly VirtualKeyProfile[];
   /** Poll node-hid for USB keys; default true. */
   watchUsb?: boolean;
   /** The station's time (idle sign-out, expiries, audit); default the system clock. */
@@ -42,7 +45,11 @@ export interface StationHostOptions {
 /** The station settings a host may take from its environment (read once, at start-up). */
 export type StationEnvironment = Pick<
   StationHostOptions,
-  'kioskIdleSeconds' | 'operatorIdleSeconds' | 'keyPaths' | 'virtualKeyTouchTimeoutMs'
+  | 'kioskIdleSeconds'
+  | 'operatorIdleSeconds'
+  | 'keyPaths'
+  | 'virtualKeyTouchTimeoutMs'
+  | 'virtualKeyProfiles'
 >;
 
 function integerIn(raw: string | undefined, min: number, max: number): number | undefined {
@@ -53,7 +60,8 @@ function integerIn(raw: string | undefined, min: number, max: number): number | 
 /**
  * Parses the variables a host reads (the host passes its own environment; nothing below the
  * hosts reads `process.env`): KEYSTATION_KIOSK_IDLE_SECONDS, KEYSTATION_OPERATOR_IDLE_SECONDS,
- * KEYSTATION_KEY_PATHS (comma-separated `udp:` paths), KEYSTATION_VIRTUAL_KEY_TOUCH_TIMEOUT_MS.
+ * KEYSTATION_KEY_PATHS (comma-separated `udp:` paths), KEYSTATION_VIRTUAL_KEY_TOUCH_TIMEOUT_MS,
+ * KEYSTATION_VIRTUAL_KEY_PROFILES (comma-separated profile names, one per demo virtual key).
  * Out-of-range values are ignored.
  */
 export function stationEnvironment(
@@ -68,5 +76,6 @@ export function stationEnvironment(
     operatorIdleSeconds: integerIn(env.KEYSTATION_OPERATOR_IDLE_SECONDS, 2, 24 * 3600),
     keyPaths,
     virtualKeyTouchTimeoutMs: integerIn(env.KEYSTATION_VIRTUAL_KEY_TOUCH_TIMEOUT_MS, 500, 120_000),
+    virtualKeyProfiles: parseVirtualKeyProfiles(env.KEYSTATION_VIRTUAL_KEY_PROFILES ?? ''),
   };
 }

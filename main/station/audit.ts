@@ -24,6 +24,7 @@ export const AUDIT_ACTIONS = [
   'operator.signInFailed',
   'operator.keyRegistered',
   'securityKey.pinChanged', // a forced PIN change during key enrollment (never the PIN)
+  'securityKey.managed', // the key manager changed a key: details.operation (never the PIN)
   'person.signedIn',
   'person.signInFailed',
   'settings.changed',

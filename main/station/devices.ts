@@ -16,6 +16,17 @@ import {
   type HidDeviceDescriptor,
 } from '../../native/index';
 import { VirtualKey } from '../../native/virtual-key/index';
+import { isKeyProfileName, type KeyProfileName } from '../../native/virtual-key/profiles';
+
+export type VirtualKeyProfile = KeyProfileName;
+
+/** `ctap21,bio` → the known profile names, in order (unknown names are dropped). */
+export function parseVirtualKeyProfiles(raw: string): VirtualKeyProfile[] {
+  return raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(isKeyProfileName);
+}
 import type { StationMode } from './context';
 import { StationError } from './errors';
 
@@ -24,6 +35,12 @@ export interface KeyDevice {
   readonly deviceId: string;
   readonly productName: string | null;
   readonly virtual: boolean;
+}
+
+/** A key plugged in or removed (main/station/keyManager.ts waits for these). */
+export interface KeyPresenceChange {
+  readonly type: 'inserted' | 'removed';
+  readonly deviceId: string;
 }
 
 /** A demo virtual key's state, for the staff-training panel. */
@@ -75,6 +92,11 @@ export interface KeyDevicesOptions {
    * virtual key reached this way by its AAGUID (DESIGN.md §4).
    */
   extraPaths?: readonly string[];
+  /**
+   * Which kind of key each demo virtual key behaves like (native/virtual-key/profiles.ts):
+   * key N takes entry N (the last entry for keys after it); default `ctap21`.
+   */
+  virtualKeyProfiles?: readonly KeyProfileName[];
   /** Test seam: replaces node-hid enumeration (and polls every `pollMs`, default 1000). */
   enumerate?: () => Promise<HidDeviceDescriptor[]>;
   pollMs?: number;
@@ -108,11 +130,23 @@ export class KeyDevices {
   private readonly enumerate?: () => Promise<HidDeviceDescriptor[]>;
   private readonly pollMs: number;
   private readonly dataDir?: string;
+  private readonly profiles: readonly KeyProfileName[];
+  private readonly presenceListeners = new Set<(change: KeyPresenceChange) => void>();
 
   constructor(options: KeyDevicesOptions) {
     const mode = options.mode;
     this.modeNow = typeof mode === 'function' ? mode : () => mode;
-    this.emit = options.emit;
+    this.profiles = options.virtualKeyProfiles ?? [];
+    this.emit = (name, payload) => {
+      options.emit(name, payload);
+      if (name === 'key.inserted' || name === 'key.removed') {
+        const change: KeyPresenceChange = {
+          type: name === 'key.inserted' ? 'inserted' : 'removed',
+          deviceId: (payload as { deviceId: string }).deviceId,
+        };
+        for (const l of this.presenceListeners) l(change);
+      }
+    };
     this.watchUsb = options.watchUsb ?? true;
     this.dataDir = options.dataDir;
     this.capacity = options.capacity;
@@ -125,6 +159,13 @@ export class KeyDevices {
 
   get mode(): StationMode {
     return this.modeNow();
+  }
+
+  /** Hot-plug inside the station (the key manager's guided reset waits for remove/re-insert). */
+  onPresence(listener: (change: KeyPresenceChange) => void): () => void {
+    this.startWatching();
+    this.presenceListeners.add(listener);
+    return () => this.presenceListeners.delete(listener);
   }
 
   /**
@@ -188,8 +229,10 @@ export class KeyDevices {
       throw new StationError('input.invalid', { field: 'virtualKeys', max: MAX_VIRTUAL_KEYS });
     }
     const number = this.virtualKeys.length + 1;
+    const profile = this.profiles[Math.min(number, this.profiles.length) - 1];
     const key = new VirtualKey({
       touch: 'manual',
+      ...(profile ? { profile } : {}),
       touchTimeoutMs: this.touchTimeoutMs,
       autoTouchDelayMs: AUTO_TOUCH_DELAY_MS,
       attestation: 'test',

@@ -22,6 +22,8 @@ export interface OperationProgress {
   step: string;
   done?: number;
   total?: number;
+  /** More about the step, a code the UI translates (e.g. fingerprint sample feedback). */
+  detail?: string;
 }
 
 export const keyEvents = {

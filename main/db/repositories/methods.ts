@@ -44,6 +44,14 @@ export interface KeyCredentialValues {
   registrationJson?: string | null;
 }
 
+/** The person and method a key credential belongs to. */
+export interface KeyCredentialOwner {
+  person_id: number;
+  label: string;
+  display_name: string;
+  upn: string;
+}
+
 /** All SQL on `methods` and the tables that hang off a method (key credentials, answers). */
 export class MethodRepository {
   private readonly stmts;
@@ -84,6 +92,12 @@ export class MethodRepository {
         `INSERT INTO security_key_credentials (method_id, credential_id, public_key, aaguid, model_name,
            sign_count, transports, attestation_format, rp_id, user_handle, registration_json)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      keyCredentialOwners: db.prepare(
+        `SELECT k.credential_id, m.person_id, m.label, p.display_name, p.upn
+         FROM security_key_credentials k JOIN methods m ON m.id = k.method_id
+         JOIN people p ON p.id = m.person_id
+         WHERE k.credential_id IN (SELECT unhex(value) FROM json_each(?))`,
       ),
       insertAnswer: db.prepare(
         'INSERT INTO security_answers (method_id, question_id, answer_hash) VALUES (?, ?, ?)',
@@ -149,6 +163,18 @@ export class MethodRepository {
   keyUserHandle(personId: number): Buffer | undefined {
     const row = this.stmts.keyUserHandle.get(personId) as { user_handle: Buffer } | undefined;
     return row ? Buffer.from(row.user_handle) : undefined;
+  }
+
+  /** Who the registry knows each of these key credentials as (base64url id → owner). */
+  keyCredentialOwners(ids: readonly Buffer[]): Map<string, KeyCredentialOwner> {
+    const out = new Map<string, KeyCredentialOwner>();
+    if (ids.length === 0) return out;
+    const rows = this.stmts.keyCredentialOwners.all(
+      JSON.stringify(ids.map((id) => id.toString('hex'))),
+    ) as (KeyCredentialOwner & { credential_id: Buffer })[];
+    for (const { credential_id, ...owner } of rows)
+      out.set(Buffer.from(credential_id).toString('base64url'), owner);
+    return out;
   }
 
   insertKeyCredential(methodId: number, k: KeyCredentialValues): void {

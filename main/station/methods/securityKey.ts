@@ -93,6 +93,13 @@ interface KeyState {
   readonly info: SecurityKeyInfo;
   readonly userHandle: Buffer;
   token?: PinUvAuthToken;
+  /**
+   * The PIN entered in this ceremony, in memory only (never logged or stored), so a retry after
+   * a failed touch gets a fresh token: a token is spent or expired by then (CTAP 2.1 §6.5.2.1).
+   */
+  pin?: string;
+  /** The token went into a makeCredential that failed; never send it again. */
+  tokenSpent?: boolean;
   credential?: NewCredential;
   /** The operator set this PIN and policy says the person must change it (DESIGN.md §2). */
   forcePinChange?: boolean;
@@ -126,7 +133,10 @@ export function keyErrorToStation(e: unknown): StationError {
       case 'PUAT_REQUIRED':
         return new StationError('securityKey.pinRequired');
       case 'PIN_POLICY_VIOLATION':
-        return new StationError('pin.tooShort', { min: 4 });
+        // The key's own rules (pinComplexityPolicy, or a minimum set on the key), not ours.
+        return new StationError('securityKey.keyPinRules', {});
+      case 'UV_BLOCKED':
+        return new StationError('securityKey.uvBlocked');
       case 'CREDENTIAL_EXCLUDED':
         return new StationError('securityKey.alreadyRegistered');
       case 'KEY_STORE_FULL':
@@ -162,6 +172,36 @@ export function keyErrorToStation(e: unknown): StationError {
     }
   }
   return new StationError('securityKey.deviceError', { detail: 'unknown' });
+}
+
+/** The key refused a new PIN under its own rules: say which (getInfo 0x0D, 0x1B, 0x1D). */
+export function keyPinRulesError(
+  info: Pick<Ctap2['info'], 'minPinLength' | 'maxPinLength' | 'pinComplexityPolicy'>,
+  policyMin = 4,
+): StationError {
+  return new StationError('securityKey.keyPinRules', {
+    min: Math.max(4, policyMin, info.minPinLength ?? 4),
+    max: Math.min(63, info.maxPinLength ?? 63),
+    complexity: info.pinComplexityPolicy === true,
+  });
+}
+
+/** Open failures a person can act on, named as they are (docs/KEYS.md "Troubleshooting"). */
+const NAMED_TRANSPORT_FAILURES = new Set([
+  'u2f-only',
+  'needs-administrator',
+  'no-permission',
+  'in-use',
+]);
+
+/**
+ * Like keyErrorToStation, but the open failures with a fix of their own (a U2F-only key,
+ * Windows without administrator rights, Linux without the udev rule, another program holding
+ * the key) stay transport errors, so the UI names them instead of "not found".
+ */
+export function keyFailure(e: unknown): Error {
+  if (isTransportError(e) && NAMED_TRANSPORT_FAILURES.has(e.code)) return e;
+  return keyErrorToStation(e);
 }
 
 function keepalive(interaction: KeyInteraction | undefined): (s: KeepaliveState) => void {
@@ -277,7 +317,7 @@ export class SecurityKeyEnrollment {
     } catch (e) {
       throw isTransportError(e) && e.code === 'io'
         ? new StationError('securityKey.notFound')
-        : keyErrorToStation(e);
+        : keyFailure(e);
     }
     try {
       const info = ctap.info;
@@ -348,7 +388,11 @@ export class SecurityKeyEnrollment {
     checkNewKeyPin(pin, this.ctx.policy().pin, s.ctap.info.minPinLength);
     if (pin !== confirmation) throw new StationError('pin.mismatch');
     try {
-      await s.ctap.clientPin.setPin(pin);
+      await s.ctap.clientPin.setPin(pin).catch((e: unknown) => {
+        throw isCtapError(e) && e.status === 'PIN_POLICY_VIOLATION'
+          ? keyPinRulesError(s.ctap.info, this.ctx.policy().pin.minLength)
+          : e;
+      });
       // One token for the whole ceremony, with 'acfg' too when the key must be told to force a
       // PIN change (a second getPinToken would invalidate the first, CTAP 2.1 §6.5.5.7).
       const force =
@@ -359,6 +403,7 @@ export class SecurityKeyEnrollment {
         permissions: force ? ['mc', 'ga', 'acfg'] : ['mc', 'ga'],
         rpId: this.rpId(s),
       });
+      s.pin = pin;
       if (force) {
         // Told now, while the token is fresh (makeCredential clears a token's other
         // permissions); the token already issued stays valid for this ceremony.
@@ -383,6 +428,7 @@ export class SecurityKeyEnrollment {
         permissions: ['mc', 'ga'],
         rpId: this.rpId(s),
       });
+      s.pin = pin;
     } catch (e) {
       // A key that only says forcePINChange when asked for a token: the PIN page turns into
       // the change-PIN page (changePin accepts this enrollment from now on).
@@ -427,9 +473,7 @@ export class SecurityKeyEnrollment {
     } catch (e) {
       // On changePIN this status is the key's own new-PIN rule (§6.5.5.6), not forcePINChange.
       if (isCtapError(e) && e.status === 'PIN_POLICY_VIOLATION')
-        throw new StationError('pin.tooShort', {
-          min: Math.max(policy.pin.minLength, s.ctap.info.minPinLength ?? keyMin, 4),
-        });
+        throw keyPinRulesError(s.ctap.info, policy.pin.minLength);
       throw keyErrorToStation(e);
     }
     s.mustChangePin = false;
@@ -444,6 +488,22 @@ export class SecurityKeyEnrollment {
         permissions: ['mc', 'ga'],
         rpId: this.rpId(s),
       });
+      s.pin = newPin;
+    } catch (e) {
+      throw keyErrorToStation(e);
+    }
+  }
+
+  /** A token that was never sent in a failed makeCredential (a fresh one from the PIN if need be). */
+  private async freshToken(s: KeyState, signal?: AbortSignal): Promise<void> {
+    if (!s.tokenSpent || s.pin === undefined) return;
+    try {
+      s.token = await s.ctap.clientPin.getPinToken(
+        s.pin,
+        { permissions: ['mc', 'ga'], rpId: this.rpId(s) },
+        { signal },
+      );
+      s.tokenSpent = false;
     } catch (e) {
       throw keyErrorToStation(e);
     }
@@ -498,6 +558,7 @@ export class SecurityKeyEnrollment {
     // getAssertion (up=false) with the exclude list finds it without asking for presence.
     await this.assertNotExcluded(s, rpId, options.excludeCredentials ?? [], opts.signal);
     let response;
+    await this.freshToken(s, opts.signal);
     try {
       response = await createCredential(s.ctap, options, {
         origin: this.origin(s),
@@ -507,6 +568,8 @@ export class SecurityKeyEnrollment {
         onKeepalive: keepalive(opts.interaction),
       });
     } catch (e) {
+      // Timed out, refused, cancelled: the next try takes a new token (this one may be spent).
+      if (s.token) s.tokenSpent = true;
       throw keyErrorToStation(e);
     }
     opts.interaction?.onEvent({ type: 'touched' });

@@ -230,6 +230,6 @@ describe('forced PIN change in the security key enrollment', () => {
     const mustChange = new CtapPinError(0x37, 0x06, undefined, undefined, true);
     expect(keyErrorToStation(mustChange).code).toBe('securityKey.pinChangeRequired');
     const newPinRefused = new CtapPinError(0x37, 0x06);
-    expect(keyErrorToStation(newPinRefused).code).toBe('pin.tooShort');
+    expect(keyErrorToStation(newPinRefused).code).toBe('securityKey.keyPinRules');
   });
 });

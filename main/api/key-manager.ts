@@ -1,0 +1,113 @@
+/**
+ * The "Security keys" page's contract entries (docs/KEYS.md "Key manager"): each validates its
+ * arguments (the contract did), calls one SecurityKeyManager method and maps the result. Long
+ * operations run under an AbortController by operation id, so `cancel` stops the key (CTAPHID
+ * CANCEL), and report their steps as `operation.progress`.
+ */
+import { StationError } from '../station';
+import type { KeyManagerProgress, SecurityKeyManager } from '../station/keyManager';
+import type { CallContext, DomainHandlers } from './dispatch';
+
+const ok = { ok: true as const };
+
+export function keyManagerHandlers(manager: SecurityKeyManager): DomainHandlers<'keyManager'> {
+  const operations = new Map<string, AbortController>();
+
+  async function run<T>(
+    operationId: string,
+    ctx: CallContext,
+    body: (o: { signal: AbortSignal; onProgress: (p: KeyManagerProgress) => void }) => Promise<T>,
+  ): Promise<T> {
+    if (operations.has(operationId))
+      throw new StationError('input.invalid', { field: 'operationId' });
+    const controller = new AbortController();
+    operations.set(operationId, controller);
+    const onProgress = (p: KeyManagerProgress) => {
+      if (p.step === 'touch' || p.step === 'processing') {
+        ctx.emit('key.keepalive', {
+          operationId,
+          status: p.step === 'touch' ? 'touchNeeded' : 'processing',
+        });
+      } else if (p.step === 'sample') {
+        ctx.emit('operation.progress', {
+          operationId,
+          step: 'sample',
+          detail: p.feedback,
+          done: p.done,
+          total: p.total,
+        });
+      } else {
+        ctx.emit('operation.progress', { operationId, step: p.step });
+      }
+    };
+    try {
+      return await body({ signal: controller.signal, onProgress });
+    } finally {
+      operations.delete(operationId);
+    }
+  }
+
+  return {
+    async keys() {
+      return { keys: await manager.keys() };
+    },
+    async overview({ deviceId }) {
+      const o = await manager.overview(deviceId);
+      return { ...o, versions: [...o.versions] };
+    },
+    async choose({ deviceIds, operationId }, ctx) {
+      const deviceId = await run(operationId, ctx, (o) => manager.choose(deviceIds ?? [], o));
+      return { deviceId };
+    },
+    async wink({ deviceId }) {
+      await manager.wink(deviceId);
+      return ok;
+    },
+    async setPin({ deviceId, pin, confirmation }) {
+      await manager.setPin(deviceId, pin, confirmation);
+      return ok;
+    },
+    async changePin({ deviceId, currentPin, newPin, confirmation }) {
+      await manager.changePin(deviceId, currentPin, newPin, confirmation);
+      return ok;
+    },
+    async configure({ deviceId, pin, change }) {
+      await manager.configure(deviceId, pin, change);
+      return ok;
+    },
+    async credentials({ deviceId, pin }) {
+      const credentials = await manager.credentials(deviceId, pin);
+      return { credentials: credentials.map((c) => ({ ...c, owner: c.owner && { ...c.owner } })) };
+    },
+    async deleteCredential({ deviceId, pin, credentialId }) {
+      await manager.deleteCredential(deviceId, pin, credentialId);
+      return ok;
+    },
+    async updateUser({ deviceId, pin, credentialId, userId, name, displayName }) {
+      await manager.updateUser(deviceId, pin, credentialId, userId, { name, displayName });
+      return ok;
+    },
+    async fingerprints({ deviceId, pin }) {
+      return { fingerprints: await manager.fingerprints(deviceId, pin) };
+    },
+    async enrollFingerprint({ deviceId, pin, name, operationId }, ctx) {
+      return run(operationId, ctx, (o) => manager.enrollFingerprint(deviceId, pin, name, o));
+    },
+    async renameFingerprint({ deviceId, pin, templateId, name }) {
+      await manager.renameFingerprint(deviceId, pin, templateId, name);
+      return ok;
+    },
+    async deleteFingerprint({ deviceId, pin, templateId }) {
+      await manager.deleteFingerprint(deviceId, pin, templateId);
+      return ok;
+    },
+    async reset({ deviceId, operationId }, ctx) {
+      await run(operationId, ctx, (o) => manager.reset(deviceId, o));
+      return ok;
+    },
+    cancel({ operationId }) {
+      operations.get(operationId)?.abort();
+      return ok;
+    },
+  };
+}
