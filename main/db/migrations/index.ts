@@ -9,6 +9,7 @@ import { m007KeyRegistrationJson } from './007_key_registration_json';
 import { m008TotpSteps } from './008_totp_steps';
 import { m009RosterReadModel } from './009_roster_read_model';
 import { m010IdentityProvider } from './010_identity_provider';
+import { m011Provisioning } from './011_provisioning';
 
 /** One numbered, forward-only schema step (Signal-Desktop style). */
 export interface Migration {
@@ -28,4 +29,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m008TotpSteps,
   m009RosterReadModel,
   m010IdentityProvider,
+  m011Provisioning,
 ];
