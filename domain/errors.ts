@@ -100,6 +100,16 @@ export const STATION_ERROR_CODES = [
   'sspr.passwordNotManaged', // "Kontakta din administratör…" password managed elsewhere
   'sspr.notEnabled', // "Ditt konto är inte aktiverat för återställning av lösenord"
   'sspr.notRegistered', // "Vi kunde inte verifiera ditt konto" (too few SSPR methods)
+  // password reset and returning sign-in at the station (docs/DESIGN.md §3.9)
+  'reset.notFound', // the reset was forgotten (timed out or finished): start again
+  'reset.offline', // resetting a password needs the connection to the provider
+  'reset.rateLimited', // too many user IDs tried here; params.minutes
+  'reset.locked', // too many failed verifications for this user ID or station; params.minutes
+  'reset.methodUnavailable', // not one of this person's methods for this step
+  'reset.notVerified', // the new password before enough methods were verified
+  'reset.passwordRules', // the password does not meet the organization's rules
+  'reset.passwordRejected', // the provider refused the password (a banned word); choose another
+  'signIn.notEnough', // this method is not enough to sign in; params.required
   // policy, registry
   'policy.invalid', // params.issues
   'csv.empty',

@@ -7,3 +7,4 @@ export * from './errors';
 export * from './methods';
 export * from './pin';
 export * from './policy';
+export * from './password';

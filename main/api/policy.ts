@@ -44,6 +44,7 @@ export function policyHandlers(station: Station): DomainHandlers<'policy'> {
         ...policy,
         securityKey: { ...current.securityKey, ...policy.securityKey },
         pin: { ...current.pin, ...policy.pin },
+        sspr: { ...current.sspr, ...policy.sspr },
       });
       return editable(station);
     },

@@ -42,6 +42,14 @@ export const AUDIT_ACTIONS = [
   'idp.pendingUploaded',
   'idp.resultsImported',
   'idp.passIssued',
+  'reset.started', // a user ID was typed at "Can't access your account?" (outcome, never a secret)
+  'reset.verified', // one method verified (kind)
+  'reset.verifyFailed', // a wrong code, answer or key (kind)
+  'reset.locked',
+  'reset.completed', // the provider holds the new password (never the password)
+  'reset.failed', // the provider refused or could not be reached
+  'reset.adminRequested', // "Kontakta en administratör"
+  'reset.requestHandled',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -39,6 +39,7 @@ import { RosterService } from './roster';
 import { IdpService, type IdpServiceOptions } from './idp/service';
 import { backupRegistry, backupToDataDir, type BackupReport, type BackupResult } from './backup';
 import { registerStationContext } from './internals';
+import { PasswordReset } from './passwordReset';
 
 export { StationError, STATION_ERROR_CODES, ROW_ERROR_CODES, isStationError } from './errors';
 export type { StationErrorCode, RowErrorCode, RowError } from './errors';
@@ -71,6 +72,13 @@ export type { IssuedPass, PassStatus } from './passes';
 export type { OperatorAccount } from './operators';
 export type { RosterPreview, RosterImportResult, WebAuthnRegistrationExport } from './roster';
 export type { BackupReport, BackupResult } from './backup';
+export type {
+  ResetView,
+  ResetOutcome,
+  ResetPurpose,
+  ResetMethodOption,
+  AdminRequest,
+} from './passwordReset';
 export type {
   IdpConnectionView,
   IdpConnectionInput,
@@ -139,6 +147,8 @@ export interface Station {
   readonly idp: IdpService;
   /** The operator's view of the audit log: filters, chain check, CSV export. */
   readonly auditViewer: AuditViewer;
+  /** "Can't access your account?" and returning people's sign-in (DESIGN.md §3.9). */
+  readonly passwordReset: PasswordReset;
   /** Online backup to a new file, then integrity check and audit verification of the copy. */
   backup(destinationFile: string): Promise<BackupResult>;
   /** A verified backup under `<dataDir>/backups/`, counted and hashed (DESIGN.md §6). */
@@ -234,6 +244,19 @@ export function openStation(opts: OpenStationOptions): Station {
       opts.securityKeys ?? nativeSecurityKeyClient,
       idp,
     );
+    const securityQuestions = new SecurityQuestionsEnrollment(context, people, methods, questions);
+    const passwordReset = new PasswordReset(context, {
+      people,
+      methods,
+      idp,
+      questions: securityQuestions,
+      settings,
+      gateway,
+      gatewayConfigured: () =>
+        opts.messageGateway !== undefined ||
+        (settings.get('gateway.kind') === 'http' && Boolean(settings.get('gateway.url'))),
+      securityKeys: opts.securityKeys ?? nativeSecurityKeyClient,
+    });
     const station: Station = {
       stationId,
       now: clock,
@@ -250,7 +273,7 @@ export function openStation(opts: OpenStationOptions): Station {
         hardwareToken: new HardwareTokenEnrollment(context, people, methods),
         phone: new PhoneEnrollment(context, people, methods, gateway),
         email: new EmailEnrollment(context, people, methods, gateway),
-        securityQuestions: new SecurityQuestionsEnrollment(context, people, methods, questions),
+        securityQuestions,
         securityKey,
       },
       oathTokens: new OathTokenInventory(context),
@@ -266,6 +289,7 @@ export function openStation(opts: OpenStationOptions): Station {
       audit,
       idp,
       auditViewer: new AuditViewer(audit, people),
+      passwordReset,
       checkIntegrity: () => integrityOk(db),
       close: () => {
         securityKey.cancelAll();

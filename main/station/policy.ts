@@ -75,7 +75,18 @@ export const PolicySchema = z
       /** Password reset enabled for the organization at all. */
       enabled: z.boolean().default(true),
       requiredMethods: z.union([z.literal(1), z.literal(2)]).default(1),
+      /** The person must change the reset password at their next sign-in (docs/DESIGN.md §3.9). */
+      forceChangeAtNextSignIn: z.boolean().default(false),
+      /** "Kontakta en administratör" also mails this address (when a gateway is configured). */
+      helpdeskEmail: z.union([z.literal(''), z.string().trim().max(254).email()]).default(''),
     }),
+    /**
+     * Returning people sign in with what they registered (docs/DESIGN.md §3.9): a security key
+     * (PIN + touch) alone is enough, or always two different sign-in methods.
+     */
+    signIn: z
+      .object({ returning: z.enum(['securityKey', 'twoFactors']).default('securityKey') })
+      .default({ returning: 'securityKey' }),
     securityKey: SecurityKeyPolicySchema,
     pin: PinPolicySchema,
     totp: TotpPolicySchema,

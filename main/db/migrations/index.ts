@@ -10,6 +10,7 @@ import { m008TotpSteps } from './008_totp_steps';
 import { m009RosterReadModel } from './009_roster_read_model';
 import { m010IdentityProvider } from './010_identity_provider';
 import { m011Provisioning } from './011_provisioning';
+import { m012PasswordReset } from './012_password_reset';
 
 /** One numbered, forward-only schema step (Signal-Desktop style). */
 export interface Migration {
@@ -30,4 +31,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m009RosterReadModel,
   m010IdentityProvider,
   m011Provisioning,
+  m012PasswordReset,
 ];

@@ -644,6 +644,19 @@ export class GraphProvider implements IdentityProvider {
     };
   }
 
+  /** Graph: PATCH /users/{id} {passwordProfile} (User-PasswordProfile.ReadWrite.All + an Entra role). */
+  passwordChange(
+    userId: string,
+    password: string,
+    forceChangeNextSignIn: boolean,
+  ): ProviderRequest {
+    return {
+      method: 'PATCH',
+      path: `/v1.0/users/${encodeURIComponent(userId)}`,
+      body: { passwordProfile: { password, forceChangePasswordNextSignIn: forceChangeNextSignIn } },
+    };
+  }
+
   deletion(userId: string, type: ProviderMethodType, providerMethodId: string): ProviderRequest {
     const segment = METHOD_SEGMENT[type];
     if (!segment) throw new GraphReadError(0, 'notDeletable');

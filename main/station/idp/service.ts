@@ -590,6 +590,37 @@ export class IdpService {
     return this.personView(personId);
   }
 
+  /**
+   * Sets a linked person's password at the provider (a verified self-service reset). Sent at
+   * once and never stored: `offline` when the provider can't be reached, `notManaged` when the
+   * provider does not manage this password (synchronized from an on-premises directory),
+   * `rejected` when it refused the password (its banned words), `denied` without the permission.
+   */
+  async setPassword(
+    personId: PersonId,
+    password: string,
+    forceChangeNextSignIn: boolean,
+  ): Promise<'ok' | 'offline' | 'notManaged' | 'rejected' | 'denied' | 'notLinked'> {
+    const providerId = this.linkedProviderId(personId);
+    if (!providerId) return 'notLinked';
+    let provider: IdentityProvider;
+    try {
+      provider = this.providerOrThrow();
+    } catch {
+      return 'offline';
+    }
+    const reply = await provider.send(
+      provider.passwordChange(providerId, password, forceChangeNextSignIn),
+    );
+    if (reply.kind === 'ok') return 'ok';
+    if (reply.kind === 'rejected') {
+      if (reply.status === 403 || reply.status === 401) return 'denied';
+      if (/on-premises|Directory Sync/i.test(reply.message)) return 'notManaged';
+      return 'rejected';
+    }
+    return 'offline';
+  }
+
   // ── creation options (security keys for linked people) ──────────────────────────────────
 
   /**

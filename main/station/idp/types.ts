@@ -118,6 +118,11 @@ export interface IdentityProvider {
     phoneType: 'mobile' | 'alternateMobile' | 'office',
   ): ProviderRequest;
   emailRegistration(userId: string, address: string): ProviderRequest;
+  /**
+   * Sets the person's password (self-service reset at the station). Sent at once, never queued:
+   * a password is never written to the outbox or anywhere else.
+   */
+  passwordChange(userId: string, password: string, forceChangeNextSignIn: boolean): ProviderRequest;
   deletion(userId: string, type: ProviderMethodType, providerMethodId: string): ProviderRequest;
   send(request: ProviderRequest): Promise<ProviderReply>;
   /** The provider id in a successful create's reply. */
