@@ -19,6 +19,8 @@ export interface RunningStation {
 
 export async function startStation(
   extraArgs: string[] = ['--demo'],
+  /** More environment for the station, e.g. KEYSTATION_VIRTUAL_KEY_PROFILES=u2f. */
+  extraEnv: Record<string, string> = {},
 ): Promise<RunningStation & { stop(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ks-e2e-'));
   const child: ChildProcess = spawn(
@@ -36,7 +38,7 @@ export async function startStation(
     {
       stdio: ['ignore', 'pipe', 'pipe'],
       // global-setup.ts built the app once; parallel stations must not rebuild out/.
-      env: { ...process.env, CI: '1', KEYSTATION_SKIP_BUILD: '1' },
+      env: { ...process.env, CI: '1', KEYSTATION_SKIP_BUILD: '1', ...extraEnv },
     },
   );
   let output = '';

@@ -13,6 +13,7 @@ export const consoleLinks = [
   { path: '/operator/policy', key: 'policy' },
   { path: '/operator/audit', key: 'audit' },
   { path: '/operator/export', key: 'export' },
+  { path: '/operator/keys', key: 'keys' },
   { path: '/operator/account', key: 'account' },
 ] as const;
 

@@ -8,6 +8,7 @@ import { ImportPage } from './ImportPage';
 import { PersonPage } from './PersonPage';
 import { PolicyPage } from './PolicyPage';
 import { RosterPage } from './RosterPage';
+import { SecurityKeysPage } from './keys/SecurityKeysPage';
 
 export function OperatorConsole({ path }: { path: string }) {
   const clean = path.replace(/\/+$/, '') || '/operator';
@@ -26,6 +27,8 @@ export function OperatorConsole({ path }: { path: string }) {
       return <AuditPage />;
     case '/operator/export':
       return <ExportPage />;
+    case '/operator/keys':
+      return <SecurityKeysPage />;
     case '/operator/account':
       return <AccountPage />;
     default:
