@@ -167,8 +167,10 @@ export async function main(argv: readonly string[], io: Output = defaultOutput()
 async function provision(db: Db, args: Args, out: string, io: Output): Promise<number> {
   const repo = new ProvisioningRepository(db);
   const slipsPath = join(out, 'pin-slips.pdf');
-  // A job that is still running in this registry is continued; else a new one from the file.
-  let job = repo.latestRunningJob();
+  // With --options the job file belongs to this --out folder: its job is continued (or, when
+  // finished, reported again) and never started twice. In a station registry a running job is
+  // continued, else a new one starts from the file.
+  let job = args.dataDir ? repo.latestRunningJob() : repo.latestJob();
   if (!job) {
     if (!args.options) {
       process.stderr.write('no provisioning job to continue: give --options FILE\n');

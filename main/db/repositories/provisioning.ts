@@ -66,6 +66,9 @@ export class ProvisioningRepository {
       latestRunning: db.prepare(
         `SELECT * FROM provisioning_jobs WHERE state = 'running' ORDER BY created_at DESC, rowid DESC LIMIT 1`,
       ),
+      latest: db.prepare(
+        'SELECT * FROM provisioning_jobs ORDER BY created_at DESC, rowid DESC LIMIT 1',
+      ),
       finishJob: db.prepare(
         `UPDATE provisioning_jobs SET state = 'finished', finished_at = ? WHERE id = ?`,
       ),
@@ -147,6 +150,10 @@ export class ProvisioningRepository {
 
   latestRunningJob(): ProvisioningJobRow | undefined {
     return this.s.latestRunning.get() as ProvisioningJobRow | undefined;
+  }
+
+  latestJob(): ProvisioningJobRow | undefined {
+    return this.s.latest.get() as ProvisioningJobRow | undefined;
   }
 
   finishJob(id: string, at: string): void {

@@ -128,7 +128,13 @@ const MAX_ATTEMPTS = 3;
 
 function reasonOf(e: unknown): string {
   if (e instanceof KeyProblem || e instanceof PersonProblem) return e.reason;
-  if (isTransportError(e)) return e.code === 'unplugged' ? 'keyRemoved' : `transport:${e.code}`;
+  // Over USB a pulled key is 'unplugged'; over UDP (virtual keys) it just stops answering.
+  if (isTransportError(e))
+    return e.code === 'unplugged'
+      ? 'keyRemoved'
+      : e.code === 'timeout'
+        ? 'keyNotAnswering'
+        : `transport:${e.code}`;
   if (isCtapError(e)) return `ctap:${e.status}`;
   return 'unexpected';
 }
@@ -154,9 +160,23 @@ export class ProvisioningRun {
     this.hooks.onEvent?.(e);
   }
 
+  private waiters: (() => void)[] = [];
+
+  /** Resolves at the next person finished, failed or requeued by any key. */
+  private settled(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
   /** No new person is taken after this; keys finish the person they hold. */
   stop(): void {
     this.stopped = true;
+    this.wake();
   }
 
   /**
@@ -195,9 +215,19 @@ export class ProvisioningRun {
   ): Promise<{ provisioned: number; reason?: string }> {
     let provisioned = 0;
     for (;;) {
-      if (this.stopped || opts.signal?.aborted || !this.hasQueued()) {
+      if (this.stopped || opts.signal?.aborted) {
         this.emit({ slot, step: 'idle' });
         return { provisioned };
+      }
+      if (!this.hasQueued()) {
+        // Another key may still fail its person back into the queue: wait for it to settle.
+        const c = this.repo.counts(this.jobId);
+        if (c.active + c.registered === 0) {
+          this.emit({ slot, step: 'idle' });
+          return { provisioned };
+        }
+        await this.settled();
+        continue;
       }
       let touch = false;
       const onKeepalive = (s: KeepaliveState) => {
@@ -235,6 +265,7 @@ export class ProvisioningRun {
         await this.provision(ctap, row, step, opts.signal);
         provisioned++;
         step('done');
+        this.wake();
       } catch (e) {
         const reason = reasonOf(e);
         if (row) {
@@ -246,6 +277,7 @@ export class ProvisioningRun {
             this.emit({ slot, step: 'requeued', reason, ...who });
           }
         } else this.emit({ slot, step: 'failed', reason });
+        this.wake();
         // A person's own problem leaves the key usable; anything else ends this key position.
         if (!(e instanceof PersonProblem)) {
           await ctap.close().catch(() => undefined);
@@ -285,14 +317,16 @@ export class ProvisioningRun {
     void slot;
   }
 
+  private rpIds: Set<string> | null = null;
+
   private async holdsJobCredential(ctap: Ctap2): Promise<boolean> {
-    const rpIds = new Set(
+    this.rpIds ??= new Set(
       this.repo
         .people(this.jobId)
         .map((p) => (JSON.parse(p.options) as { rp?: { id?: string } }).rp?.id)
         .filter((x): x is string => typeof x === 'string'),
     );
-    for (const rpId of rpIds) {
+    for (const rpId of this.rpIds) {
       try {
         await ctap.getAssertion({
           rpId,

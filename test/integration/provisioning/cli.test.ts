@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,9 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../main/provision-cli/main';
 import { ENTRA_ORIGIN, ENTRA_RP_ID } from '../../../main/station/provisioning/options';
 import { isCtapError, openAuthenticator, toBase64Url } from '../../../native/index';
-import type { UdpVirtualKey } from '../../../native/virtual-key';
+import { TEST_ATTESTATION_ROOT_PEM, type UdpVirtualKey } from '../../../native/virtual-key';
 import { graph, secretToken } from '../graph-provider/support';
 import { optionsJsonl, pinsFromSlips, startKeys, startWorld, type World } from './support';
+
+const PYTHON = '/usr/bin/python3';
+const interopDir = join(import.meta.dirname, '..', '..', 'interop');
+const hasPythonFido2 = spawnSync(PYTHON, ['-c', 'import fido2'], { stdio: 'ignore' }).status === 0;
+if (!hasPythonFido2)
+  console.warn('skipping python-fido2 check: /usr/bin/python3 lacks the fido2 module');
 
 interface Line {
   userId: string | null;
@@ -141,6 +148,28 @@ describe('keystation-provision against imported options and UDP virtual keys', (
         l.body,
       );
       expect(r.status, r.text).toBe(201);
+    }
+    // python-fido2 verifies the same lines independently (Fido2Server, the provider's rp id).
+    if (hasPythonFido2) {
+      const root = join(dir, 'root.pem');
+      writeFileSync(root, TEST_ATTESTATION_ROOT_PEM);
+      const r = spawnSync(
+        PYTHON,
+        [
+          join(interopDir, 'python_fido2_provisioning.py'),
+          join(out, 'registrations.jsonl'),
+          optionsFile,
+          root,
+        ],
+        { encoding: 'utf8' },
+      );
+      const result = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as {
+        ok: boolean;
+        verified?: string[];
+        error?: string;
+      };
+      expect(result, r.stderr).toMatchObject({ ok: true });
+      expect(result.verified?.sort()).toEqual([...upns].sort());
     }
     const report = readFileSync(join(out, 'report.csv'), 'utf8');
     expect(report.split('\r\n').filter((r) => r.includes(',provisioned,'))).toHaveLength(3);
