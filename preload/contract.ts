@@ -29,6 +29,7 @@ import { policyCalls } from './contract/policy';
 import { auditCalls } from './contract/audit';
 import { virtualKeyCalls, virtualKeyEvents } from './contract/virtual-key';
 import { keyManagerCalls } from './contract/key-manager';
+import { passwordResetCalls } from './contract/password-reset';
 
 export const contract = {
   station: stationCalls,
@@ -45,6 +46,7 @@ export const contract = {
   securityKey: securityKeyCalls,
   virtualKey: virtualKeyCalls,
   keyManager: keyManagerCalls,
+  passwordReset: passwordResetCalls,
   enrollment: enrollmentCalls,
 };
 
@@ -152,3 +154,9 @@ export type { RegistrationPlan } from './contract/methods';
 export type { KeyDevice, SecurityKeyStart } from './contract/security-key';
 export type { VirtualKeyStatus, VirtualTouchMode } from './contract/virtual-key';
 export type * from './contract/key-manager';
+export type {
+  ResetView,
+  ResetOutcome,
+  ResetMethodOption,
+  AdminRequestView,
+} from './contract/password-reset';

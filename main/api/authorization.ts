@@ -57,6 +57,17 @@ export const PUBLIC_ENTRIES: ReadonlySet<string> = new Set([
   // The demo's simulated key is a physical device stand-in ("touch"), refused in production.
   'virtualKey.*',
   'securityKey.devices',
+  // "Can't access your account?" and returning people's sign-in (DESIGN.md §3.9): the station
+  // owns their limits; the operators' request list stays staff-only.
+  'passwordReset.start',
+  'passwordReset.cancel',
+  'passwordReset.sendCode',
+  'passwordReset.verifyCode',
+  'passwordReset.verifyQuestions',
+  'passwordReset.verifyKey',
+  'passwordReset.setPassword',
+  'passwordReset.signIn',
+  'passwordReset.contactAdmin',
 ]);
 
 /** Staff-only domains: a kiosk person never reaches them (DESIGN.md §3.8). */

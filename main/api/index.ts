@@ -19,6 +19,7 @@ import { createDispatch, type ContractHandlers, type DispatchLog } from './dispa
 import { enrollmentHandlers } from './enrollment';
 import { keyDeviceEvents, StationEventBus } from './events';
 import { kioskHandlers } from './kiosk';
+import { passwordResetHandlers } from './password-reset';
 import { methodsHandlers } from './methods';
 import { operatorHandlers } from './operator';
 import { passesHandlers } from './passes';
@@ -78,6 +79,7 @@ export function createHandlers(deps: HandlerDeps): ContractHandlers {
     securityKey: securityKeyHandlers(deps.station, keyDevices),
     virtualKey: virtualKeyHandlers(keyDevices),
     keyManager: keyManagerHandlers(new SecurityKeyManager(deps.station, keyDevices)),
+    passwordReset: passwordResetHandlers(deps.station, access, keyDevices),
     // openStationHost opens the station with its default (offline) OutboxGateway.
     enrollment: enrollmentHandlers(deps.station, { gateway: 'outbox' }),
   };

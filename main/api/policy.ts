@@ -12,7 +12,13 @@ function editable(station: Station): EditablePolicy {
       requiredCount: p.registration.requiredCount,
       requiredKinds: [...p.registration.requiredKinds],
     },
-    sspr: { enabled: p.sspr.enabled, requiredMethods: p.sspr.requiredMethods },
+    sspr: {
+      enabled: p.sspr.enabled,
+      requiredMethods: p.sspr.requiredMethods,
+      forceChangeAtNextSignIn: p.sspr.forceChangeAtNextSignIn,
+      helpdeskEmail: p.sspr.helpdeskEmail,
+    },
+    signIn: { returning: p.signIn.returning },
     securityKey: {
       rpId: p.securityKey.rpId,
       rpName: p.securityKey.rpName,
@@ -45,6 +51,7 @@ export function policyHandlers(station: Station): DomainHandlers<'policy'> {
         securityKey: { ...current.securityKey, ...policy.securityKey },
         pin: { ...current.pin, ...policy.pin },
         sspr: { ...current.sspr, ...policy.sspr },
+        signIn: policy.signIn ?? current.signIn,
       });
       return editable(station);
     },

@@ -299,6 +299,17 @@ export class StationAccess {
     return this.status();
   }
 
+  /**
+   * A returning person verified with their own methods (main/station/passwordReset.ts) signs in
+   * at the kiosk instead of with a pass.
+   */
+  kioskSignInWithMethods(resetId: string): AccessStatus {
+    this.requireKiosk();
+    this.station.passwordReset.signIn(resetId);
+    this.touch();
+    return this.status();
+  }
+
   /** Whatever the reason, the person's session ends here; the renderer reloads itself. */
   finishKioskSession(reason: 'done' | 'idle' | 'cancel'): AccessStatus {
     if (this.station.session.actor.kind === 'person') {

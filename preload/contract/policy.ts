@@ -23,7 +23,13 @@ export const policySchema = z
     sspr: z.object({
       enabled: z.boolean(),
       requiredMethods: z.union([z.literal(1), z.literal(2)]),
+      /** The reset password must be changed at next sign-in (DESIGN.md §3.9). */
+      forceChangeAtNextSignIn: z.boolean().optional(),
+      /** "Kontakta en administratör" also mails this address. */
+      helpdeskEmail: z.union([z.literal(''), z.string().trim().max(254).email()]).optional(),
     }),
+    /** Returning people: a security key alone, or two different sign-in methods. */
+    signIn: z.object({ returning: z.enum(['securityKey', 'twoFactors']) }).optional(),
     securityKey: z.object({
       rpId: z.string().trim().min(1).max(L.rpIdMax).regex(RP_ID_PATTERN, { message: 'rpId' }),
       rpName: z.string().trim().min(1).max(L.rpNameMax),

@@ -18,6 +18,7 @@ import { Wizard } from '../WizardPage';
 import { ErrorNotice, Loading } from '../../components';
 import { useCall } from '../../api/ApiProvider';
 import '../operator/operator.css';
+import { CantAccessAccount } from '../reset/CantAccessAccount';
 
 /** Start over with a fresh document: nothing of the previous person survives in the renderer. */
 export function restartKiosk(): void {
@@ -35,6 +36,7 @@ function Welcome({ onUnlock }: { onUnlock: () => void }) {
   const { t } = useI18n();
   const errorText = useErrorText();
   const { set } = useAccess();
+  const [other, setOther] = useState<'reset' | 'signIn' | null>(null);
   const [upn, setUpn] = useState('');
   const [pass, setPass] = useState('');
   const [busy, setBusy] = useState(false);
@@ -52,6 +54,12 @@ function Welcome({ onUnlock }: { onUnlock: () => void }) {
     else setError(r.error);
   }
 
+  if (other)
+    return (
+      <PageLayout title={other === 'reset' ? t('reset.title') : t('reset.signInTitle')}>
+        <CantAccessAccount purpose={other} onClose={() => setOther(null)} onSignedIn={set} />
+      </PageLayout>
+    );
   return (
     <PageLayout title={t('kiosk.welcome.title')}>
       <div className="ks-kiosk">
@@ -83,6 +91,14 @@ function Welcome({ onUnlock }: { onUnlock: () => void }) {
             {t('kiosk.welcome.submit')}
           </Button>
         </form>
+        <p className="ks-kiosk__other">
+          <Button variant="link" onClick={() => setOther('signIn')}>
+            {t('reset.signInLink')}
+          </Button>
+          <Button variant="link" onClick={() => setOther('reset')}>
+            {t('reset.link')}
+          </Button>
+        </p>
         <p className="ks-kiosk__operator">
           <Button variant="link" onClick={onUnlock}>
             {t('kiosk.unlock.open')}

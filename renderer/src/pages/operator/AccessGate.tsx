@@ -4,9 +4,10 @@
  * Before first run a demo station (`--demo`) is an open demo with a "set up" banner; a
  * production station shows only its first-run page (main answers nothing else either).
  */
-import { useCallback, useEffect, useRef, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { CantAccessAccount } from '../reset/CantAccessAccount';
 import { useApi } from '../../api/ApiProvider';
-import { ErrorNotice, Loading, PageLayout } from '../../components';
+import { Button, ErrorNotice, Loading, PageLayout } from '../../components';
 import { useI18n } from '../../i18n/I18nProvider';
 import { useRoute } from '../../router';
 import { FirstRunPage } from '../FirstRunPage';
@@ -40,6 +41,13 @@ function OperatorIdleLock({ seconds, children }: { seconds: number; children: Re
 
 export function OperatorSignInPage() {
   const { t } = useI18n();
+  const [reset, setReset] = useState(false);
+  if (reset)
+    return (
+      <PageLayout title={t('reset.title')}>
+        <CantAccessAccount purpose="reset" onClose={() => setReset(false)} />
+      </PageLayout>
+    );
   return (
     <PageLayout title={t('operator.signIn.title')}>
       <p className="ks-lead">{t('operator.signIn.intro')}</p>
@@ -52,6 +60,11 @@ export function OperatorSignInPage() {
           }
         }}
       />
+      <p>
+        <Button variant="link" onClick={() => setReset(true)}>
+          {t('reset.link')}
+        </Button>
+      </p>
     </PageLayout>
   );
 }

@@ -1,5 +1,6 @@
 /** Registration progress of the roster (DESIGN.md §3.7) as plain SVG bars, plus methods and keys. */
 import type { Dashboard, DashboardCounts } from '../../../../preload/contract';
+import { AdminRequests } from '../reset/AdminRequests';
 import { useCall } from '../../api/ApiProvider';
 import { ErrorNotice, Loading } from '../../components';
 import { useI18n } from '../../i18n/I18nProvider';
@@ -177,6 +178,7 @@ export function DashboardPage() {
           <CountsTable data={state.value} />
         </>
       ) : null}
+      <AdminRequests />
     </ConsoleLayout>
   );
 }

@@ -1,0 +1,69 @@
+/**
+ * "Can't access your account?" and returning people's sign-in (docs/DESIGN.md §3.9) over
+ * station.passwordReset; the kiosk sign-in goes through StationAccess (main/station/access.ts).
+ */
+import type { AdminRequestView, ResetView } from '../../preload/contract';
+import type { AdminRequest, ResetView as StationResetView, Station } from '../station';
+import type { StationAccess } from '../station/access';
+import type { KeyDevices } from '../station/devices';
+import { registryId } from './convert';
+import type { DomainHandlers } from './dispatch';
+
+function toView(station: Station, v: StationResetView): ResetView {
+  const bank = new Map(station.questions.list().map((q) => [q.id, q.text]));
+  return {
+    resetId: v.resetId,
+    purpose: v.purpose,
+    outcome: v.outcome,
+    required: v.required,
+    verifiedCount: v.verifiedCount,
+    complete: v.complete,
+    methods: v.methods.map((m) => ({ ...m, methodId: String(m.methodId) })),
+    questions: v.questionIds.map((id) => ({ id, text: bank.get(id) ?? { sv: id, en: id } })),
+    expiresAt: v.expiresAt,
+  };
+}
+
+function toRequest(r: AdminRequest): AdminRequestView {
+  return { ...r, id: String(r.id), personId: r.personId === null ? null : String(r.personId) };
+}
+
+export function passwordResetHandlers(
+  station: Station,
+  access: StationAccess,
+  devices: KeyDevices,
+): DomainHandlers<'passwordReset'> {
+  const reset = station.passwordReset;
+  return {
+    start: ({ upn, purpose }) => toView(station, reset.start(upn, purpose)),
+    cancel: ({ resetId }) => {
+      reset.cancel(resetId);
+      return { ok: true };
+    },
+    sendCode: ({ resetId, methodId }) => reset.sendCode(resetId, registryId(methodId)),
+    verifyCode: ({ resetId, methodId, code }) =>
+      toView(station, reset.verifyCode(resetId, registryId(methodId), code)),
+    verifyQuestions: ({ resetId, answers }) =>
+      toView(station, reset.verifyQuestions(resetId, answers)),
+    verifyKey: async ({ resetId, deviceId, pin, operationId }, ctx) =>
+      toView(
+        station,
+        await reset.verifyKey(resetId, devices.target(deviceId), pin, {
+          interaction: {
+            onEvent: (e) => {
+              if (e.type === 'touched') return;
+              ctx.emit('key.keepalive', {
+                operationId,
+                status: e.type === 'touch' ? 'touchNeeded' : 'processing',
+              });
+            },
+          },
+        }),
+      ),
+    setPassword: ({ resetId, password }) => reset.setPassword(resetId, password),
+    signIn: ({ resetId }) => access.kioskSignInWithMethods(resetId),
+    contactAdmin: ({ resetId }) => reset.contactAdmin(resetId),
+    requests: ({ openOnly }) => reset.requests({ openOnly }).map(toRequest),
+    handleRequest: ({ id }) => reset.handleRequest(registryId(id)).map(toRequest),
+  };
+}
