@@ -147,7 +147,9 @@ export const PROFILES: Readonly<Record<KeyProfileName, KeyProfile>> = {
   bio: {
     ...BASE_21,
     name: 'bio',
-    commands: new Set([...ALL_21, CtapCommand.bioEnrollment]),
+    // Like a YubiKey Bio: FIDO_2_1_PRE as well, so bio enrollment answers as 0x09 and the 0x40
+    // preview that clients from before CTAP 2.1 (e.g. libfido2 1.12) send.
+    commands: new Set([...ALL_21, CtapCommand.bioEnrollment, CtapCommand.bioEnrollmentPreview]),
     fingerprint: 'full',
   },
   fips: {

@@ -37,7 +37,11 @@ export function getInfo(session: KeySession): CborValue {
     ['makeCredUvNotRqd', !s.alwaysUv],
   ]);
   if (session.hasBuiltInUv) options.set('uv', session.uvConfigured);
-  if (profile.fingerprint === 'full') options.set('bioEnroll', session.uvConfigured);
+  if (profile.fingerprint === 'full') {
+    options.set('bioEnroll', session.uvConfigured);
+    // The preview's name for the same, offered alongside (0x40 is answered too).
+    options.set('userVerificationMgmtPreview', session.uvConfigured);
+  }
   const info = new Map<CborValue, CborValue>([
     [0x01, [...profile.versions]],
     [0x02, [...profile.extensions]],

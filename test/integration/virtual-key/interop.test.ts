@@ -318,6 +318,40 @@ describe.skipIf(!hasLibfido2Tools)(
       }
     });
 
+    for (const profile of ['ctap20', 'bio'] as const) {
+      it(`${profile}: fido2-token, fido2-cred and fido2-assert against the ${profile} profile`, async () => {
+        const shim = join(dir, `udp_preload_${profile}.so`);
+        await run('sh', [
+          '-c',
+          `cc -shared -fPIC -o ${shim} ${join(interopDir, 'udp_preload.c')} $(pkg-config --cflags --libs libfido2) -ldl`,
+        ]);
+        const work = mkdtempSync(join(dir, `tools-${profile}-`));
+        const server = await startUdpVirtualKey({ profile });
+        try {
+          const { stdout } = await run(
+            'sh',
+            [join(interopDir, 'libfido2-tools.sh'), shim, server.path, profile, work],
+            { timeout: 60_000 },
+          );
+          if (profile === 'ctap20') {
+            expect(stdout).toContain('ok fido2-token -I: FIDO_2_0 only');
+            expect(stdout).toContain('ok fido2-cred -V: attestation verifies');
+            expect(stdout).toContain('ok fido2-assert -V: assertion verifies');
+            expect(stdout).toContain(
+              'ok fido2-token -L -r refused: no credential management on 2.0',
+            );
+          } else {
+            expect(stdout).toContain('ok fido2-token -S -e: finger enrolled in 4 samples');
+            expect(stdout).toContain('ok template named Thumb');
+            expect(stdout).toContain('ok no finger left');
+          }
+          expect(stdout.trim().endsWith('done')).toBe(true);
+        } finally {
+          await server.close();
+        }
+      });
+    }
+
     it('ctap21pre: fido2-token -I shows FIDO_2_1_PRE and the previews; -I -c counts via 0x41', async () => {
       const shim = join(dir, 'udp_preload_pre.so');
       await run('sh', [
