@@ -21,8 +21,17 @@ import { openDatabase, type Db } from '../db/connection';
 import { ProvisioningRepository } from '../db/repositories/provisioning';
 import { listDevices, openAuthenticator, type KeepaliveState } from '../../native/index';
 import { csvDocument } from '../station/csv';
-import { ProvisioningRun, type BoardEvent } from '../station/provisioning/engine';
-import { ENTRA_RP_ID, readOptionsFile } from '../station/provisioning/options';
+import {
+  ProvisioningRun,
+  type BoardEvent,
+  type ProvisionedKey,
+} from '../station/provisioning/engine';
+import {
+  ENTRA_RP_ID,
+  readOptionsFile,
+  type ProvisioningTarget,
+} from '../station/provisioning/options';
+import { openStation } from '../station/index';
 import { pinSlipsPdf, slipCredentialIds, type PinSlip } from '../station/provisioning/slips';
 import { isTrivialPin } from '../../domain/pin';
 
@@ -149,64 +158,95 @@ export async function main(argv: readonly string[], io: Output = defaultOutput()
   }
   const out = resolve(args.out);
   mkdirSync(out, { recursive: true });
-  const dbPath = args.dataDir
-    ? join(resolve(args.dataDir), 'registry.sqlite')
-    : join(out, 'provisioning.sqlite');
-  if (args.dataDir && !existsSync(dbPath)) {
-    process.stderr.write(`no registry in ${args.dataDir}\n`);
-    return 2;
+  if (args.dataDir) {
+    const dataDir = resolve(args.dataDir);
+    if (!existsSync(join(dataDir, 'registry.sqlite'))) {
+      process.stderr.write(`no registry in ${args.dataDir}\n`);
+      return 2;
+    }
+    const station = openStation({ dataDir });
+    try {
+      const service = station.provisioning;
+      return await provision(service.repo, args, out, io, {
+        commit: (d) => service.commit(d),
+        createJob: (targets, settings) =>
+          service.createJob(targets.length ? targets : service.readyTargets(), settings),
+      });
+    } finally {
+      station.close();
+    }
   }
-  const db: Db = openDatabase({ path: dbPath });
+  const db: Db = openDatabase({ path: join(out, 'provisioning.sqlite') });
   try {
-    return await provision(db, args, out, io);
+    const repo = new ProvisioningRepository(db);
+    return await provision(repo, args, out, io, {
+      createJob: (targets, settings) => {
+        const id = randomUUID();
+        repo.createJob(
+          id,
+          JSON.stringify(settings),
+          new Date().toISOString(),
+          targets.map((t) => ({
+            personId: null,
+            userId: t.userId,
+            upn: t.upn,
+            displayName: t.displayName,
+            challenge: t.challenge,
+            expiresAt: t.expiresAt,
+            options: JSON.stringify(t.publicKey),
+          })),
+        );
+        return id;
+      },
+    });
   } finally {
     db.close();
   }
 }
 
-async function provision(db: Db, args: Args, out: string, io: Output): Promise<number> {
-  const repo = new ProvisioningRepository(db);
+interface JobHost {
+  /** A new job from the file's targets (a station registry: or its people with a ready challenge). */
+  createJob(targets: ProvisioningTarget[], settings: Record<string, unknown>): string;
+  commit?: (done: ProvisionedKey) => void;
+}
+
+async function provision(
+  repo: ProvisioningRepository,
+  args: Args,
+  out: string,
+  io: Output,
+  host: JobHost,
+): Promise<number> {
   const slipsPath = join(out, 'pin-slips.pdf');
   // With --options the job file belongs to this --out folder: its job is continued (or, when
   // finished, reported again) and never started twice. In a station registry a running job is
-  // continued, else a new one starts from the file.
+  // continued, else a new one starts from the file or from the people with a ready challenge.
   let job = args.dataDir ? repo.latestRunningJob() : repo.latestJob();
   if (!job) {
-    if (!args.options) {
-      process.stderr.write('no provisioning job to continue: give --options FILE\n');
-      return 2;
+    let targets: ProvisioningTarget[] = [];
+    if (args.options) {
+      const read = readOptionsFile(readFileSync(args.options, 'utf8'), {
+        rpId: args.rpId,
+        now: new Date(),
+      });
+      for (const e of read.errors)
+        io.line({ event: 'optionsRowError', row: e.row, problem: e.problem });
+      targets = read.targets;
+      if (!targets.length) {
+        process.stderr.write('the options file holds nobody to provision\n');
+        return 1;
+      }
     }
-    const read = readOptionsFile(readFileSync(args.options, 'utf8'), {
-      rpId: args.rpId,
-      now: new Date(),
+    const id = host.createJob(targets, {
+      minPinLength: args.minPinLength,
+      forcePinChange: args.forcePinChange,
+      reset: args.reset,
     });
-    for (const e of read.errors)
-      io.line({ event: 'optionsRowError', row: e.row, problem: e.problem });
-    if (!read.targets.length) {
-      process.stderr.write('the options file holds nobody to provision\n');
+    job = repo.job(id);
+    if (!job || repo.people(id).length === 0) {
+      process.stderr.write('nobody to provision\n');
       return 1;
     }
-    const id = randomUUID();
-    repo.createJob(
-      id,
-      JSON.stringify({
-        minPinLength: args.minPinLength,
-        forcePinChange: args.forcePinChange,
-        reset: args.reset,
-      }),
-      new Date().toISOString(),
-      read.targets.map((t) => ({
-        personId: null,
-        userId: t.userId,
-        upn: t.upn,
-        displayName: t.displayName,
-        challenge: t.challenge,
-        expiresAt: t.expiresAt,
-        options: JSON.stringify(t.publicKey),
-      })),
-    );
-    job = repo.job(id);
-    if (!job) throw new Error('job not created');
   }
   const jobId = job.id;
   io.line({ event: 'job', jobId, ...repo.counts(jobId) });
@@ -254,6 +294,7 @@ async function provision(db: Db, args: Args, out: string, io: Output): Promise<n
     {
       deliverSlip,
       onEvent: (e: BoardEvent) => io.line({ event: 'key', ...e }),
+      ...(host.commit ? { commit: host.commit } : {}),
     },
   );
   const slipped = existsSync(slipsPath)

@@ -39,6 +39,7 @@ import { RosterService } from './roster';
 import { IdpService, type IdpServiceOptions } from './idp/service';
 import { backupRegistry, backupToDataDir, type BackupReport, type BackupResult } from './backup';
 import { registerStationContext } from './internals';
+import { ProvisioningService } from './provisioning/service';
 import { PasswordReset } from './passwordReset';
 
 export { StationError, STATION_ERROR_CODES, ROW_ERROR_CODES, isStationError } from './errors';
@@ -149,6 +150,8 @@ export interface Station {
   readonly auditViewer: AuditViewer;
   /** "Can't access your account?" and returning people's sign-in (DESIGN.md §3.9). */
   readonly passwordReset: PasswordReset;
+  /** Provisioning keys for others: jobs and their registry side (docs/PROVISIONING.md). */
+  readonly provisioning: ProvisioningService;
   /** Online backup to a new file, then integrity check and audit verification of the copy. */
   backup(destinationFile: string): Promise<BackupResult>;
   /** A verified backup under `<dataDir>/backups/`, counted and hashed (DESIGN.md §6). */
@@ -244,6 +247,7 @@ export function openStation(opts: OpenStationOptions): Station {
       opts.securityKeys ?? nativeSecurityKeyClient,
       idp,
     );
+    const provisioning = new ProvisioningService(context, people, methods, idp);
     const securityQuestions = new SecurityQuestionsEnrollment(context, people, methods, questions);
     const passwordReset = new PasswordReset(context, {
       people,
@@ -290,6 +294,7 @@ export function openStation(opts: OpenStationOptions): Station {
       idp,
       auditViewer: new AuditViewer(audit, people),
       passwordReset,
+      provisioning,
       checkIntegrity: () => integrityOk(db),
       close: () => {
         securityKey.cancelAll();

@@ -46,6 +46,15 @@ export interface NewProvisioningPerson {
   options: string;
 }
 
+export interface ReadyOptionsRow {
+  challenge: string;
+  options: string;
+  expires_at: string;
+  upn: string;
+  display_name: string;
+  provider_id: string | null;
+}
+
 export interface KeyDetails {
   aaguid: string;
   model: string;
@@ -110,6 +119,16 @@ export class ProvisioningRepository {
       people: db.prepare('SELECT * FROM provisioning_people WHERE job_id = ? ORDER BY seq'),
       unfinished: db.prepare(
         `SELECT * FROM provisioning_people WHERE job_id = ? AND state IN ('active', 'registered') ORDER BY seq`,
+      ),
+      readyOptions: db.prepare(
+        `SELECT o.challenge, o.options, o.expires_at, p.upn, p.display_name, l.provider_id
+           FROM idp_creation_options o
+           JOIN people p ON p.id = o.person_id
+           LEFT JOIN idp_people l ON l.person_id = o.person_id
+          WHERE o.used_at IS NULL AND o.expires_at > ?
+            AND o.id = (SELECT MAX(o2.id) FROM idp_creation_options o2
+                         WHERE o2.person_id = o.person_id AND o2.used_at IS NULL)
+          ORDER BY p.upn`,
       ),
       counts: db.prepare(
         'SELECT state, COUNT(*) AS n FROM provisioning_people WHERE job_id = ? GROUP BY state',
@@ -216,6 +235,11 @@ export class ProvisioningRepository {
 
   unfinished(jobId: string): ProvisioningPersonRow[] {
     return this.s.unfinished.all(jobId) as ProvisioningPersonRow[];
+  }
+
+  /** Roster people with unused, unexpired creation options (newest per person). */
+  readyOptions(now: string): ReadyOptionsRow[] {
+    return this.s.readyOptions.all(now) as ReadyOptionsRow[];
   }
 
   counts(jobId: string): Record<ProvisioningPersonState, number> {

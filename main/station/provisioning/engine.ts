@@ -86,6 +86,15 @@ export interface ProvisionedKey {
   readonly keyConfig: 'set' | 'unsupported' | 'skipped';
   /** The provider's request body (displayName, publicKeyCredential). */
   readonly body: Fido2RegistrationBody;
+  /** What the registry keeps of the credential (public data only). */
+  readonly credential: {
+    readonly publicKey: Uint8Array;
+    readonly counter: number;
+    readonly fmt: string;
+    readonly userHandle: string;
+    readonly rpId: string;
+    readonly registrationJson: string;
+  };
 }
 
 export interface Fido2RegistrationBody {
@@ -391,6 +400,7 @@ export class ProvisioningRun {
     // The provider will check exactly this; a mismatch is found here, not after posting.
     let publicKey: Uint8Array<ArrayBuffer>;
     let counter: number;
+    let fmt: string;
     try {
       const v = await verifyRegistrationResponse({
         response: reg,
@@ -402,6 +412,7 @@ export class ProvisioningRun {
       if (!v.verified) throw new Error('not verified');
       publicKey = v.registrationInfo.credential.publicKey;
       counter = v.registrationInfo.credential.counter;
+      fmt = v.registrationInfo.fmt;
     } catch {
       throw new KeyProblem('registrationInvalid');
     }
@@ -459,6 +470,14 @@ export class ProvisioningRun {
       key,
       keyConfig,
       body,
+      credential: {
+        publicKey,
+        counter,
+        fmt,
+        userHandle: options.user.id,
+        rpId,
+        registrationJson: JSON.stringify(reg),
+      },
     };
     if (!this.repo.markDone(row.id, keyConfig, this.now(), () => this.hooks.commit?.(done)))
       throw new Error('person no longer active');
