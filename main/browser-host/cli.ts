@@ -1,8 +1,9 @@
 /**
  * `npm run serve -- --port <port> --data-dir <dir> [--demo] [--host <addr>] [--allow-remote]
- *                   [--stop-after <seconds>]`
- * Starts the station in browser mode and prints one line with the full URL (token included)
- * once it is ready. Runs until SIGINT/SIGTERM (or --stop-after, which tests use so a server
+ *                   [--stop-after <seconds>] [--extra-links <n>]`
+ * Starts the station in browser mode and prints one line with the full URL (its one-time
+ * launch token included) once it is ready; `--extra-links` prints n more one-time URLs first
+ * (scripted clients and tests that open several browsers or sockets). Runs until SIGINT/SIGTERM (or --stop-after, which tests use so a server
  * they start always stops by itself).
  */
 import { mkdirSync } from 'node:fs';
@@ -20,6 +21,8 @@ export interface ServeArgs {
   demo: boolean;
   allowRemote: boolean;
   stopAfterSeconds: number | null;
+  /** More one-time launch URLs to print before the ready line. */
+  extraLinks: number;
   /** Test and demo settings from the environment (main/api/station-host.ts), read here once. */
   station: StationEnvironment;
 }
@@ -36,6 +39,7 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     demo: false,
     allowRemote: false,
     stopAfterSeconds: null,
+    extraLinks: 0,
     station: stationEnvironment(env),
   };
   for (let i = 0; i < argv.length; i += 1) {
@@ -71,6 +75,13 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
         if (!Number.isFinite(s) || s <= 0)
           throw new UsageError('--stop-after must be a positive number of seconds');
         args.stopAfterSeconds = s;
+        break;
+      }
+      case '--extra-links': {
+        const n = Number(value());
+        if (!Number.isInteger(n) || n < 0 || n > 10_000)
+          throw new UsageError('--extra-links must be 0–10000');
+        args.extraLinks = n;
         break;
       }
       case '--open':

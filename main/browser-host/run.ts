@@ -20,7 +20,7 @@ export async function runServeCommand(argv: string[], options: RunOptions): Prom
     if (e instanceof UsageError) {
       console.error(`keystation: ${e.message}`);
       console.error(
-        'usage: npm run serve -- [--port <port>] [--data-dir <dir>] [--demo] [--host <addr> --allow-remote] [--stop-after <seconds>]',
+        'usage: npm run serve -- [--port <port>] [--data-dir <dir>] [--demo] [--host <addr> --allow-remote] [--stop-after <seconds>] [--extra-links <n>]',
       );
       process.exitCode = 2;
       return;
@@ -46,6 +46,9 @@ export async function runServeCommand(argv: string[], options: RunOptions): Prom
   process.once('SIGTERM', shutdown);
   if (args.stopAfterSeconds !== null) {
     setTimeout(shutdown, args.stopAfterSeconds * 1000).unref();
+  }
+  for (let i = 0; i < args.extraLinks; i += 1) {
+    console.log(`Keystation one-time link: ${running.newLaunchUrl()}`);
   }
   // The one line scripts and tests wait for.
   console.log(`Keystation is ready at ${running.url}`);

@@ -1,9 +1,12 @@
 /**
  * Browser mode: the built renderer over HTTP and the contract over a WebSocket, on loopback
  * only (unless --allow-remote), so the real UI runs in Chromium against the real main-process
- * code. Every HTTP request and WebSocket needs the per-launch token: the printed URL carries
- * it once (`/?token=…`), the host answers with an HttpOnly SameSite=Strict cookie and a
- * redirect that drops it from the address bar; later loads and the WebSocket send the cookie.
+ * code. The printed URL carries a one-time launch token (`/?token=…`): the first request that
+ * presents it exchanges it for a separate random session id in an HttpOnly SameSite=Strict
+ * cookie and a redirect that drops the token from the address bar. From then on the token is
+ * spent (a copy of the URL from the shell history, a screenshot or a log opens nothing); later
+ * loads and the WebSocket need the session cookie. A launch token presented directly to the
+ * WebSocket (scripted clients) is spent the same way, for that one socket.
  *
  * Wire protocol (JSON text frames):
  *   renderer → host  { "id": 1, "call": "ks:people.search", "args": { … } }
@@ -43,16 +46,19 @@ export interface BrowserHostOptions {
   allowRemote?: boolean;
   rendererDir: string;
   station: Pick<StationHost, 'dispatch' | 'bus'>;
-  /** Fixed token for tests; a fresh random one otherwise. */
+  /** Fixed launch token for tests; a fresh random one otherwise. */
   token?: string;
 }
 
 export interface RunningBrowserHost {
-  /** The full URL to open, token included. */
+  /** The full URL to open, its one-time launch token included. */
   url: string;
   origin: string;
   port: number;
+  /** The launch token in `url` (works once). */
   token: string;
+  /** Another one-time URL (another browser, or a scripted client's socket). */
+  newLaunchUrl(): string;
   close(): Promise<void>;
 }
 
@@ -69,6 +75,20 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Run
   }
   const token = options.token ?? newAccessToken();
   const policy: AccessPolicy = { token, port: 0, hosts: new Set() };
+  const launchTokens = new Set<string>([token]);
+  const sessions: string[] = [];
+  /** Spends a launch token: true once per token, false ever after (and for anything else). */
+  const spendLaunchToken = (given: string | null): boolean => {
+    for (const t of launchTokens) {
+      if (tokensEqual(t, given)) {
+        launchTokens.delete(t);
+        return true;
+      }
+    }
+    return false;
+  };
+  const validSession = (given: string | null): boolean =>
+    sessions.some((s) => tokensEqual(s, given));
 
   const server = createServer((req, res) => {
     handleHttp(req, res).catch(() => {
@@ -86,19 +106,34 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Run
     const url = new URL(req.url ?? '/', `http://${hostHeader}`);
     const cookieName = sessionCookieName(policy.port);
     const queryToken = url.searchParams.get('token');
+    const hasSession = validSession(readCookie(req.headers.cookie, cookieName));
     if (queryToken !== null) {
-      if (!tokensEqual(token, queryToken)) return plain(res, 403, 'Wrong access token');
+      // A fresh launch token opens a new session; a spent or wrong one is refused unless this
+      // browser already has a session (then it is only dropped from the address bar).
+      let session: string | null = null;
+      if (spendLaunchToken(queryToken)) {
+        session = newAccessToken();
+        sessions.push(session);
+      } else if (!hasSession) {
+        return plain(
+          res,
+          403,
+          'Keystation: this address was already used (its access token works once). Restart the station for a new one.',
+        );
+      }
       url.searchParams.delete('token');
       res.writeHead(303, {
         Location: url.pathname + (url.search === '?' ? '' : url.search),
-        'Set-Cookie': `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        ...(session
+          ? { 'Set-Cookie': `${cookieName}=${session}; HttpOnly; SameSite=Strict; Path=/` }
+          : {}),
         'Cache-Control': 'no-store',
         'Referrer-Policy': 'no-referrer',
       });
       res.end();
       return;
     }
-    if (!tokensEqual(token, readCookie(req.headers.cookie, cookieName))) {
+    if (!hasSession) {
       return plain(
         res,
         401,
@@ -126,15 +161,15 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Run
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const hostHeader = req.headers.host;
     const url = new URL(req.url ?? '/', 'http://placeholder');
-    const given =
-      url.searchParams.get('token') ??
-      readCookie(req.headers.cookie, sessionCookieName(policy.port));
+    const launch = url.searchParams.get('token');
     const refusal =
       url.pathname !== WS_PATH
         ? '404 Not Found'
         : !hostAllowed(policy, hostHeader) || !originAllowed(policy, req.headers.origin, hostHeader)
           ? '403 Forbidden'
-          : !tokensEqual(token, given)
+          : !(launch !== null
+                ? spendLaunchToken(launch)
+                : validSession(readCookie(req.headers.cookie, sessionCookieName(policy.port))))
             ? '401 Unauthorized'
             : null;
     if (refusal) {
@@ -193,6 +228,11 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Run
     origin,
     port,
     token,
+    newLaunchUrl() {
+      const t = newAccessToken();
+      launchTokens.add(t);
+      return `${origin}/?token=${t}`;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of wss.clients) client.terminate();

@@ -57,3 +57,38 @@ test('an unknown person id gets a translated message, not a crash', async ({ pag
   );
   await page.screenshot({ path: artifact('06-unknown-person'), fullPage: true });
 });
+
+test('the printed address works once: a second browser with it is refused, the first keeps its session', async ({
+  page,
+  browser,
+  station,
+}, testInfo) => {
+  const printed = station.url;
+  await page.goto(printed);
+  await expect(page.getByRole('heading', { level: 1, name: 'Välj person' })).toBeVisible();
+  expect(page.url()).not.toContain('token=');
+
+  // Someone who copied the address (shell history, a screenshot) gets nothing.
+  const other = await browser.newContext();
+  try {
+    const thief = await other.newPage();
+    const refused = await thief.goto(printed);
+    expect(refused?.status()).toBe(403);
+    await expect(thief.locator('body')).toContainText('already used');
+    await thief.screenshot({ path: testInfo.outputPath('token-reused-refused.png') });
+    await testInfo.attach('token-reused-refused', {
+      path: testInfo.outputPath('token-reused-refused.png'),
+      contentType: 'image/png',
+    });
+  } finally {
+    await other.close();
+  }
+
+  // The browser that used it still works, reloads included (its separate session cookie).
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1, name: 'Välj person' })).toBeVisible();
+  const cookies = await page.context().cookies();
+  const session = cookies.find((c) => c.name.startsWith('ks_session_'));
+  expect(session?.httpOnly).toBe(true);
+  expect(session?.value).not.toBe(new URL(printed).searchParams.get('token'));
+});

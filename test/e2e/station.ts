@@ -10,12 +10,19 @@ import { join } from 'node:path';
 import { test as base } from '@playwright/test';
 
 export interface RunningStation {
-  /** The printed URL, token included. */
-  url: string;
+  /**
+   * A one-time URL, token included: each read gives a fresh one (the station's launch tokens
+   * work once; it printed a supply with --extra-links), so any test may open it or take its
+   * token for a socket as often as it needs.
+   */
+  readonly url: string;
   origin: string;
   dataDir: string;
   output(): string;
 }
+
+/** One-time links printed besides the first (test/e2e reads `station.url` this often at most). */
+const LINKS = 200;
 
 export async function startStation(
   extraArgs: string[] = ['--demo'],
@@ -33,6 +40,8 @@ export async function startStation(
       dataDir,
       '--stop-after',
       '300',
+      '--extra-links',
+      String(LINKS),
       ...extraArgs,
     ],
     {
@@ -59,8 +68,16 @@ export async function startStation(
       reject(new Error(`station exited (${code}) before it was ready:\n${output}`));
     });
   });
-  return {
+  const links = [
     url,
+    ...[...output.matchAll(/Keystation one-time link: (http:\/\/\S+)/g)].map((m) => m[1]),
+  ];
+  return {
+    get url(): string {
+      const next = links.shift();
+      if (!next) throw new Error(`the station's ${LINKS + 1} one-time links are all used`);
+      return next;
+    },
     origin: new URL(url).origin,
     dataDir,
     output: () => output,

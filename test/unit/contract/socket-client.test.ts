@@ -30,11 +30,14 @@ beforeAll(async () => {
     version: '0.0.0-test',
   });
   host = await startBrowserHost({ port: 0, rendererDir: join(dir, 'renderer'), station });
-  // In the browser the cookie authenticates the socket; here the ws package sends it.
+  // In the browser the session cookie (given for the one-time launch URL) authenticates the
+  // socket; here the launch URL is loaded once and the ws package sends the cookie.
+  const launched = await fetch(host.url, { redirect: 'manual' });
+  const session = /ks_session_\d+=([^;]+)/.exec(launched.headers.get('set-cookie') ?? '')?.[1];
   const open = (url: string) =>
     new WebSocket(url, {
       origin: host.origin,
-      headers: { Cookie: `ks_session_${host.port}=${host.token}` },
+      headers: { Cookie: `ks_session_${host.port}=${session}` },
     }) as unknown as SocketLike;
   api = createSocketApi(`ws://127.0.0.1:${host.port}/api`, open);
 });

@@ -21,6 +21,7 @@ let dir: string;
 let station: StationHost;
 let host: RunningBrowserHost;
 let hostHeader: string;
+let session: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ks-host-'));
@@ -38,7 +39,20 @@ beforeAll(async () => {
   });
   host = await startBrowserHost({ port: 0, rendererDir, station });
   hostHeader = `127.0.0.1:${host.port}`;
+  session = await exchange(host.newLaunchUrl());
 });
+
+/** What a browser does with a launch URL: load it, keep the session cookie it is given. */
+async function exchange(launchUrl: string): Promise<string> {
+  const u = new URL(launchUrl);
+  const r = await get(u.pathname + u.search);
+  const m = new RegExp(`ks_session_${host.port}=([^;]+)`).exec(String(r.headers['set-cookie']));
+  if (r.status !== 303 || !m) throw new Error(`no session for ${launchUrl}: ${r.status}`);
+  return m[1];
+}
+
+/** A fresh one-time launch token. */
+const launchToken = () => new URL(host.newLaunchUrl()).searchParams.get('token') as string;
 
 afterAll(async () => {
   await host?.close();
@@ -65,12 +79,12 @@ function get(path: string, headers: Record<string, string> = {}) {
   });
 }
 
-const cookie = () => `ks_session_${host.port}=${host.token}`;
+const cookie = () => `ks_session_${host.port}=${session}`;
 
 function connect(
   opts: { token?: string | null; origin?: string | null; cookie?: string; path?: string } = {},
 ) {
-  const token = opts.token === undefined ? host.token : opts.token;
+  const token = opts.token === undefined ? launchToken() : opts.token;
   const url = `ws://127.0.0.1:${host.port}${opts.path ?? '/api'}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
   const headers: Record<string, string> = {};
   if (opts.cookie) headers.Cookie = opts.cookie;
@@ -114,14 +128,43 @@ describe('browser host: HTTP', () => {
     expect((await get('/', { Cookie: `ks_session_${host.port}=nope` })).status).toBe(401);
   });
 
-  it('the token in the URL becomes an HttpOnly SameSite cookie and leaves the address bar', async () => {
+  it('the token in the URL is exchanged for a separate HttpOnly SameSite session cookie and leaves the address bar', async () => {
     const r = await get(`/?token=${host.token}`);
     expect(r.status).toBe(303);
     expect(r.headers.location).toBe('/');
     const setCookie = String(r.headers['set-cookie']);
-    expect(setCookie).toContain(`ks_session_${host.port}=${host.token}`);
+    const given = new RegExp(`ks_session_${host.port}=([^;]+)`).exec(setCookie)?.[1];
+    expect(given).toMatch(/^[\w-]{43}$/);
+    expect(given).not.toBe(host.token);
     expect(setCookie).toMatch(/HttpOnly/);
     expect(setCookie).toMatch(/SameSite=Strict/);
+    expect((await get('/', { Cookie: `ks_session_${host.port}=${given}` })).status).toBe(200);
+  });
+
+  it('the launch token works once: a second load, a socket or the token as a cookie are refused', async () => {
+    const url = new URL(host.newLaunchUrl());
+    const token = url.searchParams.get('token') as string;
+    expect((await get(url.pathname + url.search)).status).toBe(303);
+    const again = await get(url.pathname + url.search);
+    expect(again.status).toBe(403);
+    expect(again.headers['set-cookie']).toBeUndefined();
+    expect((await get('/', { Cookie: `ks_session_${host.port}=${token}` })).status).toBe(401);
+    expect(await opened(connect({ token }))).toBe(401);
+    expect(await opened(connect({ token: null, cookie: `ks_session_${host.port}=${token}` }))).toBe(
+      401,
+    );
+    // A browser that has its session may open the old address again: the token is only dropped.
+    const withSession = await get(url.pathname + url.search, { Cookie: cookie() });
+    expect(withSession.status).toBe(303);
+    expect(withSession.headers['set-cookie']).toBeUndefined();
+  });
+
+  it('a launch token given straight to the socket opens that one socket only', async () => {
+    const token = launchToken();
+    const first = connect({ token });
+    expect(await opened(first)).toBe('open');
+    first.close();
+    expect(await opened(connect({ token }))).toBe(401);
   });
 
   it('serves the page with the cookie, with a strict CSP', async () => {
