@@ -30,6 +30,7 @@ import { auditCalls } from './contract/audit';
 import { virtualKeyCalls, virtualKeyEvents } from './contract/virtual-key';
 import { keyManagerCalls } from './contract/key-manager';
 import { passwordResetCalls } from './contract/password-reset';
+import { identityProviderCalls } from './contract/identity-provider';
 
 export const contract = {
   station: stationCalls,
@@ -48,6 +49,7 @@ export const contract = {
   keyManager: keyManagerCalls,
   passwordReset: passwordResetCalls,
   enrollment: enrollmentCalls,
+  identityProvider: identityProviderCalls,
 };
 
 export const contractEvents = {
@@ -160,3 +162,17 @@ export type {
   ResetMethodOption,
   AdminRequestView,
 } from './contract/password-reset';
+export type {
+  IdpConnection,
+  IdpConnectionCheck,
+  IdpPullResult,
+  IdpSummary,
+  IdpSyncResult,
+  MethodSyncState,
+  OutboxItem,
+  OutboxOverview,
+  OutboxState,
+  PersonProviderLink,
+  ProviderMethod,
+  ProviderMethodType,
+} from './contract/identity-provider';

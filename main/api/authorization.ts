@@ -9,8 +9,8 @@
  *   nobody    only the public entries (station info, UI settings, sign-in, kiosk welcome)
  *   operator  every entry (kiosk mode has no operator session: unlock ends kiosk mode)
  *   person    a kiosk person: their own security info and enrollment flows only — never the
- *             roster, passes, policy, audit or operator entries, and an entry that names a
- *             `personId` must name them
+ *             roster, passes, policy, audit, identity-provider or operator entries (except
+ *             OWN_RECORD_ENTRIES), and an entry that names a `personId` must name them
  *
  * Deny by default: an entry added later (another domain) is refused to nobody, and allowed to
  * a kiosk person only for their own record. Sessions also expire on the server after the idle
@@ -80,6 +80,17 @@ export const OPERATOR_DOMAINS: ReadonlySet<string> = new Set([
   'operator',
   'kiosk',
   'keyManager',
+  'identityProvider',
+]);
+
+/**
+ * Entries of operator domains a kiosk person may call for their own record only (the personId
+ * check below applies): their methods at the identity provider, and deleting one of them.
+ */
+const OWN_RECORD_ENTRIES: ReadonlySet<string> = new Set([
+  'identityProvider.person',
+  'identityProvider.refreshPerson',
+  'identityProvider.deleteProviderMethod',
 ]);
 
 /** Operator entries a kiosk person still needs (keep their session alive). */
@@ -115,7 +126,8 @@ export function authorize(
     case 'person': {
       if (!access.kiosk()) return denied('session.signInRequired');
       if (PERSON_ENTRIES.has(entry)) return null;
-      if (OPERATOR_DOMAINS.has(domain)) return denied('session.operatorRequired');
+      if (OPERATOR_DOMAINS.has(domain) && !OWN_RECORD_ENTRIES.has(entry))
+        return denied('session.operatorRequired');
       const personId =
         typeof args === 'object' && args !== null
           ? (args as { personId?: unknown }).personId

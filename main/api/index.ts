@@ -13,6 +13,7 @@ import { KeyDevices } from '../station/devices';
 import { OperatorKeyCeremonies } from '../station/operatorKeys';
 import { SecurityKeyManager } from '../station/keyManager';
 import { keyManagerHandlers } from './key-manager';
+import { identityProviderHandlers } from './identity-provider';
 import { auditHandlers } from './audit';
 import { authorize, isPublicEntry } from './authorization';
 import { createDispatch, type ContractHandlers, type DispatchLog } from './dispatch';
@@ -82,6 +83,7 @@ export function createHandlers(deps: HandlerDeps): ContractHandlers {
     passwordReset: passwordResetHandlers(deps.station, access, keyDevices),
     // openStationHost opens the station with its default (offline) OutboxGateway.
     enrollment: enrollmentHandlers(deps.station, { gateway: 'outbox' }),
+    identityProvider: identityProviderHandlers(deps.station),
   };
 }
 
@@ -98,6 +100,8 @@ export async function openStationHost(
     mode: () => currentStationMode(options.settings.get(), options.demo),
     secretSealer: options.secretSealer,
   });
+  // Local changes for the identity provider are sent at once when it can be reached.
+  station.idp.autoPush = true;
   const bus = new StationEventBus();
   const keyDevices = new KeyDevices({
     mode: () => station.mode,

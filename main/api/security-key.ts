@@ -140,6 +140,10 @@ export function securityKeyHandlers(
       return toContractMethod(method);
     },
 
+    newChallenge({ enrollmentId }) {
+      return enrollment.refreshProviderOptions(enrollmentId);
+    },
+
     async cancel({ enrollmentId, operationId }) {
       const stopping: Promise<void>[] = [];
       for (const [id, op] of operations) {

@@ -93,6 +93,13 @@ export const securityKeyCalls = {
       .strict(),
   ).returns<MethodSummary>(),
   /**
+   * "Get a new challenge": fresh creation options from the identity provider for a linked
+   * person's enrollment after the old challenge expired (online only).
+   */
+  newChallenge: call(z.object({ enrollmentId: enrollmentIdSchema }).strict()).returns<{
+    expiresAt: string;
+  }>(),
+  /**
    * Cancel at any step: aborts what the key is doing (CTAPHID CANCEL) and forgets the
    * enrollment. Either id may be given (before `begin` answers only the operation id exists).
    */

@@ -939,6 +939,46 @@ export class IdpService {
       });
   }
 
+  /**
+   * "Sync now" from the operator console: one pass over what is due, never beside the background
+   * worker's (two senders could both send an item before either marks it). Waits for nothing:
+   * what must wait (Retry-After, backoff) shows as the next try.
+   */
+  async syncNow(): Promise<PushResult> {
+    this.ctx.session.assertStaff();
+    while (this.running) await this.running;
+    const run = this.push({ maxWaitMs: 0 });
+    this.running = run
+      .catch(() => ({ attempted: 0, confirmed: 0, failed: 0, rescheduled: 0, requests: 0 }))
+      .finally(() => {
+        this.running = null;
+      });
+    try {
+      return await run;
+    } catch (e) {
+      throw this.providerFailure(e);
+    }
+  }
+
+  /** The dashboard's figures: methods the provider confirmed, and what still waits. */
+  summary(): {
+    linked: boolean;
+    confirmedMethods: number;
+    confirmedPeople: number;
+    waiting: number;
+    failed: number;
+  } {
+    const counts = this.repo.stateCounts();
+    const confirmed = this.repo.confirmedCounts();
+    return {
+      linked: this.isLinked(),
+      confirmedMethods: confirmed.items,
+      confirmedPeople: confirmed.people,
+      waiting: counts.pending + counts.sent,
+      failed: counts.failed,
+    };
+  }
+
   /** Hosts turn this on: local changes are pushed at once when online. */
   autoPush = false;
 

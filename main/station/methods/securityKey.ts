@@ -713,6 +713,8 @@ export class SecurityKeyEnrollment {
     })();
     this.pending.delete(enrollmentId);
     await s.ctap.close().catch(() => undefined);
+    // Online, the registration goes to the provider now (the outbox keeps it if not).
+    if (s.providerOptions) this.idp?.kick();
     return this.methods.get(item.personId, methodId);
   }
 

@@ -20,6 +20,11 @@ import { Wizard } from './WizardPage';
 import { AddMethodDialog } from './securityInfo/AddMethodDialog';
 import { ChangeDefaultDialog } from './securityInfo/ChangeDefaultDialog';
 import { DeleteMethodDialog } from './securityInfo/DeleteMethodDialog';
+import {
+  ProviderMethodsSection,
+  useProviderLink,
+  WhereMarker,
+} from './securityInfo/ProviderMethods';
 import './securityInfo.css';
 import './wizard.css';
 
@@ -96,10 +101,16 @@ function SecurityInfoView({
   // At the five apps/tokens limit those kinds stay visible with the reason (DESIGN.md §1), not hidden.
   const limited = info.limitedKinds.filter((k) => securityInfoFlows.addMethod[k]);
   const mfaMethods = info.methods.filter((m) => m.usableForMfa);
+  // On a station linked to the identity provider: where each method lives (docs/IDP.md).
+  const { link, reload: reloadLink } = useProviderLink(info.person.id);
+  const linked = link?.stationLinked === true;
 
   const done = (changed: boolean) => {
     setOpen(null);
-    if (changed) onChanged();
+    if (changed) {
+      onChanged();
+      reloadLink();
+    }
   };
   const flowProps: FlowProps = { person: info.person, onDone: done };
 
@@ -179,6 +190,7 @@ function SecurityInfoView({
               <th scope="col">{t('securityInfo.columns.method')}</th>
               <th scope="col">{t('securityInfo.columns.detail')}</th>
               <th scope="col">{t('securityInfo.columns.added')}</th>
+              {linked ? <th scope="col">{t('securityInfo.columns.where')}</th> : null}
               <th scope="col">
                 <span className="ks-visually-hidden">{t('securityInfo.columns.actions')}</span>
               </th>
@@ -202,6 +214,11 @@ function SecurityInfoView({
                 <td>
                   <time dateTime={m.createdAt}>{formatDate(m.createdAt)}</time>
                 </td>
+                {linked ? (
+                  <td>
+                    <WhereMarker link={link} methodId={m.id} kind={m.kind} />
+                  </td>
+                ) : null}
                 <td className="ks-methods__actions">
                   <Button
                     variant="link"
@@ -216,6 +233,8 @@ function SecurityInfoView({
           </tbody>
         </table>
       )}
+
+      <ProviderMethodsSection personId={info.person.id} link={link} onChanged={reloadLink} />
 
       {open?.kind === 'add' ? (
         <AddMethodDialog

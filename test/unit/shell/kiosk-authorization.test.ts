@@ -93,6 +93,23 @@ describe('authorize (pure)', () => {
     ).toBe('session.signInRequired');
   });
 
+  it("identity provider: operator only, except the person's own provider methods", () => {
+    const me = view('person', true, '7');
+    for (const n of ['connection', 'saveConnection', 'testConnection', 'pull', 'sync', 'retry']) {
+      expect(authorize('identityProvider', n, {}, me)?.code, n).toBe('session.operatorRequired');
+    }
+    for (const n of ['person', 'refreshPerson', 'deleteProviderMethod']) {
+      expect(authorize('identityProvider', n, { personId: '7' }, me), n).toBeNull();
+      expect(authorize('identityProvider', n, { personId: '8' }, me)?.code, n).toBe(
+        'session.forbidden',
+      );
+      expect(authorize('identityProvider', n, { personId: '7' }, view('nobody'))?.code).toBe(
+        'session.signInRequired',
+      );
+    }
+    expect(authorize('identityProvider', 'pull', {}, view('operator'))).toBeNull();
+  });
+
   it('an operator reaches everything outside kiosk mode', () => {
     expect(authorize('audit', 'list', {}, view('operator'))).toBeNull();
     expect(authorize('audit', 'list', {}, view('operator', true))?.code).toBe(

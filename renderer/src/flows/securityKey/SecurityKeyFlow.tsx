@@ -37,8 +37,8 @@ type Step =
   | {
       name: 'error';
       error: ContractError;
-      /** What "Try again" does. */
-      retry: 'insert' | 'touch' | 'test';
+      /** What "Try again" does ("challenge": a new challenge from the provider, then touch). */
+      retry: 'insert' | 'touch' | 'test' | 'challenge';
       key?: SecurityKeyStart;
       deviceId?: string;
       keyName?: string;
@@ -78,16 +78,26 @@ export function SecurityKeyFlow({ person, onDone }: FlowProps) {
       from: { key?: SecurityKeyStart; deviceId?: string; keyName?: string },
     ) => {
       const code = error.code;
-      const keepsEnrollment = error.kind === 'station' && RETRY_SAME_STEP.has(code) && from.key;
+      // The provider's challenge expired before the touch: online, one click gets a new one.
+      const newChallenge =
+        error.kind === 'station' &&
+        code === 'idp.challengeExpired' &&
+        error.params?.online === true &&
+        from.key !== undefined &&
+        from.keyName === undefined;
+      const keepsEnrollment =
+        newChallenge || (error.kind === 'station' && RETRY_SAME_STEP.has(code) && from.key);
       if (!keepsEnrollment && enrollmentId.current) {
         void api.securityKey.cancel({ enrollmentId: enrollmentId.current });
         enrollmentId.current = null;
       }
-      const retry: 'insert' | 'touch' | 'test' = keepsEnrollment
-        ? from.keyName !== undefined
-          ? 'test'
-          : 'touch'
-        : 'insert';
+      const retry: 'insert' | 'touch' | 'test' | 'challenge' = newChallenge
+        ? 'challenge'
+        : keepsEnrollment
+          ? from.keyName !== undefined
+            ? 'test'
+            : 'touch'
+          : 'insert';
       setStep({ name: 'error', error, retry, ...from });
     },
     [api],
@@ -172,6 +182,13 @@ export function SecurityKeyFlow({ person, onDone }: FlowProps) {
     operation.current = null;
     if (!r.ok) return fail(r.error, { key, deviceId });
     setStep({ name: 'name', key: { ...key, model: r.value.model }, deviceId });
+  };
+
+  /** "Get a new challenge" (a linked person's key, after the provider's challenge expired). */
+  const freshChallenge = async (key: SecurityKeyStart, deviceId: string) => {
+    const r = await api.securityKey.newChallenge({ enrollmentId: key.enrollmentId });
+    if (!r.ok) return fail(r.error, { deviceId });
+    await register(key, deviceId);
   };
 
   const testSignIn = async (key: SecurityKeyStart, deviceId: string, keyName: string) => {
@@ -301,10 +318,16 @@ export function SecurityKeyFlow({ person, onDone }: FlowProps) {
           error={step.error}
           personName={person.displayName}
           retryLabel={
-            step.retry === 'insert' ? t('securityKey.errorStep.startOver') : t('common.retry')
+            step.retry === 'insert'
+              ? t('securityKey.errorStep.startOver')
+              : step.retry === 'challenge'
+                ? t('securityKey.errorStep.newChallenge')
+                : t('common.retry')
           }
           onRetry={() => {
-            if (step.retry === 'touch' && step.key && step.deviceId)
+            if (step.retry === 'challenge' && step.key && step.deviceId)
+              void freshChallenge(step.key, step.deviceId);
+            else if (step.retry === 'touch' && step.key && step.deviceId)
               void register(step.key, step.deviceId);
             else if (
               step.retry === 'test' &&

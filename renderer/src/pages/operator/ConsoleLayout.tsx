@@ -14,6 +14,7 @@ export const consoleLinks = [
   { path: '/operator/audit', key: 'audit' },
   { path: '/operator/export', key: 'export' },
   { path: '/operator/keys', key: 'keys' },
+  { path: '/operator/identity-provider', key: 'identityProvider' },
   { path: '/operator/account', key: 'account' },
 ] as const;
 

@@ -125,6 +125,38 @@ function CountsTable({ data }: { data: Dashboard }) {
   );
 }
 
+/**
+ * "Registered in Entra ID": only methods the provider confirmed count; what is still queued or
+ * failed is said apart (docs/IDP.md). Shown on a linked station.
+ */
+function ProviderRegistered() {
+  const { t } = useI18n();
+  const { state } = useCall((api) => api.identityProvider.summary({}), []);
+  if (state.status !== 'ok' || !state.value.linked) return null;
+  const s = state.value;
+  return (
+    <section data-testid="dashboard-provider">
+      <h2 className="ks-section-title">{t('operator.dashboard.provider.title')}</h2>
+      <p data-testid="dashboard-provider-confirmed">
+        {t('operator.dashboard.provider.confirmed', {
+          methods: s.confirmedMethods,
+          people: s.confirmedPeople,
+        })}
+      </p>
+      {s.waiting > 0 ? (
+        <p>{t('operator.dashboard.provider.waiting', { count: s.waiting })}</p>
+      ) : null}
+      {s.failed > 0 ? (
+        <p>
+          <a href="#/operator/identity-provider">
+            {t('operator.dashboard.provider.failed', { count: s.failed })}
+          </a>
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
 export function DashboardPage() {
   const { t } = useI18n();
   const { state, reload } = useCall((api) => api.roster.dashboard({}), []);
@@ -176,6 +208,7 @@ export function DashboardPage() {
             </tbody>
           </table>
           <CountsTable data={state.value} />
+          <ProviderRegistered />
         </>
       ) : null}
       <AdminRequests />

@@ -4,6 +4,7 @@ import { AccountPage } from './AccountPage';
 import { AuditPage } from './AuditPage';
 import { DashboardPage } from './DashboardPage';
 import { ExportPage } from './ExportPage';
+import { IdentityProviderPage } from './IdentityProviderPage';
 import { ImportPage } from './ImportPage';
 import { PersonPage } from './PersonPage';
 import { PolicyPage } from './PolicyPage';
@@ -29,6 +30,8 @@ export function OperatorConsole({ path }: { path: string }) {
       return <ExportPage />;
     case '/operator/keys':
       return <SecurityKeysPage />;
+    case '/operator/identity-provider':
+      return <IdentityProviderPage />;
     case '/operator/account':
       return <AccountPage />;
     default:

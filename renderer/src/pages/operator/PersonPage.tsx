@@ -9,6 +9,41 @@ import { useErrorText } from './access';
 import { ConsoleLayout } from './ConsoleLayout';
 import { downloadJson, fileDate, fileSafe } from './download';
 import { PassPanel } from './PassPanel';
+import { describeMethod } from '../methodDetail';
+import {
+  ProviderMethodsSection,
+  useProviderLink,
+  WhereMarker,
+} from '../securityInfo/ProviderMethods';
+
+/**
+ * The person's methods where they live (docs/IDP.md): the station's own with their state at the
+ * identity provider, then the ones the provider holds. Shown on a linked station only.
+ */
+function MethodsWhere({ personId }: { personId: string }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const { state } = useCall((api) => api.securityInfo.get({ personId }), [personId]);
+  const { link, reload } = useProviderLink(personId);
+  if (!link?.stationLinked || state.status !== 'ok') return null;
+  return (
+    <section className="ks-op-card" data-testid="person-methods-where">
+      <h2 className="ks-section-title">{t('operator.person.methodsWhere')}</h2>
+      {state.value.methods.length === 0 ? (
+        <p className="ks-empty">{t('securityInfo.noMethods')}</p>
+      ) : (
+        <ul className="ks-op-where">
+          {state.value.methods.map((m) => (
+            <li key={m.id} data-method-id={m.id}>
+              {describeMethod(m, i18n)} <WhereMarker link={link} methodId={m.id} kind={m.kind} />
+            </li>
+          ))}
+        </ul>
+      )}
+      <ProviderMethodsSection personId={personId} link={link} onChanged={reload} />
+    </section>
+  );
+}
 
 function RecordForm({ record, onSaved }: { record: PersonRecord; onSaved: () => void }) {
   const api = useApi();
@@ -129,6 +164,7 @@ export function PersonPage({ personId }: { personId: string }) {
               onChange={reload}
             />
           </div>
+          <MethodsWhere personId={personId} />
         </>
       ) : null}
     </ConsoleLayout>
