@@ -31,7 +31,7 @@ const nativeOrMainPattern = {
 };
 
 /**
- * The layers of docs/ARCHITECTURE.md as lint rules. Each rule names the folder it applies to
+ * The layers of docs/DESIGN.md §10.1 as lint rules. Each rule names the folder it applies to
  * (`in`, minus `except`) and what it may not import: repository folders (`folders`, matched on
  * the resolved path of a relative import) or packages (`modules`). `calls` forbids method calls
  * by name (`db.prepare(…)` is SQL). Every rule has a fixture in test/fixtures/lint that must fail.

@@ -69,7 +69,7 @@ describe('kill -9 during a provisioning batch', () => {
 
   it(
     `${KILLS} kills, then a clean finish: no person twice, nobody lost`,
-    { timeout: 240_000 },
+    { timeout: 540_000 },
     async () => {
       const optionsFile = join(dir, 'options.jsonl');
       writeFileSync(optionsFile, optionsJsonl(w, w.upns));
