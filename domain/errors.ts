@@ -93,6 +93,10 @@ export const STATION_ERROR_CODES = [
   'operator.usernameTaken',
   'operator.passwordTooWeak', // params.min
   'operator.disabled',
+  'operator.tooManyAttempts', // backoff after wrong passwords; params.seconds to wait
+  'operator.locked', // password locked after too many wrong ones; a security key lifts it
+  'operator.keyRequired', // lifting a lockout needs an operator signed in with a security key
+  'operator.notFound',
   'session.operatorRequired', // action needs a signed-in operator
   'session.adminRequired',
   'session.forbidden', // a kiosk person may only act on themself

@@ -18,6 +18,11 @@ import type { EventSink } from './events';
 /** What a handler knows about its caller. */
 export interface CallContext {
   host: 'electron' | 'browser';
+  /**
+   * Who is calling, for per-client limits (operator password backoff): the browser's address,
+   * or the desktop window.
+   */
+  client?: string;
   /** Send an event to the renderer that made this call only (progress, "touch your key"). */
   emit: EventSink;
 }

@@ -13,8 +13,8 @@ export function kioskHandlers(access: StationAccess): DomainHandlers<'kiosk'> {
     signIn: ({ upn, pass }) => access.kioskSignIn(upn, pass),
     finish: ({ reason }) => access.finishKioskSession(reason),
     stillHere: () => access.stillHere(),
-    unlockWithPassword: ({ username, password }) =>
-      access.unlockKioskWithPassword(username, password),
+    unlockWithPassword: ({ username, password }, ctx) =>
+      access.unlockKioskWithPassword(username, password, ctx.client),
     unlockWithKey: ({ username, pin }, ctx) =>
       access.unlockKioskWithKey(username, pin, keyProgress(ctx, 'operator-sign-in')),
   };

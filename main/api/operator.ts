@@ -20,7 +20,9 @@ export function operatorHandlers(
   return {
     status: () => access.status(),
     setup: (input) => access.setUp(input),
-    signInWithPassword: ({ username, password }) => access.signInWithPassword(username, password),
+    signInWithPassword: ({ username, password }, ctx) =>
+      access.signInWithPassword(username, password, ctx.client),
+    liftLockout: ({ username }) => access.liftOperatorLockout(username),
     signInWithKey: ({ username, pin }, ctx) =>
       access.signInWithKey(username, pin, keyProgress(ctx, 'operator-sign-in')),
     keyStatus: () => operatorKeys.status(),

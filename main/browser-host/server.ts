@@ -176,10 +176,12 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Run
       socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws));
+    // Per-client limits (operator password backoff) key on the caller's address.
+    const client = `browser:${req.socket.remoteAddress ?? 'unknown'}`;
+    wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, client));
   });
 
-  function serveSocket(ws: WebSocket): void {
+  function serveSocket(ws: WebSocket, client: string): void {
     let inFlight = 0;
     const send = (message: unknown) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
@@ -200,7 +202,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Run
       }
       inFlight += 1;
       options.station
-        .dispatch(request.call, request.args, { host: 'browser', emit: sink })
+        .dispatch(request.call, request.args, { host: 'browser', client, emit: sink })
         .catch((): Result<unknown> => fail('internal', 'unexpected'))
         .then((result) => send({ id: request.id, result }))
         .finally(() => {

@@ -133,7 +133,7 @@ export function runDesktopApp(options: DesktopAppOptions): void {
       ipcMain,
       host.dispatch,
       renderer.trusted,
-      () => ({ host: 'electron', emit: renderer.sink }),
+      () => ({ host: 'electron', client: 'electron', emit: renderer.sink }),
       (channel, verdict) => console.warn(`keystation: refused ${channel} (${verdict})`),
     );
 

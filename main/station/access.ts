@@ -211,7 +211,7 @@ export class StationAccess {
   // ---- first run and operator sign-in -----------------------------------------------------
 
   /** First run: organization, policy and the first (admin) operator, who is then signed in. */
-  setUp(input: FirstRunSetup): AccessStatus {
+  async setUp(input: FirstRunSetup): Promise<AccessStatus> {
     if (this.firstRunComplete()) throw new StationError('session.forbidden');
     const station = this.station;
     // First run is the station itself acting (audit actor "system"), then the new admin.
@@ -238,14 +238,29 @@ export class StationAccess {
     this.settings.update({ stationMode: input.mode, firstRunComplete: true, kiosk: false });
     // The chosen mode applies now, not after a restart: a production station's virtual keys go.
     this.options.onModeChanged?.();
-    station.auth.signInOperator(op.username, input.password);
+    await station.auth.signInOperator(op.username, input.password);
     this.touch();
     return this.status();
   }
 
-  signInWithPassword(username: string, password: string): AccessStatus {
+  /** `client` names the caller (browser address, desktop window) for the per-client backoff. */
+  async signInWithPassword(
+    username: string,
+    password: string,
+    client?: string,
+  ): Promise<AccessStatus> {
     if (this.kiosk()) throw new StationError('session.forbidden');
-    this.passwordSignIn(username, password);
+    await this.passwordSignIn(username, password, client);
+    this.touch();
+    return this.status();
+  }
+
+  /**
+   * Lifts another operator's password lockout; the signed-in operator must have signed in with
+   * their own security key (main/station/operatorSignIn.ts).
+   */
+  liftOperatorLockout(username: string): AccessStatus {
+    this.station.auth.liftLockout(username);
     this.touch();
     return this.status();
   }
@@ -326,9 +341,13 @@ export class StationAccess {
   }
 
   /** An operator's password ends kiosk mode (and signs them in). */
-  unlockKioskWithPassword(username: string, password: string): AccessStatus {
+  async unlockKioskWithPassword(
+    username: string,
+    password: string,
+    client?: string,
+  ): Promise<AccessStatus> {
     this.requireKiosk();
-    this.passwordSignIn(username, password);
+    await this.passwordSignIn(username, password, client);
     return this.leaveKiosk();
   }
 
@@ -354,11 +373,11 @@ export class StationAccess {
    * The demo operator's password is public (main/station/demoSeed.ts): on a production station
    * it is answered like any wrong password, so it tells nothing about the account.
    */
-  private passwordSignIn(username: string, password: string): void {
+  private async passwordSignIn(username: string, password: string, client?: string): Promise<void> {
     if (this.mode() === 'production' && isDemoOperator(username)) {
       throw new StationError('operator.invalidCredentials');
     }
-    this.station.auth.signInOperator(username, password);
+    await this.station.auth.signInOperator(username, password, client);
   }
 
   private requireKiosk(): void {

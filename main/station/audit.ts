@@ -22,6 +22,8 @@ export const AUDIT_ACTIONS = [
   'operator.updated',
   'operator.signedIn',
   'operator.signInFailed',
+  'operator.lockedOut', // too many wrong passwords (the count, never a password)
+  'operator.lockoutLifted', // by the operator's own key sign-in or another key-signed-in operator
   'operator.keyRegistered',
   'securityKey.pinChanged', // a forced PIN change during key enrollment (never the PIN)
   'securityKey.managed', // the key manager changed a key: details.operation (never the PIN)

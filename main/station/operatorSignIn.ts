@@ -14,27 +14,75 @@ import { StationError } from './errors';
 import { toAccount, type OperatorAccount, type OperatorService } from './operators';
 import type { PassStatus, TemporaryAccessPasses } from './passes';
 import type { PeopleService } from './people';
-import { slowHash, slowHashMatches } from './secrets';
+import { StationStateRepository } from '../db/repositories/stationState';
+import { slowHash, slowHashMatchesAsync } from './secrets';
+import { LOCKOUT_FAILURES, SignInThrottle } from './signInThrottle';
 import type { Person } from './types';
 
 let decoyHash: string | undefined;
 
+/** station_settings key of an operator's password lockout (its value: when it began). */
+const lockoutKey = (operatorId: number): string => `operator.lockout.${operatorId}`;
+const normalName = (username: unknown): string =>
+  String(username ?? '')
+    .trim()
+    .slice(0, 256)
+    .toLowerCase();
+
 /** Sign-in at the station: operators (password or key), kiosk people (temporary access pass). */
 export class AuthService {
+  /** Backoff per account and per client (main/station/signInThrottle.ts). */
+  private readonly throttle: SignInThrottle;
+  private readonly state: StationStateRepository;
+  /** Names locked in memory too, so an unknown name locks like a real one (no enumeration). */
+  private readonly lockedNames = new Set<string>();
+  /** The session id of an operator signed in with their own security key, if that is now. */
+  private keySession: string | null = null;
+
   constructor(
     private readonly ctx: StationContext,
     private readonly operators: OperatorService,
     private readonly people: PeopleService,
     private readonly passes: TemporaryAccessPasses,
-  ) {}
+  ) {
+    this.throttle = new SignInThrottle(ctx.clock);
+    this.state = new StationStateRepository(ctx.db);
+  }
 
-  signInOperator(username: string, password: string): OperatorAccount {
-    const op = this.checkPassword(username, password);
+  /**
+   * Password sign-in, from `client` (the browser's address or the desktop window: the backoff
+   * is per account and per client). The password is checked off the event loop.
+   */
+  async signInOperator(
+    username: string,
+    password: string,
+    client = 'local',
+  ): Promise<OperatorAccount> {
+    const op = await this.checkPassword(username, password, client);
     this.ctx.session.setOperator(op.id, op.username, op.role);
+    this.keySession = null;
     this.ctx.db.transaction(() =>
       this.ctx.audit.append('operator.signedIn', null, { operatorId: op.id, method: 'password' }),
     )();
     return op;
+  }
+
+  /** Whether this operator's password is locked after too many wrong ones. */
+  isLockedOut(operatorId: number): boolean {
+    return this.state.setting(lockoutKey(operatorId)) !== undefined;
+  }
+
+  /**
+   * Lifts an operator's password lockout: only an operator signed in with their own security
+   * key may (a password alone is what was being guessed).
+   */
+  liftLockout(username: string): OperatorAccount {
+    const actor = this.ctx.session.assertOperator();
+    if (this.keySession !== this.ctx.session.id) throw new StationError('operator.keyRequired');
+    const row = this.operators.repo.findByUsername(String(username ?? '').trim());
+    if (!row) throw new StationError('operator.notFound');
+    this.ctx.db.transaction(() => this.lift(row.id, actor.id))();
+    return toAccount(row);
   }
 
   /** WebAuthn request options for an operator's key (all of theirs, or any without a name). */
@@ -70,12 +118,15 @@ export class AuthService {
   ): Promise<OperatorAccount> {
     const op = await this.verifyKeySignIn(challengeId, response);
     this.ctx.session.setOperator(op.id, op.username, op.role);
-    this.ctx.db.transaction(() =>
+    this.keySession = this.ctx.session.id;
+    this.ctx.db.transaction(() => {
       this.ctx.audit.append('operator.signedIn', null, {
         operatorId: op.id,
         method: 'securityKey',
-      }),
-    )();
+      });
+      // Their own key proves who they are: their password lockout ends.
+      this.lift(op.id, String(op.id));
+    })();
     return op;
   }
 
@@ -92,31 +143,81 @@ export class AuthService {
 
   signOut(): void {
     this.ctx.session.clear();
+    this.keySession = null;
   }
 
   passStatus(personId: number): PassStatus | null {
     return this.passes.status(personId);
   }
 
-  /** Password check with constant work for unknown usernames. */
-  private checkPassword(username: string, password: string): OperatorAccount {
+  /**
+   * Password check with constant work for unknown usernames, behind the backoff and the
+   * lockout: a refused attempt is not checked at all, so it tells nothing about the password.
+   */
+  private async checkPassword(
+    username: string,
+    password: string,
+    client: string,
+  ): Promise<OperatorAccount> {
+    const name = normalName(username);
     const row = this.operators.repo.findByUsername(String(username ?? '').trim());
-    const typed = typeof password === 'string' ? password.slice(0, 256) : '';
-    if (!row || row.password_hash === null) {
-      decoyHash ??= slowHash('decoy operator password');
-      slowHashMatches(typed, decoyHash);
+    if (this.lockedNames.has(name) || (row && this.isLockedOut(row.id))) {
+      throw new StationError('operator.locked');
     }
-    if (!row || row.password_hash === null || !slowHashMatches(typed, row.password_hash)) {
-      this.ctx.db.transaction(() =>
+    const keys = [`account:${name}`, `client:${client}`];
+    const wait = this.throttle.begin(keys);
+    if (wait > 0) throw new StationError('operator.tooManyAttempts', { seconds: wait });
+    const typed = typeof password === 'string' ? password.slice(0, 256) : '';
+    let matches = false;
+    try {
+      if (!row || row.password_hash === null) {
+        decoyHash ??= slowHash('decoy operator password');
+        await slowHashMatchesAsync(typed, decoyHash);
+      } else {
+        matches = await slowHashMatchesAsync(typed, row.password_hash);
+      }
+    } catch (e) {
+      this.throttle.failed(keys);
+      throw e;
+    }
+    if (!matches) {
+      this.throttle.failed(keys);
+      const accountFailures = this.throttle.failures(keys[0]);
+      const lock = accountFailures >= LOCKOUT_FAILURES;
+      this.ctx.db.transaction(() => {
         this.ctx.audit.append('operator.signInFailed', null, {
           method: 'password',
           username: String(username ?? '').slice(0, 64),
-        }),
-      )();
+        });
+        if (lock && row) {
+          this.state.putSetting(lockoutKey(row.id), this.ctx.clock().toISOString());
+          this.ctx.audit.append('operator.lockedOut', null, {
+            operatorId: row.id,
+            failures: accountFailures,
+          });
+        }
+      })();
+      if (lock) {
+        this.lockedNames.add(name);
+        throw new StationError('operator.locked');
+      }
       throw new StationError('operator.invalidCredentials');
     }
-    if (row.disabled === 1) throw new StationError('operator.disabled');
-    return toAccount(row);
+    this.throttle.succeeded(keys);
+    if (row!.disabled === 1) throw new StationError('operator.disabled');
+    return toAccount(row!);
+  }
+
+  /** Ends a lockout (inside the caller's transaction); nothing happens when there is none. */
+  private lift(operatorId: number, by: string): void {
+    const row = this.operators.repo.find(operatorId);
+    if (row) {
+      this.lockedNames.delete(normalName(row.username));
+      this.throttle.succeeded([`account:${normalName(row.username)}`]);
+    }
+    if (!this.isLockedOut(operatorId)) return;
+    this.state.deleteSetting(lockoutKey(operatorId));
+    this.ctx.audit.append('operator.lockoutLifted', null, { operatorId, by });
   }
 
   private async verifyKeySignIn(

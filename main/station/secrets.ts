@@ -1,4 +1,5 @@
 import {
+  scrypt,
   createCipheriv,
   createDecipheriv,
   createHmac,
@@ -165,6 +166,32 @@ export function slowHashMatches(secret: string, stored: string): boolean {
       p: Number(p),
       maxmem: 256 * Number(n) * Number(r) + 1024 * 1024,
     },
+  );
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+/**
+ * `slowHashMatches` off the event loop (libuv's thread pool): a sign-in being checked never
+ * stalls the other clients' calls. Used where guesses come in from outside (operator passwords).
+ */
+export async function slowHashMatchesAsync(secret: string, stored: string): Promise<boolean> {
+  const parts = stored.split('$');
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
+  const [, n, r, p, saltText, hashText] = parts;
+  const expected = Buffer.from(hashText, 'base64url');
+  const actual = await new Promise<Buffer>((resolve, reject) =>
+    scrypt(
+      secret.normalize('NFC'),
+      Buffer.from(saltText, 'base64url'),
+      expected.length,
+      {
+        N: Number(n),
+        r: Number(r),
+        p: Number(p),
+        maxmem: 256 * Number(n) * Number(r) + 1024 * 1024,
+      },
+      (err, key) => (err ? reject(err) : resolve(key)),
+    ),
   );
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }

@@ -95,6 +95,13 @@ export const operatorCalls = {
   registerKey: call(
     z.object({ pin: pinSchema, name: z.string().trim().min(1).max(64) }).strict(),
   ).returns<OperatorIdentity>(),
+  /**
+   * Lifts another operator's password lockout (too many wrong passwords); the signed-in
+   * operator must have signed in with their own security key.
+   */
+  liftLockout: call(
+    z.object({ username: z.string().trim().min(1).max(64) }).strict(),
+  ).returns<AccessStatus>(),
   /** Sign out (or lock after idle: the same, the operator signs in again). */
   signOut: call(
     z.object({ reason: z.enum(['user', 'idle']).optional() }).strict(),

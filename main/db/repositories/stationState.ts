@@ -20,6 +20,7 @@ export class StationStateRepository {
         `INSERT INTO station_settings (key, value) VALUES (?, ?)
          ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
       ),
+      deleteSetting: db.prepare('DELETE FROM station_settings WHERE key = ?'),
       stationKey: db.prepare('SELECT sealed, sealer FROM station_key WHERE id = 1'),
       insertStationKey: db.prepare(
         'INSERT INTO station_key (id, sealed, sealer, created_at) VALUES (1, ?, ?, ?)',
@@ -38,6 +39,10 @@ export class StationStateRepository {
 
   putSetting(key: string, value: string): void {
     this.stmts.putSetting.run(key, value);
+  }
+
+  deleteSetting(key: string): void {
+    this.stmts.deleteSetting.run(key);
   }
 
   stationKey(): StationKeyRow | undefined {

@@ -54,7 +54,7 @@ describe('nothing secret at rest or in logs', () => {
         password: opPassword,
       });
       await attempt(() => s.auth.signInOperator('desk', opPassword + 'wrong'));
-      s.auth.signInOperator('desk', opPassword);
+      await s.auth.signInOperator('desk', opPassword);
 
       // Authenticator app.
       const app = await s.enroll.authenticatorApp.begin(a);
@@ -127,7 +127,7 @@ describe('nothing secret at rest or in logs', () => {
       await attempt(() => s.auth.signInWithPass('anna@example.org', pass.pass.slice(1)));
       s.auth.signInWithPass('anna@example.org', pass.pass);
       s.auth.signOut();
-      s.auth.signInOperator('desk', opPassword);
+      await s.auth.signInOperator('desk', opPassword);
       const report =
         s.roster.exportReportCsv() +
         s.roster.exportAudit() +

@@ -186,7 +186,7 @@ describe('enrollment contract: phone and email', () => {
     const op = openStation({ dataDir: join(dir, 'operator'), demo: true });
     try {
       const opApi = enrollmentHandlers(op, { gateway: 'outbox' });
-      op.auth.signInOperator(DEMO_OPERATOR.username, DEMO_OPERATOR.password);
+      await op.auth.signInOperator(DEMO_OPERATOR.username, DEMO_OPERATOR.password);
       expect((await opApi.contactOptions({}, ctx)).canConfirmInPerson).toBe(true);
       const lars = String(op.people.search('Lars', { limit: 1 })[0].id);
       const outboxBefore = op.outbox.list().length;
@@ -230,7 +230,7 @@ describe('enrollment contract: phone and email', () => {
       displayName: 'Desk One',
       password: 'correct horse battery',
     });
-    production.auth.signInOperator('desk.one', 'correct horse battery');
+    await production.auth.signInOperator('desk.one', 'correct horse battery');
     try {
       expect((await prodApi.contactOptions({}, ctx)).canReadOutbox).toBe(true);
       const person = production.people.create({

@@ -9,7 +9,7 @@ describe('operators', () => {
   });
   afterEach(() => t.close());
 
-  it('scrypt password sign-in; wrong password and unknown user look the same; audited', () => {
+  it('scrypt password sign-in; wrong password and unknown user look the same; audited', async () => {
     expect(() =>
       t.station.operators.create({ username: 'desk', displayName: 'Desk', password: 'short' }),
     ).toThrow(expect.objectContaining({ code: 'operator.passwordTooWeak', params: { min: 12 } }));
@@ -29,13 +29,13 @@ describe('operators', () => {
     ).password_hash;
     expect(hash).toMatch(/^scrypt\$/);
     expect(hash).not.toContain('horse');
-    expect(() => t.station.auth.signInOperator('desk', 'wrong password!!')).toThrow(
+    await expect(t.station.auth.signInOperator('desk', 'wrong password!!')).rejects.toThrow(
       expect.objectContaining({ code: 'operator.invalidCredentials' }),
     );
-    expect(() => t.station.auth.signInOperator('ghost', 'correct horse battery')).toThrow(
+    await expect(t.station.auth.signInOperator('ghost', 'correct horse battery')).rejects.toThrow(
       expect.objectContaining({ code: 'operator.invalidCredentials' }),
     );
-    t.station.auth.signInOperator('desk', 'correct horse battery');
+    await t.station.auth.signInOperator('desk', 'correct horse battery');
     expect(t.station.session.actor).toMatchObject({ kind: 'operator', label: 'desk' });
     // An operator (not admin) can't change policy or create operators.
     expect(() => t.station.policy.update(t.station.policy.get())).toThrow(
@@ -49,7 +49,7 @@ describe('operators', () => {
     expect(actions).toContain('operator.signedIn');
     t.station.auth.signOut();
     t.station.operators.setDisabled(op.id, true);
-    expect(() => t.station.auth.signInOperator('desk', 'correct horse battery')).toThrow(
+    await expect(t.station.auth.signInOperator('desk', 'correct horse battery')).rejects.toThrow(
       expect.objectContaining({ code: 'operator.disabled' }),
     );
   });

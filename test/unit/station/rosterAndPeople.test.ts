@@ -177,7 +177,7 @@ describe('roster import and export', () => {
 });
 
 describe('demo station', () => {
-  it('has the demo organization, people with methods, one with nothing, and the three SSPR cases', () => {
+  it('has the demo organization, people with methods, one with nothing, and the three SSPR cases', async () => {
     const t = makeStation({ demo: true });
     try {
       const s = t.station;
@@ -202,9 +202,9 @@ describe('demo station', () => {
       ).toBe('sspr.notEnabled');
       expect(s.auth.signInWithPass(DEMO_ACCESS_PASS.upn, DEMO_ACCESS_PASS.pass).id).toBe(lars.id);
       s.auth.signOut();
-      expect(s.auth.signInOperator(DEMO_OPERATOR.username, DEMO_OPERATOR.password).role).toBe(
-        'admin',
-      );
+      expect(
+        (await s.auth.signInOperator(DEMO_OPERATOR.username, DEMO_OPERATOR.password)).role,
+      ).toBe('admin');
       expect(s.audit.verify().ok).toBe(true);
       // Reopening does not seed twice.
       s.close();
