@@ -10,6 +10,7 @@ import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStationHost } from '../../../main/api';
 import { MemorySettingsStore } from '../../../main/api/settings';
+import { ManualClock } from '../../../main/station/clock';
 import type { StationHost } from '../../../main/api/station-host';
 import { csvLine } from '../../../main/station/csv';
 import { contractCaller } from './contract-caller';
@@ -64,11 +65,13 @@ describe('CSV exports never start a live cell', () => {
   describe('through the station host', () => {
     let dir: string;
     let host: StationHost;
+    const clock = new ManualClock(Date.now());
     const { value, code } = contractCaller(() => host);
 
     beforeEach(async () => {
       dir = mkdtempSync(join(tmpdir(), 'ks-csv-'));
       host = await openStationHost({
+        clock,
         dataDir: dir,
         demo: true,
         settings: new MemorySettingsStore(),
@@ -101,6 +104,8 @@ describe('CSV exports never start a live cell', () => {
           await code('operator.signInWithPassword', { username, password: 'wrong-password-1' }),
         ).not.toBeNull();
       }
+      // Three wrong passwords from one client: the next attempt waits a second (the backoff).
+      clock.advance(1000);
       await value('operator.signInWithPassword', { username: 'op.csv', password: PASSWORD });
       const { csv } = await value<{ csv: string }>('audit.exportCsv', {});
       expect(csv).toContain('HYPERLINK');
