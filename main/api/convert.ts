@@ -5,13 +5,24 @@ import type {
 } from '../../preload/contract';
 import { StationError, type MethodSummary, type Person, type PersonSummary } from '../station';
 
-/** Contract ids are strings; the registry's are positive integers. */
-export function registryId(id: string): number {
+/** A registry id as the contract writes it: a positive integer, no sign, no leading zero. */
+export function parseRegistryId(id: unknown): number | null {
+  if (typeof id !== 'string' || !/^[1-9][0-9]{0,14}$/.test(id)) return null;
   const n = Number(id);
-  if (!/^[1-9][0-9]{0,14}$/.test(id) || !Number.isSafeInteger(n)) {
-    // Not a registry id at all: to the person it is the same as an unknown one.
-    throw new StationError('person.notFound');
-  }
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+/**
+ * Contract ids are strings; the registry's are positive integers. Anything else is not a
+ * registry id at all: to the person it is the same as an unknown one (`notFound`, a person's
+ * by default).
+ */
+export function registryId(
+  id: string,
+  notFound: 'person.notFound' | 'method.notFound' = 'person.notFound',
+): number {
+  const n = parseRegistryId(id);
+  if (n === null) throw new StationError(notFound);
   return n;
 }
 

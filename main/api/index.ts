@@ -12,6 +12,7 @@ import { StationAccess } from '../station/access';
 import { KeyDevices } from '../station/devices';
 import { OperatorKeyCeremonies } from '../station/operatorKeys';
 import { SecurityKeyManager } from '../station/keyManager';
+import { SecurityKeyFlow } from '../station/securityKeyFlow';
 import { keyManagerHandlers } from './key-manager';
 import { identityProviderHandlers } from './identity-provider';
 import { auditHandlers } from './audit';
@@ -77,7 +78,9 @@ export function createHandlers(deps: HandlerDeps): ContractHandlers {
     people: peopleHandlers(deps.station),
     securityInfo: securityInfoHandlers(deps.station),
     methods: methodsHandlers(deps.station),
-    securityKey: securityKeyHandlers(deps.station, keyDevices),
+    securityKey: securityKeyHandlers(
+      new SecurityKeyFlow(deps.station.enroll.securityKey, deps.station.policy, keyDevices),
+    ),
     virtualKey: virtualKeyHandlers(keyDevices),
     keyManager: keyManagerHandlers(new SecurityKeyManager(deps.station, keyDevices)),
     passwordReset: passwordResetHandlers(deps.station, access, keyDevices),

@@ -1,28 +1,22 @@
 /**
  * The "Security keys" page's contract entries (docs/KEYS.md "Key manager"): each validates its
  * arguments (the contract did), calls one SecurityKeyManager method and maps the result. Long
- * operations run under an AbortController by operation id, so `cancel` stops the key (CTAPHID
+ * operations run under their operation id in the manager, so `cancel` stops the key (CTAPHID
  * CANCEL), and report their steps as `operation.progress`.
  */
-import { StationError } from '../station';
 import type { KeyManagerProgress, SecurityKeyManager } from '../station/keyManager';
 import type { CallContext, DomainHandlers } from './dispatch';
 
 const ok = { ok: true as const };
 
-export function keyManagerHandlers(manager: SecurityKeyManager): DomainHandlers<'keyManager'> {
-  const operations = new Map<string, AbortController>();
-
-  async function run<T>(
-    operationId: string,
-    ctx: CallContext,
-    body: (o: { signal: AbortSignal; onProgress: (p: KeyManagerProgress) => void }) => Promise<T>,
-  ): Promise<T> {
-    if (operations.has(operationId))
-      throw new StationError('input.invalid', { field: 'operationId' });
-    const controller = new AbortController();
-    operations.set(operationId, controller);
-    const onProgress = (p: KeyManagerProgress) => {
+/** The manager's progress as events for the renderer that asked (keepalive, step, sample). */
+function progressTo(
+  ctx: CallContext,
+  operationId: string,
+): { operationId: string; onProgress: (p: KeyManagerProgress) => void } {
+  return {
+    operationId,
+    onProgress(p) {
       if (p.step === 'touch' || p.step === 'processing') {
         ctx.emit('key.keepalive', {
           operationId,
@@ -39,14 +33,11 @@ export function keyManagerHandlers(manager: SecurityKeyManager): DomainHandlers<
       } else {
         ctx.emit('operation.progress', { operationId, step: p.step });
       }
-    };
-    try {
-      return await body({ signal: controller.signal, onProgress });
-    } finally {
-      operations.delete(operationId);
-    }
-  }
+    },
+  };
+}
 
+export function keyManagerHandlers(manager: SecurityKeyManager): DomainHandlers<'keyManager'> {
   return {
     async keys() {
       return { keys: await manager.keys() };
@@ -56,7 +47,7 @@ export function keyManagerHandlers(manager: SecurityKeyManager): DomainHandlers<
       return { ...o, versions: [...o.versions] };
     },
     async choose({ deviceIds, operationId }, ctx) {
-      const deviceId = await run(operationId, ctx, (o) => manager.choose(deviceIds ?? [], o));
+      const deviceId = await manager.choose(deviceIds ?? [], progressTo(ctx, operationId));
       return { deviceId };
     },
     async wink({ deviceId }) {
@@ -91,7 +82,7 @@ export function keyManagerHandlers(manager: SecurityKeyManager): DomainHandlers<
       return { fingerprints: await manager.fingerprints(deviceId, pin) };
     },
     async enrollFingerprint({ deviceId, pin, name, operationId }, ctx) {
-      return run(operationId, ctx, (o) => manager.enrollFingerprint(deviceId, pin, name, o));
+      return manager.enrollFingerprint(deviceId, pin, name, progressTo(ctx, operationId));
     },
     async renameFingerprint({ deviceId, pin, templateId, name }) {
       await manager.renameFingerprint(deviceId, pin, templateId, name);
@@ -102,11 +93,11 @@ export function keyManagerHandlers(manager: SecurityKeyManager): DomainHandlers<
       return ok;
     },
     async reset({ deviceId, operationId }, ctx) {
-      await run(operationId, ctx, (o) => manager.reset(deviceId, o));
+      await manager.reset(deviceId, progressTo(ctx, operationId));
       return ok;
     },
     cancel({ operationId }) {
-      operations.get(operationId)?.abort();
+      manager.cancel(operationId);
       return ok;
     },
   };

@@ -1,17 +1,10 @@
 /** Default / delete / what registration still requires (DESIGN.md §1, §3.1, §3.2). */
 import type { Station } from '../station';
-import { StationError } from '../station';
 import { registryId, toContractMethod } from './convert';
 import type { DomainHandlers } from './dispatch';
 
 /** Method ids are registry integers; anything else is simply not one of the person's methods. */
-function methodId(id: string): number {
-  const n = Number(id);
-  if (!/^[1-9][0-9]{0,14}$/.test(id) || !Number.isSafeInteger(n)) {
-    throw new StationError('method.notFound');
-  }
-  return n;
-}
+const methodId = (id: string) => registryId(id, 'method.notFound');
 
 export function methodsHandlers(station: Station): DomainHandlers<'methods'> {
   return {

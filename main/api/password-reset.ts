@@ -8,9 +8,9 @@ import type { StationAccess } from '../station/access';
 import type { KeyDevices } from '../station/devices';
 import { registryId } from './convert';
 import type { DomainHandlers } from './dispatch';
+import { keyInteraction } from './security-key';
 
-function toView(station: Station, v: StationResetView): ResetView {
-  const bank = new Map(station.questions.list().map((q) => [q.id, q.text]));
+function toView(v: StationResetView): ResetView {
   return {
     resetId: v.resetId,
     purpose: v.purpose,
@@ -19,7 +19,7 @@ function toView(station: Station, v: StationResetView): ResetView {
     verifiedCount: v.verifiedCount,
     complete: v.complete,
     methods: v.methods.map((m) => ({ ...m, methodId: String(m.methodId) })),
-    questions: v.questionIds.map((id) => ({ id, text: bank.get(id) ?? { sv: id, en: id } })),
+    questions: v.questions.map((q) => ({ id: q.id, text: { ...q.text } })),
     expiresAt: v.expiresAt,
   };
 }
@@ -35,29 +35,19 @@ export function passwordResetHandlers(
 ): DomainHandlers<'passwordReset'> {
   const reset = station.passwordReset;
   return {
-    start: ({ upn, purpose }) => toView(station, reset.start(upn, purpose)),
+    start: ({ upn, purpose }) => toView(reset.start(upn, purpose)),
     cancel: ({ resetId }) => {
       reset.cancel(resetId);
       return { ok: true };
     },
     sendCode: ({ resetId, methodId }) => reset.sendCode(resetId, registryId(methodId)),
     verifyCode: ({ resetId, methodId, code }) =>
-      toView(station, reset.verifyCode(resetId, registryId(methodId), code)),
-    verifyQuestions: ({ resetId, answers }) =>
-      toView(station, reset.verifyQuestions(resetId, answers)),
+      toView(reset.verifyCode(resetId, registryId(methodId), code)),
+    verifyQuestions: ({ resetId, answers }) => toView(reset.verifyQuestions(resetId, answers)),
     verifyKey: async ({ resetId, deviceId, pin, operationId }, ctx) =>
       toView(
-        station,
         await reset.verifyKey(resetId, devices.target(deviceId), pin, {
-          interaction: {
-            onEvent: (e) => {
-              if (e.type === 'touched') return;
-              ctx.emit('key.keepalive', {
-                operationId,
-                status: e.type === 'touch' ? 'touchNeeded' : 'processing',
-              });
-            },
-          },
+          interaction: keyInteraction(ctx, operationId, { touched: false }),
         }),
       ),
     setPassword: ({ resetId, password }) => reset.setPassword(resetId, password),

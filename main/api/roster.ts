@@ -5,33 +5,13 @@ import type {
   WebAuthnKeyExport,
   WebAuthnRegistrationJSON,
 } from '../../preload/contract/roster';
-import type { Station } from '../station';
+import type { PersonRecord as StationPersonRecord, Station } from '../station';
 import { registryId } from './convert';
 import type { DomainHandlers } from './dispatch';
 
-export function personRecord(station: Station, id: number): PersonRecord {
-  const p = station.people.get(id);
-  const standing = station.roster.standing(id);
-  const pass = station.passes.status(id);
-  return {
-    id: String(p.id),
-    upn: p.upn,
-    displayName: p.displayName,
-    department: p.department ?? '',
-    email: p.email ?? '',
-    mobile: p.mobile ?? '',
-    status: p.status,
-    ...standing,
-    pass: pass
-      ? {
-          issuedAt: pass.issuedAt,
-          expiresAt: pass.expiresAt,
-          oneTime: pass.oneTime,
-          used: pass.used,
-          expired: pass.expired,
-        }
-      : null,
-  };
+/** The contract's person record: ids as strings. */
+function toContractRecord(r: StationPersonRecord): PersonRecord {
+  return { ...r, id: String(r.id) };
 }
 
 export function rosterHandlers(station: Station): DomainHandlers<'roster'> {
@@ -57,24 +37,23 @@ export function rosterHandlers(station: Station): DomainHandlers<'roster'> {
 
     get({ personId }) {
       // A hidden demo person is answered like one that does not exist (station.roster).
-      return personRecord(station, registryId(personId));
+      return toContractRecord(station.records.get(registryId(personId)));
     },
 
     create(input) {
-      const p = station.people.create({
-        upn: input.upn,
-        displayName: input.displayName,
-        department: input.department,
-        email: input.email,
-        mobile: input.mobile,
-      });
-      return personRecord(station, p.id);
+      return toContractRecord(
+        station.records.create({
+          upn: input.upn,
+          displayName: input.displayName,
+          department: input.department,
+          email: input.email,
+          mobile: input.mobile,
+        }),
+      );
     },
 
     update({ personId, ...patch }) {
-      const id = registryId(personId);
-      station.people.update(id, patch);
-      return personRecord(station, id);
+      return toContractRecord(station.records.update(registryId(personId), patch));
     },
 
     previewImport({ csv }) {

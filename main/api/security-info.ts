@@ -1,3 +1,4 @@
+/** The "Security info" page (DESIGN.md §3.1) over station.records.securityInfo. */
 import type { Station } from '../station';
 import { registryId, toContractMethod, toContractPerson } from './convert';
 import type { DomainHandlers } from './dispatch';
@@ -5,15 +6,12 @@ import type { DomainHandlers } from './dispatch';
 export function securityInfoHandlers(station: Station): DomainHandlers<'securityInfo'> {
   return {
     get({ personId }) {
-      const id = registryId(personId);
-      const person = station.people.get(id);
-      const methods = station.methods.list(id);
-      const status = station.methods.registrationStatus(id);
-      const defaultMethod = methods.find((m) => m.isDefault) ?? null;
+      const info = station.records.securityInfo(registryId(personId));
+      const status = info.registration;
       return {
-        person: toContractPerson({ ...person, methodCount: methods.length }),
-        methods: methods.map(toContractMethod),
-        defaultMethodId: defaultMethod ? String(defaultMethod.id) : null,
+        person: toContractPerson(info.person),
+        methods: info.methods.map(toContractMethod),
+        defaultMethodId: info.defaultMethod ? String(info.defaultMethod.id) : null,
         registration: {
           complete: status.complete,
           missingKinds: [...status.missingRequiredKinds],

@@ -5,10 +5,11 @@
  */
 import type { ContractError } from '../../preload/contract';
 import type { StationAccess } from '../station/access';
+import { parseRegistryId } from './convert';
 
 export function hiddenPersonRefusal(access: StationAccess, args: unknown): ContractError | null {
   if (typeof args !== 'object' || args === null) return null;
-  const personId = (args as { personId?: unknown }).personId;
-  if (typeof personId !== 'string' || !/^[1-9][0-9]{0,14}$/.test(personId)) return null;
-  return access.hidesPerson(Number(personId)) ? { kind: 'station', code: 'person.notFound' } : null;
+  const personId = parseRegistryId((args as { personId?: unknown }).personId);
+  if (personId === null) return null;
+  return access.hidesPerson(personId) ? { kind: 'station', code: 'person.notFound' } : null;
 }

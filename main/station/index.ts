@@ -30,12 +30,14 @@ import {
   type SecurityKeyClient,
 } from './methods/securityKey';
 import { SecurityQuestionsEnrollment } from './methods/securityQuestions';
+import { SentCodes } from './methods/sentCodes';
 import { HttpGateway, Outbox, OutboxGateway, type MessageGateway } from './messaging';
 import { OathTokenInventory } from './oathTokens';
 import { OperatorService } from './operators';
 import { AuthService } from './operatorSignIn';
 import { TemporaryAccessPasses } from './passes';
 import { RosterService } from './roster';
+import { PersonRecords } from './personRecords';
 import { IdpService, type IdpServiceOptions } from './idp/service';
 import { backupRegistry, backupToDataDir, type BackupReport, type BackupResult } from './backup';
 import { registerStationContext } from './internals';
@@ -71,6 +73,7 @@ export type { AuthenticatorAppStart } from './methods/authenticatorApp';
 export type { OathTokenSummary, OathImportResult } from './oathTokens';
 export type { IssuedPass, PassStatus } from './passes';
 export type { OperatorAccount } from './operators';
+export type { PersonRecord, PassSlip, SecurityInfo } from './personRecords';
 export type { RosterPreview, RosterImportResult, WebAuthnRegistrationExport } from './roster';
 export type { BackupReport, BackupResult } from './backup';
 export type {
@@ -122,6 +125,8 @@ export interface Enrollments {
   readonly email: EmailEnrollment;
   readonly securityQuestions: SecurityQuestionsEnrollment;
   readonly securityKey: SecurityKeyEnrollment;
+  /** What the phone and email flows may show of the codes they sent. */
+  readonly sentCodes: SentCodes;
 }
 
 export interface Station {
@@ -139,6 +144,8 @@ export interface Station {
   readonly passes: TemporaryAccessPasses;
   readonly operators: OperatorService;
   readonly roster: RosterService;
+  /** One person as the pages show them: record, pass slip, security info. */
+  readonly records: PersonRecords;
   readonly outbox: Outbox;
   readonly policy: PolicyService;
   readonly questions: QuestionBank;
@@ -238,6 +245,10 @@ export function openStation(opts: OpenStationOptions): Station {
     };
     const questions = new QuestionBank(context);
     const passes = new TemporaryAccessPasses(context);
+    const phone = new PhoneEnrollment(context, people, methods, gateway);
+    const email = new EmailEnrollment(context, people, methods, gateway);
+    const outbox = new Outbox(context);
+    const roster = new RosterService(context);
     const operators = new OperatorService(context);
     const idp = new IdpService(context, people, methods, opts.idp);
     const securityKey = new SecurityKeyEnrollment(
@@ -275,16 +286,18 @@ export function openStation(opts: OpenStationOptions): Station {
       enroll: {
         authenticatorApp: new AuthenticatorAppEnrollment(context, people, methods),
         hardwareToken: new HardwareTokenEnrollment(context, people, methods),
-        phone: new PhoneEnrollment(context, people, methods, gateway),
-        email: new EmailEnrollment(context, people, methods, gateway),
+        phone,
+        email,
         securityQuestions,
         securityKey,
+        sentCodes: new SentCodes(context, outbox, [phone, email]),
       },
       oathTokens: new OathTokenInventory(context),
       passes,
       operators,
-      roster: new RosterService(context),
-      outbox: new Outbox(context),
+      roster,
+      records: new PersonRecords(people, methods, roster, passes),
+      outbox,
       policy,
       questions,
       backup: (dest) => backupRegistry(context, dest),

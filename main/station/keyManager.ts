@@ -21,6 +21,7 @@ import {
 } from '../../native/index';
 import type { StationContext } from './context';
 import { StationError } from './errors';
+import { KeyOperations } from './keyOperations';
 import type { KeyPresenceChange } from './devices';
 import { keyFailure, keyPinRulesError } from './methods/securityKey';
 import { checkNewKeyPin } from './methods/securityKeyRules';
@@ -125,6 +126,11 @@ export type KeyManagerProgress =
     };
 
 export interface KeyOperationOptions {
+  /**
+   * The caller's id for this operation: `cancel(operationId)` stops it (CTAPHID CANCEL). A
+   * second operation under an id still running is refused.
+   */
+  readonly operationId?: string;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: KeyManagerProgress) => void;
 }
@@ -161,6 +167,8 @@ export function keyManagerError(e: unknown): Error {
 export class SecurityKeyManager {
   private readonly ctx: StationContext;
   private readonly methods: MethodRepository;
+
+  readonly #operations = new KeyOperations();
 
   constructor(
     station: Station,
@@ -450,25 +458,27 @@ export class SecurityKeyManager {
     deviceId: string,
     pin: string | undefined,
     name: string,
-    opts: KeyOperationOptions = {},
+    options: KeyOperationOptions = {},
   ): Promise<FingerprintView> {
     this.checkFingerprintName(name);
-    return this.withKey(
-      deviceId,
-      async (km) => {
-        const sensor = await km.fingerprintSensor();
-        let total = sensor.maxCaptureSamplesRequiredForEnroll ?? 0;
-        let done = 0;
-        const templateId = await km.enrollFingerprint((sample) => {
-          if (sample.total !== undefined) total = sample.total;
-          if (sample.feedback === 'good') done += 1;
-          total = Math.max(total, done + sample.remaining);
-          opts.onProgress?.({ step: 'sample', feedback: sample.feedback, done, total });
-        }, name || undefined);
-        this.audit('fingerprintEnrolled', km);
-        return { templateId: b64(templateId), name: name || null };
-      },
-      { pin, ...opts },
+    return this.tracked(options, (opts) =>
+      this.withKey(
+        deviceId,
+        async (km) => {
+          const sensor = await km.fingerprintSensor();
+          let total = sensor.maxCaptureSamplesRequiredForEnroll ?? 0;
+          let done = 0;
+          const templateId = await km.enrollFingerprint((sample) => {
+            if (sample.total !== undefined) total = sample.total;
+            if (sample.feedback === 'good') done += 1;
+            total = Math.max(total, done + sample.remaining);
+            opts.onProgress?.({ step: 'sample', feedback: sample.feedback, done, total });
+          }, name || undefined);
+          this.audit('fingerprintEnrolled', km);
+          return { templateId: b64(templateId), name: name || null };
+        },
+        { pin, ...opts },
+      ),
     );
   }
 
@@ -507,7 +517,14 @@ export class SecurityKeyManager {
    * makeCredential on 2.0); the first touched wins and the others get CANCEL. Keys that wink
    * blink meanwhile.
    */
-  async choose(deviceIds: readonly string[], opts: KeyOperationOptions = {}): Promise<string> {
+  choose(deviceIds: readonly string[], opts: KeyOperationOptions = {}): Promise<string> {
+    return this.tracked(opts, (o) => this.chooseNow(deviceIds, o));
+  }
+
+  private async chooseNow(
+    deviceIds: readonly string[],
+    opts: KeyOperationOptions,
+  ): Promise<string> {
     const ids = deviceIds.length > 0 ? deviceIds : this.devices.list().map((d) => d.deviceId);
     if (ids.length === 0) throw new StationError('securityKey.notFound');
     const controllers = ids.map(() => new AbortController());
@@ -549,7 +566,26 @@ export class SecurityKeyManager {
    * the same model and firmware, the reset is sent at once, and the person touches the key (or
    * holds it for 5 s when the key says longTouchForReset).
    */
-  async reset(deviceId: string, opts: KeyOperationOptions = {}): Promise<void> {
+  reset(deviceId: string, opts: KeyOperationOptions = {}): Promise<void> {
+    return this.tracked(opts, (o) => this.resetNow(deviceId, o));
+  }
+
+  /** Stops the operation running under `operationId` (an id not running: nothing happens). */
+  cancel(operationId: string): void {
+    this.#operations.abort(operationId);
+  }
+
+  /** Runs `body` under the caller's operation id when it gave one (then its signal is ours). */
+  private tracked<T>(
+    opts: KeyOperationOptions,
+    body: (opts: KeyOperationOptions) => Promise<T>,
+  ): Promise<T> {
+    const operationId = opts.operationId;
+    if (operationId === undefined) return body(opts);
+    return this.#operations.run(operationId, (signal) => body({ ...opts, signal }));
+  }
+
+  private async resetNow(deviceId: string, opts: KeyOperationOptions): Promise<void> {
     const before = await this.withKey(deviceId, (km) => Promise.resolve(km.describe()));
     const signal = opts.signal;
     const waitFor = (type: KeyPresenceChange['type'], match: (id: string) => boolean) =>

@@ -86,6 +86,8 @@ export interface ResetView {
   readonly methods: ResetMethodOption[];
   /** Security questions to answer (ids in the bank), when the person has them. */
   readonly questionIds: string[];
+  /** The same questions with their text in both languages, as the page asks them. */
+  readonly questions: { readonly id: string; readonly text: { sv: string; en: string } }[];
   readonly expiresAt: string;
 }
 
@@ -682,8 +684,18 @@ export class PasswordReset {
       complete: s.outcome === 'verify' && complete,
       methods,
       questionIds: s.questionIds,
+      questions: this.questionTexts(s.questionIds),
       expiresAt: new Date(s.expiresAt).toISOString(),
     };
+  }
+
+  private questionTexts(ids: readonly string[]): ResetView['questions'] {
+    if (ids.length === 0) return [];
+    const bank = new Map(this.deps.questions.bank().questions.map((q) => [q.id, q.text]));
+    return ids.map((id) => {
+      const text = bank.get(id);
+      return { id, text: text ? { sv: text.sv, en: text.en } : { sv: id, en: id } };
+    });
   }
 
   private sweep(): void {

@@ -15,13 +15,20 @@ interface ContactState {
   readonly delivery: Delivery;
 }
 
+/** Where a pending enrollment sent its code, and from when (to find the message again). */
+export interface SentCode {
+  readonly channel: MessageChannel;
+  readonly destination: string;
+  readonly since: string;
+}
+
 /**
  * The shared "send a code or let the operator confirm in person" pattern of phone and email
  * (DESIGN.md §3.5, §3.6). Codes go through the configured MessageGateway; in-person verification
  * needs a signed-in operator and is recorded as such in the audit log.
  */
 export class ContactEnrollment {
-  private readonly pending: PendingEnrollments<ContactState>;
+  private readonly pending: PendingEnrollments<ContactState & { readonly since: string }>;
   private readonly codes: VerificationCodes;
 
   constructor(
@@ -42,7 +49,8 @@ export class ContactEnrollment {
     }
     if (state.delivery === 'inPerson') this.ctx.session.assertOperator();
     else this.codes.assertMayIssue(personId, state.destination);
-    const { id, expiresAt } = this.pending.create(personId, state.kind, state);
+    const since = this.ctx.clock().toISOString();
+    const { id, expiresAt } = this.pending.create(personId, state.kind, { ...state, since });
     if (state.delivery === 'gateway') {
       let code: string;
       try {
@@ -102,5 +110,16 @@ export class ContactEnrollment {
 
   cancel(enrollmentId: string): void {
     if (this.pending.cancel(enrollmentId)) this.codes.retire(enrollmentId);
+  }
+
+  /**
+   * Where the code of a pending enrollment went (its session, or a signed-in operator);
+   * null when it is not pending here (finished, cancelled, another flow's) or sent no code.
+   */
+  sentCode(enrollmentId: string): SentCode | null {
+    if (!this.pending.has(enrollmentId)) return null;
+    const { state } = this.pending.get(enrollmentId, { operatorMay: true });
+    if (state.delivery !== 'gateway') return null;
+    return { channel: state.channel, destination: state.destination, since: state.since };
   }
 }

@@ -4,7 +4,7 @@ import { StationError } from '../errors';
 import type { MessageGateway } from '../messaging';
 import type { PeopleService } from '../people';
 import type { MethodSummary, PersonId } from '../types';
-import { ContactEnrollment, type Delivery } from './contactEnrollment';
+import { ContactEnrollment, type Delivery, type SentCode } from './contactEnrollment';
 import type { MethodRegistry } from './registry';
 
 const Address = z.string().trim().max(254).email();
@@ -63,5 +63,9 @@ export class EmailEnrollment {
 
   cancel(enrollmentId: string): void {
     this.flow.cancel(enrollmentId);
+  }
+
+  sentCode(enrollmentId: string): SentCode | null {
+    return this.flow.sentCode(enrollmentId);
   }
 }

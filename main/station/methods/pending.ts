@@ -65,6 +65,11 @@ export class PendingEnrollments<T> {
     return item;
   }
 
+  /** Whether the id is pending here at all (no ownership or expiry check). */
+  has(id: string): boolean {
+    return this.items.has(id);
+  }
+
   /** Removes a pending enrollment after it was stored (the caller already holds it). */
   delete(id: string): Pending<T> | undefined {
     const item = this.items.get(id);

@@ -33,6 +33,24 @@ export class SecurityQuestionsEnrollment {
     };
   }
 
+  /** What the registration page offers: the active questions and the answer limits. */
+  offer(): {
+    required: number;
+    answerMin: number;
+    answerMax: number;
+    questions: { id: string; text: { sv: string; en: string } }[];
+  } {
+    const { required, questions } = this.bank();
+    return {
+      required,
+      answerMin: ANSWER_MIN,
+      answerMax: ANSWER_MAX,
+      questions: questions
+        .filter((q) => q.active)
+        .map((q) => ({ id: q.id, text: { sv: q.text.sv, en: q.text.en } })),
+    };
+  }
+
   /** Registers (or replaces) the person's answers in one transaction. */
   register(
     personId: PersonId,
