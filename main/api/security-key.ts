@@ -83,9 +83,7 @@ export function securityKeyHandlers(flow: SecurityKeyFlow): DomainHandlers<'secu
       );
     },
 
-    newChallenge({ enrollmentId }) {
-      return enrollment.refreshProviderOptions(enrollmentId);
-    },
+    newChallenge: ({ enrollmentId }) => flow.newChallenge(enrollmentId),
 
     async cancel({ enrollmentId, operationId }) {
       await flow.cancel({ enrollmentId, operationId });

@@ -110,6 +110,11 @@ export class SecurityKeyFlow {
     );
   }
 
+  /** "Get a new challenge" from the provider for a linked person's enrollment (docs/IDP.md). */
+  newChallenge(enrollmentId: string): Promise<{ expiresAt: string }> {
+    return this.enrollment.refreshProviderOptions(enrollmentId);
+  }
+
   /**
    * Stops the matching key operations (the key gets CANCEL) and, given an enrollment id,
    * forgets that enrollment and closes its key.
