@@ -137,6 +137,12 @@ export const STATION_ERROR_CODES = [
   'idp.challengeExpired', // params.online: a fresh one can be fetched
   'idp.noCreationOptions', // offline and none imported for this person
   'idp.itemNotFailed', // retry/discard only a failed item
+  // provisioning keys for others (docs/PROVISIONING.md)
+  'provisioning.nobodyReady', // no selected person has a ready challenge
+  'provisioning.runActive', // a run is going; end it first
+  'provisioning.noRun',
+  'provisioning.slipsNotReady', // the run has not ended yet
+  'provisioning.slipsGone', // handed over once; a lost slip means a PIN reset
 ] as const;
 
 export type StationErrorCode = (typeof STATION_ERROR_CODES)[number];

@@ -31,6 +31,7 @@ import { virtualKeyCalls, virtualKeyEvents } from './contract/virtual-key';
 import { keyManagerCalls } from './contract/key-manager';
 import { passwordResetCalls } from './contract/password-reset';
 import { identityProviderCalls } from './contract/identity-provider';
+import { provisioningCalls, provisioningEvents } from './contract/provisioning';
 
 export const contract = {
   station: stationCalls,
@@ -48,6 +49,7 @@ export const contract = {
   virtualKey: virtualKeyCalls,
   keyManager: keyManagerCalls,
   passwordReset: passwordResetCalls,
+  provisioning: provisioningCalls,
   enrollment: enrollmentCalls,
   identityProvider: identityProviderCalls,
 };
@@ -57,6 +59,7 @@ export const contractEvents = {
   ...operationEvents,
   ...kioskEvents,
   ...virtualKeyEvents,
+  ...provisioningEvents,
 };
 
 export type Contract = typeof contract;
@@ -176,3 +179,4 @@ export type {
   ProviderMethod,
   ProviderMethodType,
 } from './contract/identity-provider';
+export type * from './contract/provisioning';

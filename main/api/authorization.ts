@@ -81,6 +81,7 @@ export const OPERATOR_DOMAINS: ReadonlySet<string> = new Set([
   'kiosk',
   'keyManager',
   'identityProvider',
+  'provisioning',
 ]);
 
 /**

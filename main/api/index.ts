@@ -13,6 +13,8 @@ import { KeyDevices } from '../station/devices';
 import { OperatorKeyCeremonies } from '../station/operatorKeys';
 import { SecurityKeyManager } from '../station/keyManager';
 import { SecurityKeyFlow } from '../station/securityKeyFlow';
+import { ProvisioningDesk } from '../station/provisioning/desk';
+import { provisioningHandlers } from './provisioning';
 import { keyManagerHandlers } from './key-manager';
 import { identityProviderHandlers } from './identity-provider';
 import { auditHandlers } from './audit';
@@ -84,6 +86,12 @@ export function createHandlers(deps: HandlerDeps): ContractHandlers {
     virtualKey: virtualKeyHandlers(keyDevices),
     keyManager: keyManagerHandlers(new SecurityKeyManager(deps.station, keyDevices)),
     passwordReset: passwordResetHandlers(deps.station, access, keyDevices),
+    provisioning: provisioningHandlers(
+      deps.station,
+      new ProvisioningDesk(deps.station, keyDevices, () =>
+        deps.bus.emit('provisioning.changed', {}),
+      ),
+    ),
     // openStationHost opens the station with its default (offline) OutboxGateway.
     enrollment: enrollmentHandlers(deps.station, { gateway: 'outbox' }),
     identityProvider: identityProviderHandlers(deps.station),

@@ -26,6 +26,7 @@ export function rosterHandlers(station: Station): DomainHandlers<'roster'> {
         status: p.status,
         methodCount: p.methodCount,
         registration: p.registration,
+        challengeReadyUntil: p.challengeReadyUntil,
       }));
       return {
         people,

@@ -52,6 +52,10 @@ export const AUDIT_ACTIONS = [
   'reset.failed', // the provider refused or could not be reached
   'reset.adminRequested', // "Kontakta en administratör"
   'reset.requestHandled',
+  'provisioning.optionsImported', // an options file: how many challenges became ready
+  'provisioning.started', // a batch run for others: how many people, which settings
+  'provisioning.finished', // done / failed / left
+  'provisioning.slipsHandedOver', // the PIN slips PDF went to the operator once (never a PIN)
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -44,6 +44,8 @@ export interface RosterEntry {
   readonly status: 'active' | 'disabled';
   readonly methodCount: number;
   readonly registration: RegistrationState;
+  /** The provider's creation options are ready until then (ISO), else null. */
+  readonly challengeReadyUntil: string | null;
 }
 
 export interface RosterPageResult {
@@ -260,6 +262,10 @@ export class RosterService {
       q.cursor ? decodeCursor(q.cursor) : null,
       limit,
     );
+    const ready = this.queries.challengeReady(
+      page.rows.map((r) => r.id),
+      this.ctx.clock().toISOString(),
+    );
     return {
       people: page.rows.map((r) => ({
         id: r.id,
@@ -269,6 +275,7 @@ export class RosterService {
         status: r.status,
         methodCount: r.method_count,
         registration: STATE_NAMES[r.reg_state],
+        challengeReadyUntil: ready.get(r.id) ?? null,
       })),
       nextCursor: page.next ? encodeCursor(page.next) : null,
       departments: this.queries.departments(scope),

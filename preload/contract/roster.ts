@@ -16,6 +16,8 @@ export interface RosterRow {
   status: 'active' | 'disabled';
   methodCount: number;
   registration: RegistrationState;
+  /** "Challenge ready until …": the provider's creation options for a security key (ISO). */
+  challengeReadyUntil: string | null;
 }
 
 export interface RosterList {

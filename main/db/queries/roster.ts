@@ -181,6 +181,13 @@ export class RosterQueries {
          WHERE (@person IS NULL OR p.id = @person) AND (@includeDemo = 1 OR p.demo = 0)
          ORDER BY p.id, m.id`,
       ),
+      // Per page: the people's unused, unexpired creation options (one statement per page).
+      challengeReady: db.prepare(
+        `SELECT person_id, max(expires_at) AS until FROM idp_creation_options
+         WHERE person_id IN (SELECT value FROM json_each(@ids)) AND used_at IS NULL
+           AND expires_at > @now
+         GROUP BY person_id`,
+      ),
       // One index seek per department (a skip scan of roster_by_department), not a scan of
       // everyone; on a production station a department only the demo people are in is left out.
       departments: db.prepare(
@@ -193,6 +200,16 @@ export class RosterQueries {
            (SELECT 1 FROM people p WHERE p.department = d.department AND p.demo = 0))`,
       ),
     };
+  }
+
+  /** Until when each of these people has a provider challenge ready (docs/PROVISIONING.md). */
+  challengeReady(personIds: readonly number[], now: string): Map<number, string> {
+    if (personIds.length === 0) return new Map();
+    const rows = this.stmts.challengeReady.all({ ids: JSON.stringify(personIds), now }) as {
+      person_id: number;
+      until: string;
+    }[];
+    return new Map(rows.map((r) => [r.person_id, r.until]));
   }
 
   private prepared(key: string, sql: () => string): Statement {

@@ -47,6 +47,8 @@ export interface NewProvisioningPerson {
 }
 
 export interface ReadyOptionsRow {
+  person_id: number;
+  department: string;
   challenge: string;
   options: string;
   expires_at: string;
@@ -121,7 +123,8 @@ export class ProvisioningRepository {
         `SELECT * FROM provisioning_people WHERE job_id = ? AND state IN ('active', 'registered') ORDER BY seq`,
       ),
       readyOptions: db.prepare(
-        `SELECT o.challenge, o.options, o.expires_at, p.upn, p.display_name, l.provider_id
+        `SELECT o.person_id, p.department, o.challenge, o.options, o.expires_at, p.upn, p.display_name,
+                l.provider_id
            FROM idp_creation_options o
            JOIN people p ON p.id = o.person_id
            LEFT JOIN idp_people l ON l.person_id = o.person_id

@@ -171,9 +171,12 @@ export class ProvisioningRun {
 
   private waiters: (() => void)[] = [];
 
-  /** Resolves at the next person finished, failed or requeued by any key. */
-  private settled(): Promise<void> {
-    return new Promise((resolve) => this.waiters.push(resolve));
+  /** Resolves at the next person finished, failed or requeued by any key (or at `signal`). */
+  private settled(signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiters.push(resolve);
+      signal?.addEventListener('abort', () => resolve(), { once: true });
+    });
   }
 
   private wake(): void {
@@ -235,7 +238,7 @@ export class ProvisioningRun {
           this.emit({ slot, step: 'idle' });
           return { provisioned };
         }
-        await this.settled();
+        await this.settled(opts.signal);
         continue;
       }
       let touch = false;
@@ -264,14 +267,14 @@ export class ProvisioningRun {
       let row: ProvisioningPersonRow | undefined;
       try {
         step('inspect');
-        await this.prepareKey(ctap, slot, step);
+        await this.prepareKey(ctap, slot, step, onKeepalive);
         row = this.repo.claimNext(this.jobId, slot, this.now());
         if (!row) {
           this.emit({ slot, step: 'idle' });
           return { provisioned };
         }
         who = { upn: row.upn, displayName: row.display_name };
-        await this.provision(ctap, row, step, opts.signal);
+        await this.provision(ctap, row, step, opts.signal, onKeepalive);
         provisioned++;
         step('done');
         this.wake();
@@ -308,6 +311,7 @@ export class ProvisioningRun {
     ctap: Ctap2,
     slot: string,
     step: (s: ProvisioningStep) => void,
+    onKeepalive?: (s: KeepaliveState) => void,
   ): Promise<void> {
     const info = await ctap.getInfo();
     if (info.options.clientPin === undefined) throw new KeyProblem('keyWithoutPin');
@@ -316,7 +320,7 @@ export class ProvisioningRun {
     if (!this.settings.resetConfirmed) throw new KeyProblem('keyNotBlank');
     step('reset');
     try {
-      await ctap.reset();
+      await ctap.reset({ onKeepalive });
     } catch (e) {
       // Most keys reset only within seconds of power-up: the operator re-inserts the key.
       if (isCtapError(e, 'NOT_ALLOWED')) throw new KeyProblem('reinsertToReset');
@@ -357,6 +361,8 @@ export class ProvisioningRun {
     row: ProvisioningPersonRow,
     step: (s: ProvisioningStep) => void,
     signal?: AbortSignal,
+    // The key's KEEPALIVE: "touch the key" on the board (each command carries it).
+    onKeepalive?: (s: KeepaliveState) => void,
   ): Promise<void> {
     if (Date.parse(row.expires_at) <= Date.parse(this.now()))
       throw new PersonProblem('challengeExpired');
@@ -381,7 +387,12 @@ export class ProvisioningRun {
     await ctap.getInfo();
 
     step('register');
-    const reg = await createCredential(ctap, options, { origin: this.origin, pin, signal });
+    const reg = await createCredential(ctap, options, {
+      origin: this.origin,
+      pin,
+      signal,
+      onKeepalive,
+    });
     const key = keyDetails(ctap);
     const displayName = `${key.serial ? `Serial: ${key.serial}` : key.model} ${this.now().slice(0, 10)}`;
     const body: Fido2RegistrationBody = {
@@ -427,7 +438,7 @@ export class ProvisioningRun {
         allowCredentials: [{ id: reg.id, type: 'public-key' }],
         userVerification: 'required',
       },
-      { origin: this.origin, pin, signal },
+      { origin: this.origin, pin, signal, onKeepalive },
     );
     try {
       const v = await verifyAuthenticationResponse({

@@ -18,6 +18,8 @@ export interface ProvisioningTarget {
   readonly expiresAt: string;
   /** PublicKeyCredentialCreationOptionsJSON, annotations stripped. */
   readonly publicKey: Record<string, unknown>;
+  /** Where the target was in its options file (for a later per-row problem). */
+  readonly row?: number;
 }
 
 export type OptionsRowProblem =
@@ -136,7 +138,7 @@ export function readOptionsFile(text: string, settings: ReadOptionsSettings): Op
     else {
       seen.add(key);
       seen.add(t.challenge);
-      targets.push({ ...t, expiresAt: new Date(expiry).toISOString() });
+      targets.push({ ...t, row, expiresAt: new Date(expiry).toISOString() });
     }
   };
 

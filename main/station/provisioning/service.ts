@@ -15,7 +15,33 @@ import type { IdpService } from '../idp/service';
 import type { MethodRegistry } from '../methods/registry';
 import type { PeopleService } from '../people';
 import type { ProvisionedKey } from './engine';
-import type { ProvisioningTarget } from './options';
+import { ENTRA_RP_ID, readOptionsFile, type ProvisioningTarget } from './options';
+
+/** A problem with one row of an options file (docs/PROVISIONING.md "Options files"). */
+export interface OptionsImportProblem {
+  readonly row: number;
+  /** An options-file problem, or `notInRoster`: nobody in the roster has that id or UPN. */
+  readonly problem: string;
+}
+
+export interface OptionsImportResult {
+  readonly format: 'json' | 'jsonl' | 'csv';
+  /** People whose challenge is now ready. */
+  readonly imported: number;
+  /** Rows whose challenge the registry held already. */
+  readonly unchanged: number;
+  readonly errors: OptionsImportProblem[];
+}
+
+/** A roster person with unused, unexpired creation options: "challenge ready until …". */
+export interface ReadyPerson {
+  readonly personId: number;
+  readonly upn: string;
+  readonly displayName: string;
+  readonly department: string;
+  readonly expiresAt: string;
+  readonly linked: boolean;
+}
 
 export class ProvisioningService {
   readonly repo: ProvisioningRepository;
@@ -42,16 +68,72 @@ export class ProvisioningService {
     return this.people.findByUpn(t.upn)?.id ?? null;
   }
 
-  /** People of the roster whose creation options are unused and unexpired ("challenge ready"). */
-  readyTargets(): ProvisioningTarget[] {
+  /**
+   * Imports an options file (provider JSON / JSON lines or the bulk-registration CSV) into the
+   * roster: each row's person gets the options as "challenge ready until …", in one transaction.
+   * Every row is checked on its own; the others are imported.
+   */
+  importOptions(text: string, opts: { rpId?: string } = {}): OptionsImportResult {
+    this.ctx.session.assertStaff();
+    const read = readOptionsFile(text, { rpId: opts.rpId ?? ENTRA_RP_ID, now: this.ctx.clock() });
+    const errors: OptionsImportProblem[] = read.errors.map((e) => ({ ...e }));
+    let imported = 0;
+    let unchanged = 0;
+    const now = this.now();
+    this.ctx.db.transaction(() => {
+      for (const t of read.targets) {
+        const personId = this.personFor(t);
+        if (personId === null) {
+          errors.push({ row: t.row ?? 0, problem: 'notInRoster' });
+          continue;
+        }
+        const saved = this.idp.repo.saveCreationOptions(
+          personId,
+          t.challenge,
+          JSON.stringify(t.publicKey),
+          'imported',
+          t.expiresAt,
+          now,
+        );
+        if (saved) imported++;
+        else unchanged++;
+      }
+      this.ctx.audit.append('provisioning.optionsImported', null, {
+        imported,
+        unchanged,
+        errors: errors.length,
+      });
+    })();
+    errors.sort((a, b) => a.row - b.row);
+    return { format: read.format, imported, unchanged, errors };
+  }
+
+  /** Roster people with a ready challenge, in UPN order. */
+  readyPeople(): ReadyPerson[] {
+    this.ctx.session.assertStaff();
     return this.repo.readyOptions(this.now()).map((r) => ({
-      userId: r.provider_id,
+      personId: r.person_id,
       upn: r.upn,
       displayName: r.display_name,
-      challenge: r.challenge,
+      department: r.department,
       expiresAt: r.expires_at,
-      publicKey: JSON.parse(r.options) as Record<string, unknown>,
+      linked: r.provider_id !== null,
     }));
+  }
+
+  /** People of the roster whose creation options are unused and unexpired ("challenge ready"). */
+  readyTargets(personIds?: ReadonlySet<number>): ProvisioningTarget[] {
+    return this.repo
+      .readyOptions(this.now())
+      .filter((r) => !personIds || personIds.has(r.person_id))
+      .map((r) => ({
+        userId: r.provider_id,
+        upn: r.upn,
+        displayName: r.display_name,
+        challenge: r.challenge,
+        expiresAt: r.expires_at,
+        publicKey: JSON.parse(r.options) as Record<string, unknown>,
+      }));
   }
 
   createJob(targets: readonly ProvisioningTarget[], settings: Record<string, unknown>): string {
@@ -74,6 +156,8 @@ export class ProvisioningService {
   commit(done: ProvisionedKey): void {
     const personId = done.row.person_id;
     if (personId === null) return; // not in this roster: the registrations file carries it
+    // The challenge is spent: the person no longer shows "challenge ready".
+    this.idp.repo.useCreationOptions(done.row.challenge, this.now());
     const label = done.body.displayName;
     const methodId = this.methods.insert(
       personId,

@@ -15,6 +15,7 @@ export const consoleLinks = [
   { path: '/operator/export', key: 'export' },
   { path: '/operator/keys', key: 'keys' },
   { path: '/operator/identity-provider', key: 'identityProvider' },
+  { path: '/operator/provision', key: 'provision' },
   { path: '/operator/account', key: 'account' },
 ] as const;
 

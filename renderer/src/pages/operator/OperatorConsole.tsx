@@ -10,6 +10,7 @@ import { PersonPage } from './PersonPage';
 import { PolicyPage } from './PolicyPage';
 import { RosterPage } from './RosterPage';
 import { SecurityKeysPage } from './keys/SecurityKeysPage';
+import { ProvisionPage } from './provision/ProvisionPage';
 
 export function OperatorConsole({ path }: { path: string }) {
   const clean = path.replace(/\/+$/, '') || '/operator';
@@ -32,6 +33,8 @@ export function OperatorConsole({ path }: { path: string }) {
       return <SecurityKeysPage />;
     case '/operator/identity-provider':
       return <IdentityProviderPage />;
+    case '/operator/provision':
+      return <ProvisionPage />;
     case '/operator/account':
       return <AccountPage />;
     default:

@@ -67,7 +67,7 @@ function AddPersonDialog({ open, onClose }: { open: boolean; onClose: () => void
 }
 
 export function RosterPage() {
-  const { t } = useI18n();
+  const { t, formatDateTime } = useI18n();
   const [query, setQuery] = useState('');
   const [debounced, setDebounced] = useState('');
   const [registration, setRegistration] = useState<RegistrationFilter>('all');
@@ -184,6 +184,7 @@ export function RosterPage() {
                 <th scope="col">{t('operator.roster.department')}</th>
                 <th scope="col">{t('operator.roster.methods')}</th>
                 <th scope="col">{t('operator.roster.registration')}</th>
+                <th scope="col">{t('operator.roster.challenge')}</th>
               </tr>
             </thead>
             <tbody>
@@ -199,6 +200,13 @@ export function RosterPage() {
                     <span className={`ks-op-state ks-op-state--${p.registration}`}>
                       {t(`operator.roster.filter.${p.registration}`)}
                     </span>
+                  </td>
+                  <td data-testid="roster-challenge">
+                    {p.challengeReadyUntil
+                      ? t('operator.provision.readyUntil', {
+                          time: formatDateTime(p.challengeReadyUntil),
+                        })
+                      : ''}
                   </td>
                 </tr>
               ))}
