@@ -110,6 +110,8 @@ export async function openStationHost(
     // Read at each use: production chosen at first run applies at once (stationMode.ts).
     mode: () => currentStationMode(options.settings.get(), options.demo),
     secretSealer: options.secretSealer,
+    auditAnchorDir: () =>
+      options.auditAnchorDir ?? options.settings.get().auditAnchorDir ?? undefined,
   });
   // Local changes for the identity provider are sent at once when it can be reached.
   station.idp.autoPush = true;

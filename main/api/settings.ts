@@ -25,6 +25,11 @@ export const settingsSchema = z.object({
   firstRunComplete: z.boolean(),
   kiosk: z.boolean(),
   window: windowStateSchema,
+  /**
+   * Where the audit log's signed checkpoints go (main/station/auditAnchor.ts): a directory the
+   * operator chose outside the data directory; null: none (browser mode may give --audit-anchor).
+   */
+  auditAnchorDir: z.string().min(1).max(4096).nullable(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -35,6 +40,7 @@ export const defaultSettings: Settings = {
   firstRunComplete: false,
   kiosk: false,
   window: { width: 1280, height: 860, maximized: false },
+  auditAnchorDir: null,
 };
 
 export interface SettingsStore {

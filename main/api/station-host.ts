@@ -40,6 +40,11 @@ export interface StationHostOptions {
   watchUsb?: boolean;
   /** The station's time (idle sign-out, expiries, audit); default the system clock. */
   clock?: Clock;
+  /**
+   * The audit anchor directory given on the command line (`--audit-anchor`); wins over the
+   * `auditAnchorDir` app setting.
+   */
+  auditAnchorDir?: string;
 }
 
 /** The station settings a host may take from its environment (read once, at start-up). */

@@ -12,6 +12,7 @@ export function stationHandlers(
         version: about.version,
         organizationName: station.policy.get().organizationName,
         host: about.host,
+        auditIntact: station.audit.integrityAlarm() === null,
       };
     },
   };

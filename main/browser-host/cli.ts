@@ -1,6 +1,6 @@
 /**
  * `npm run serve -- --port <port> --data-dir <dir> [--demo] [--host <addr>] [--allow-remote]
- *                   [--stop-after <seconds>] [--extra-links <n>]`
+ *                   [--stop-after <seconds>] [--extra-links <n>] [--audit-anchor <dir>]`
  * Starts the station in browser mode and prints one line with the full URL (its one-time
  * launch token included) once it is ready; `--extra-links` prints n more one-time URLs first
  * (scripted clients and tests that open several browsers or sockets). Runs until SIGINT/SIGTERM (or --stop-after, which tests use so a server
@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openStationHost } from '../api';
 import { stationEnvironment, type StationEnvironment } from '../api/station-host';
+import { isInsideDir } from '../station/paths';
 import { defaultDataDir } from './data-dir';
 import { startBrowserHost, type RunningBrowserHost } from './server';
 import { createFileSettingsStore } from './settings-store';
@@ -23,6 +24,8 @@ export interface ServeArgs {
   stopAfterSeconds: number | null;
   /** More one-time launch URLs to print before the ready line. */
   extraLinks: number;
+  /** Where the audit log's signed checkpoints go (outside the data directory). */
+  auditAnchorDir: string | null;
   /** Test and demo settings from the environment (main/api/station-host.ts), read here once. */
   station: StationEnvironment;
 }
@@ -40,6 +43,7 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     allowRemote: false,
     stopAfterSeconds: null,
     extraLinks: 0,
+    auditAnchorDir: null,
     station: stationEnvironment(env),
   };
   for (let i = 0; i < argv.length; i += 1) {
@@ -84,12 +88,20 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
         args.extraLinks = n;
         break;
       }
+      case '--audit-anchor':
+        args.auditAnchorDir = resolve(value());
+        break;
       case '--open':
       case '--no-open':
         break; // handled by scripts/start.mjs
       default:
         throw new UsageError(`Unknown option ${flag}`);
     }
+  }
+  if (args.auditAnchorDir && isInsideDir(args.auditAnchorDir, args.dataDir)) {
+    throw new UsageError(
+      '--audit-anchor must be outside the data directory (a copy of the data directory must not carry its own anchor)',
+    );
   }
   return args;
 }
@@ -114,6 +126,7 @@ export async function serve(
     host: 'browser',
     version,
     ...args.station,
+    ...(args.auditAnchorDir ? { auditAnchorDir: args.auditAnchorDir } : {}),
   });
   let running: RunningBrowserHost;
   try {

@@ -20,7 +20,7 @@ export async function runServeCommand(argv: string[], options: RunOptions): Prom
     if (e instanceof UsageError) {
       console.error(`keystation: ${e.message}`);
       console.error(
-        'usage: npm run serve -- [--port <port>] [--data-dir <dir>] [--demo] [--host <addr> --allow-remote] [--stop-after <seconds>] [--extra-links <n>]',
+        'usage: npm run serve -- [--port <port>] [--data-dir <dir>] [--demo] [--host <addr> --allow-remote] [--stop-after <seconds>] [--extra-links <n>] [--audit-anchor <dir>]',
       );
       process.exitCode = 2;
       return;

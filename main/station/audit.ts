@@ -1,5 +1,7 @@
 import type { Db } from '../db/connection';
 import { AuditRepository, type AuditRow as StoredAuditRow } from '../db/repositories/audit';
+import { AuditAnchor, signCheckpoint, type AuditCheckpoint } from './auditAnchor';
+import { StationError } from './errors';
 import type { StationKeyring } from './secrets';
 import type { Actor, PersonId } from './types';
 
@@ -76,8 +78,17 @@ export interface AuditVerification {
   readonly rows: number;
   /** First sequence number where the chain breaks (edited, inserted or deleted row). */
   readonly brokenAtSeq?: number;
-  readonly problem?: 'edited' | 'missing' | 'truncated' | 'head';
+  readonly problem?: AuditProblem;
+  /** The anchor's checkpoint the log was compared with (absent: no anchor location, or none yet). */
+  readonly anchoredSeq?: number;
 }
+
+/**
+ * edited / missing: a row changed, removed or put in; truncated / head: the end doesn't match the
+ * registry's own MACed head; rolledBack: the registry is behind (or beside) the last signed
+ * checkpoint in the anchor location; anchor: the checkpoint there is not this station's.
+ */
+export type AuditProblem = 'edited' | 'missing' | 'truncated' | 'head' | 'rolledBack' | 'anchor';
 
 /** Field names that must never reach the log (DESIGN.md §7: nothing secret is ever logged). */
 const FORBIDDEN_DETAIL = /pin|secret|answer|pass(?!port)|password|code|otp|token$/i;
@@ -91,19 +102,56 @@ const GENESIS = Buffer.alloc(32);
  * Each row's hash covers its content and the previous row's hash under a key derived from the
  * station key, so editing, inserting or deleting a row is found by `verify()` and can't be
  * papered over without the station key. The head (last seq + hash, itself MACed) is kept in
- * station_settings in the same transaction, so cutting rows off the end is found too.
+ * station_settings in the same transaction, so cutting rows off the end is found too — and
+ * `append` checks that head before it writes, so a cut can't be hidden by the next row. With an
+ * anchor location (main/station/auditAnchor.ts) every committed change also leaves a signed
+ * checkpoint outside the registry, so deleting every row and the head, or rolling the whole
+ * registry back to an older backup, is found as well.
  */
 export class AuditLog {
   private readonly repo: AuditRepository;
+  /** Set when `append` refused or `verify` failed: the console-wide integrity alarm. */
+  private alarm: AuditVerification | null = null;
+  /** The newest checkpoint this station knows was anchored (read at open, then written). */
+  private anchored: AuditCheckpoint | null = null;
+  private checkpointQueued = false;
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly keys: StationKeyring,
     private readonly stationId: string,
     private readonly clock: () => Date,
     private readonly actor: () => Actor,
+    /** The anchor directory the operator chose, read at each use; undefined: none. */
+    private readonly anchorDir: () => string | undefined = () => undefined,
   ) {
     this.repo = new AuditRepository(db);
+  }
+
+  /**
+   * Checks the whole chain against the registry's head and the anchor, once at start: a broken
+   * log raises the alarm before anyone signs in; a good one gets a fresh checkpoint.
+   */
+  open(): AuditVerification {
+    const v = this.verify();
+    if (v.ok) this.writeCheckpoint();
+    return v;
+  }
+
+  /** The integrity alarm the station shows everywhere, or null while the log is intact. */
+  integrityAlarm(): AuditVerification | null {
+    return this.alarm;
+  }
+
+  /** A signed checkpoint of the current head: what exports and backups carry. */
+  checkpoint(): AuditCheckpoint {
+    const last = this.repo.last();
+    return signCheckpoint(this.keys, {
+      stationId: this.stationId,
+      seq: last?.seq ?? 0,
+      hash: Buffer.from(last?.hash ?? GENESIS).toString('hex'),
+      at: this.clock().toISOString(),
+    });
   }
 
   /**
@@ -117,8 +165,20 @@ export class AuditLog {
     const actor = this.actor();
     // Read-previous, insert and head update commit together even when a caller appends outside
     // a transaction (inside one, the nested transaction is a savepoint).
-    return this.repo.atomically(() => {
+    const seq = this.repo.atomically(() => {
       const prev = this.repo.last();
+      // Refuse to chain onto a log whose end was cut or rolled back (nothing is written).
+      const problem = this.tailProblem(prev);
+      if (problem) {
+        this.alarm = {
+          ok: false,
+          rows: prev?.seq ?? 0,
+          brokenAtSeq: (prev?.seq ?? 0) + 1,
+          problem,
+          ...(this.anchored ? { anchoredSeq: this.anchored.seq } : {}),
+        };
+        throw new StationError('registry.auditBroken');
+      }
       const row = {
         seq: (prev?.seq ?? 0) + 1,
         at: this.clock().toISOString(),
@@ -136,6 +196,8 @@ export class AuditLog {
       this.repo.setHead(this.headValue(row.seq, hash));
       return row.seq;
     });
+    this.queueCheckpoint();
+    return seq;
   }
 
   list(opts: { personId?: PersonId; limit?: number; beforeSeq?: number } = {}): AuditEntry[] {
@@ -169,11 +231,103 @@ export class AuditLog {
       rows += 1;
     }
     const head = this.repo.head();
-    if (rows === 0 && head === undefined) return { ok: true, rows };
-    if (head === undefined || head !== this.headValue(rows, prevHash)) {
-      return { ok: false, rows, brokenAtSeq: rows + 1, problem: rows === 0 ? 'truncated' : 'head' };
+    const anchoredSeq = this.readAnchor();
+    const seen = anchoredSeq === 'invalid' ? {} : anchoredSeq === null ? {} : { anchoredSeq };
+    const fail = (v: AuditVerification): AuditVerification => {
+      this.alarm = v;
+      return v;
+    };
+    if (anchoredSeq === 'invalid') {
+      return fail({ ok: false, rows, brokenAtSeq: rows + 1, problem: 'anchor' });
     }
-    return { ok: true, rows };
+    if (!(rows === 0 && head === undefined)) {
+      if (head === undefined || head !== this.headValue(rows, prevHash)) {
+        return fail({
+          ok: false,
+          rows,
+          brokenAtSeq: rows + 1,
+          problem: rows === 0 ? 'truncated' : 'head',
+          ...seen,
+        });
+      }
+    }
+    const behind = this.anchorProblem(rows === 0 ? undefined : { seq: rows, hash: prevHash });
+    if (behind) return fail({ ok: false, rows, brokenAtSeq: rows + 1, problem: behind, ...seen });
+    return { ok: true, rows, ...seen };
+  }
+
+  /** What is wrong with the end of the log before a row is chained onto it, if anything. */
+  private tailProblem(prev: { seq: number; hash: Buffer } | undefined): AuditProblem | null {
+    const head = this.repo.head();
+    if (prev === undefined) {
+      if (head !== undefined) return 'truncated';
+    } else if (head !== this.headValue(prev.seq, Buffer.from(prev.hash))) {
+      return 'head';
+    }
+    return this.anchorProblem(prev);
+  }
+
+  /**
+   * The registry against the newest anchored checkpoint: the checkpoint's row must be there with
+   * the same hash (rows after it are newer than the checkpoint, which is fine).
+   */
+  private anchorProblem(last: { seq: number; hash: Buffer } | undefined): AuditProblem | null {
+    const cp = this.anchored;
+    if (!cp || cp.seq === 0) return null;
+    if (!last) return 'truncated';
+    if (last.seq < cp.seq) return 'rolledBack';
+    const hash = last.seq === cp.seq ? last.hash : this.repo.hashAt(cp.seq);
+    return hash && Buffer.from(hash).toString('hex') === cp.hash ? null : 'rolledBack';
+  }
+
+  /**
+   * Reads the anchor location (when one is set), keeping the newer of the file's checkpoint and
+   * the one this process last wrote; 'invalid' when the file is not this station's.
+   */
+  private readAnchor(): number | null | 'invalid' {
+    const dir = this.anchorDir();
+    if (!dir) return this.anchored?.seq ?? null;
+    const read = new AuditAnchor(dir, this.keys, this.stationId).read();
+    if (read.state === 'invalid') return 'invalid';
+    if (read.state === 'valid' && (!this.anchored || read.checkpoint.seq >= this.anchored.seq)) {
+      this.anchored = read.checkpoint;
+    }
+    return this.anchored?.seq ?? null;
+  }
+
+  /** After the transaction that appended has ended (committed or rolled back). */
+  private queueCheckpoint(): void {
+    if (this.checkpointQueued || !this.anchorDir()) return;
+    this.checkpointQueued = true;
+    const run = (): void => {
+      if (!this.db.open) {
+        this.checkpointQueued = false;
+        return;
+      }
+      // Still inside a caller's transaction: try again once the event loop turns.
+      if (this.db.inTransaction) {
+        setImmediate(run);
+        return;
+      }
+      this.checkpointQueued = false;
+      this.writeCheckpoint();
+    };
+    queueMicrotask(run);
+  }
+
+  /** Signs the committed head into the anchor location (when one is set). */
+  private writeCheckpoint(): void {
+    const dir = this.anchorDir();
+    if (!dir || this.alarm) return;
+    const cp = this.checkpoint();
+    if (this.anchored && cp.seq < this.anchored.seq) return;
+    try {
+      new AuditAnchor(dir, this.keys, this.stationId).write(cp);
+      this.anchored = cp;
+    } catch {
+      // An unreachable anchor (share offline, stick pulled) must not stop the station; the
+      // next change tries again, and verify still compares against the last one written.
+    }
   }
 
   private rowHash(row: Omit<AuditRow, 'hash'>): Buffer {

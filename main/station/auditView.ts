@@ -4,6 +4,7 @@
  */
 import { AUDIT_ACTIONS, type AuditAction, type AuditDetails, type AuditLog } from './audit';
 import { csvDocument } from './csv';
+import type { AuditProblem } from './audit';
 import type { PeopleService } from './people';
 import type { Actor } from './types';
 
@@ -34,7 +35,7 @@ export interface AuditChainView {
   readonly ok: boolean;
   readonly rows: number;
   readonly brokenAtSeq: number | null;
-  readonly problem: 'edited' | 'missing' | 'truncated' | 'head' | null;
+  readonly problem: AuditProblem | null;
 }
 
 export class AuditViewer {
@@ -80,6 +81,7 @@ export class AuditViewer {
   /** Every matching row as CSV (formulas neutralised, main/station/csv.ts). */
   exportCsv(filter: AuditFilter): { csv: string; rows: number } {
     const rows = this.rowsMatching(filter, this.verify().brokenAtSeq);
+    const checkpoint = this.audit.checkpoint();
     // The header stays bare (what spreadsheets and scripts match on); every data cell quoted.
     const csv =
       csvDocument([['seq', 'at', 'actor kind', 'actor', 'action', 'person', 'details', 'chain']]) +
@@ -94,6 +96,23 @@ export class AuditViewer {
           JSON.stringify(r.details),
           r.flagged ? 'BROKEN' : 'ok',
         ]),
+        { quoteAll: true },
+      ) +
+      // Last, the signed checkpoint of the log's head (main/station/auditAnchor.ts): a reader can
+      // check that the export is this station's and how far the log went when it was taken.
+      csvDocument(
+        [
+          [
+            '',
+            checkpoint.at,
+            'system',
+            'station',
+            'audit.checkpoint',
+            '',
+            JSON.stringify(checkpoint),
+            'signed',
+          ],
+        ],
         { quoteAll: true },
       );
     return { csv, rows: rows.length };

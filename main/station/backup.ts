@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { finishBackupCopy } from '../db/backupFile';
 import { integrityOk, openDatabase } from '../db/connection';
@@ -12,6 +12,11 @@ export interface BackupResult {
   readonly bytes: number;
   readonly integrityOk: boolean;
   readonly auditOk: boolean;
+  /**
+   * `<path>.checkpoint.json`: the copy's audit head, signed like the anchor's checkpoints
+   * (main/station/auditAnchor.ts), so the backup carries proof of how far its log went.
+   */
+  readonly checkpointPath: string;
 }
 
 /**
@@ -35,11 +40,19 @@ export async function backupRegistry(
   let result: BackupResult;
   try {
     const audit = new AuditLog(copy, ctx.keys, ctx.stationId, ctx.clock, () => ctx.session.actor);
+    const auditOk = audit.verify().ok;
+    const checkpointPath = `${destination}.checkpoint.json`;
+    if (auditOk) {
+      writeFileSync(checkpointPath, JSON.stringify(audit.checkpoint(), null, 2) + '\n', {
+        mode: 0o600,
+      });
+    }
     result = {
       path: destination,
       bytes: statSync(destination).size,
       integrityOk: integrityOk(copy),
-      auditOk: audit.verify().ok,
+      auditOk,
+      checkpointPath,
     };
   } finally {
     copy.close();

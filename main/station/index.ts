@@ -116,6 +116,11 @@ export interface OpenStationOptions {
   readonly securityKeys?: SecurityKeyClient;
   /** Identity provider link: private CA, injected sleep (tests), provider factory. */
   readonly idp?: IdpServiceOptions;
+  /**
+   * The directory for the audit log's signed checkpoints (main/station/auditAnchor.ts), read at
+   * each use; undefined: no anchor.
+   */
+  readonly auditAnchorDir?: () => string | undefined;
 }
 
 export interface Enrollments {
@@ -202,7 +207,17 @@ export function openStation(opts: OpenStationOptions): Station {
       })
       .immediate();
 
-    const audit = new AuditLog(db, keys, stationId, clock, () => session.actor);
+    const audit = new AuditLog(
+      db,
+      keys,
+      stationId,
+      clock,
+      () => session.actor,
+      opts.auditAnchorDir,
+    );
+    // The whole chain against its head and the anchor, before anyone signs in: a broken log
+    // raises the integrity alarm (and every change is refused) from the start.
+    audit.open();
     // `mode` is a getter (never copied) so services see the current mode.
     const baseCtx = {
       db,

@@ -59,11 +59,12 @@ export class AuthService {
     client = 'local',
   ): Promise<OperatorAccount> {
     const op = await this.checkPassword(username, password, client);
-    this.ctx.session.setOperator(op.id, op.username, op.role);
+    this.signedIn(
+      () => this.ctx.session.setOperator(op.id, op.username, op.role),
+      () =>
+        this.ctx.audit.append('operator.signedIn', null, { operatorId: op.id, method: 'password' }),
+    );
     this.keySession = null;
-    this.ctx.db.transaction(() =>
-      this.ctx.audit.append('operator.signedIn', null, { operatorId: op.id, method: 'password' }),
-    )();
     return op;
   }
 
@@ -117,16 +118,18 @@ export class AuthService {
     response: AuthenticationResponseJSON,
   ): Promise<OperatorAccount> {
     const op = await this.verifyKeySignIn(challengeId, response);
-    this.ctx.session.setOperator(op.id, op.username, op.role);
+    this.signedIn(
+      () => this.ctx.session.setOperator(op.id, op.username, op.role),
+      () => {
+        this.ctx.audit.append('operator.signedIn', null, {
+          operatorId: op.id,
+          method: 'securityKey',
+        });
+        // Their own key proves who they are: their password lockout ends.
+        this.lift(op.id, String(op.id));
+      },
+    );
     this.keySession = this.ctx.session.id;
-    this.ctx.db.transaction(() => {
-      this.ctx.audit.append('operator.signedIn', null, {
-        operatorId: op.id,
-        method: 'securityKey',
-      });
-      // Their own key proves who they are: their password lockout ends.
-      this.lift(op.id, String(op.id));
-    })();
     return op;
   }
 
@@ -134,11 +137,25 @@ export class AuthService {
   signInWithPass(upn: string, pass: string): Person {
     const person = this.people.findByUpn(String(upn ?? '').slice(0, 256));
     const verified = this.passes.verify(person, pass);
-    this.ctx.session.setPerson(verified.id, verified.upn);
-    this.ctx.db.transaction(() =>
-      this.ctx.audit.append('person.signedIn', verified.id, { method: 'accessPass' }),
-    )();
+    this.signedIn(
+      () => this.ctx.session.setPerson(verified.id, verified.upn),
+      () => this.ctx.audit.append('person.signedIn', verified.id, { method: 'accessPass' }),
+    );
     return verified;
+  }
+
+  /**
+   * Starts the session and records it in one step: when the record can't be written (a broken
+   * audit log refuses every append) nobody is signed in.
+   */
+  private signedIn(start: () => void, record: () => void): void {
+    start();
+    try {
+      this.ctx.db.transaction(record)();
+    } catch (e) {
+      this.ctx.session.clear();
+      throw e;
+    }
   }
 
   signOut(): void {

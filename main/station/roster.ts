@@ -550,6 +550,8 @@ export class RosterService {
     this.ctx.session.assertStaff();
     const out: string[] = [];
     for (const e of this.ctx.audit.all()) out.push(JSON.stringify(e));
-    return out.join('\n') + (out.length ? '\n' : '');
+    // Last, the signed checkpoint of the head (main/station/auditAnchor.ts).
+    out.push(JSON.stringify({ checkpoint: this.ctx.audit.checkpoint() }));
+    return out.join('\n') + '\n';
   }
 }

@@ -3,7 +3,10 @@ import {
   createCipheriv,
   createDecipheriv,
   createHmac,
+  createPrivateKey,
+  createPublicKey,
   hkdfSync,
+  type KeyObject,
   randomBytes,
   scryptSync,
   timingSafeEqual,
@@ -22,6 +25,9 @@ export interface SecretSealer {
   seal(plain: Buffer): Buffer;
   unseal(sealed: Buffer): Buffer;
 }
+
+/** PKCS#8 DER header of a raw 32-byte Ed25519 seed (RFC 8410). */
+const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
 const GCM_IV = 12;
 const GCM_TAG = 16;
@@ -86,6 +92,7 @@ export class StationKeyring {
   private readonly secretsKey: Buffer;
   private readonly auditKey: Buffer;
   private readonly codesKey: Buffer;
+  private readonly anchorSeed: Buffer;
 
   constructor(stationKey: Buffer) {
     if (stationKey.length !== 32) throw new Error('station key must be 32 bytes');
@@ -94,6 +101,21 @@ export class StationKeyring {
     this.secretsKey = derive('keystation secrets v1');
     this.auditKey = derive('keystation audit v1');
     this.codesKey = derive('keystation codes v1');
+    this.anchorSeed = derive('keystation audit anchor v1');
+  }
+
+  /**
+   * The Ed25519 key that signs the audit log's checkpoints in the anchor location
+   * (main/station/auditAnchor.ts). Derived from the station key, which is kept outside the
+   * data directory, so a copy of the registry can't sign a checkpoint.
+   */
+  anchorKeys(): { privateKey: KeyObject; publicKey: KeyObject } {
+    const privateKey = createPrivateKey({
+      key: Buffer.concat([ED25519_PKCS8_PREFIX, this.anchorSeed]),
+      format: 'der',
+      type: 'pkcs8',
+    });
+    return { privateKey, publicKey: createPublicKey(privateKey) };
   }
 
   /** AES-256-GCM; `context` is bound as AAD (e.g. "totp") so sealed values can't be swapped. */

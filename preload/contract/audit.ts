@@ -18,7 +18,7 @@ export interface AuditVerificationView {
   ok: boolean;
   rows: number;
   brokenAtSeq: number | null;
-  problem: 'edited' | 'missing' | 'truncated' | 'head' | null;
+  problem: 'edited' | 'missing' | 'truncated' | 'head' | 'rolledBack' | 'anchor' | null;
 }
 
 export interface AuditPage {

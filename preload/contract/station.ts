@@ -11,6 +11,11 @@ export interface StationInfo {
   organizationName: string | null;
   /** Which host serves the renderer; only for diagnostics, the UI must not branch on it. */
   host: 'electron' | 'browser';
+  /**
+   * false: the audit log no longer matches its head or its anchor (rows cut off, the registry
+   * rolled back or edited); the station refuses every change and shows the integrity alarm.
+   */
+  auditIntact: boolean;
 }
 
 export const stationCalls = {

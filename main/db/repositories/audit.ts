@@ -31,6 +31,7 @@ export class AuditRepository {
            @person_id, @details, @prev_hash, @hash)`,
       ),
       last: db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1'),
+      hashAt: db.prepare('SELECT hash FROM audit_log WHERE seq = ?'),
       setHead: db.prepare(
         `INSERT INTO station_settings (key, value) VALUES ('${AUDIT_HEAD_KEY}', ?)
          ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
@@ -54,6 +55,11 @@ export class AuditRepository {
 
   last(): { seq: number; hash: Buffer } | undefined {
     return this.stmts.last.get() as { seq: number; hash: Buffer } | undefined;
+  }
+
+  /** The stored hash of row `seq`, if there is such a row. */
+  hashAt(seq: number): Buffer | undefined {
+    return (this.stmts.hashAt.get(seq) as { hash: Buffer } | undefined)?.hash;
   }
 
   insert(row: AuditRow): void {

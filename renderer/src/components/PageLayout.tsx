@@ -34,6 +34,7 @@ export function PageLayout({ title, before, children }: PageLayoutProps) {
   }, [title]);
 
   const demo = info.status === 'ok' && info.value.mode === 'demo';
+  const alarm = info.status === 'ok' && !info.value.auditIntact;
 
   return (
     <div className="ks-app">
@@ -76,6 +77,16 @@ export function PageLayout({ title, before, children }: PageLayoutProps) {
           </label>
         </div>
       </header>
+      {alarm ? (
+        <div
+          className="ks-notice ks-notice--error ks-integrity-alarm"
+          role="alert"
+          data-testid="integrity-alarm"
+        >
+          <p className="ks-notice__title">{t('app.integrityAlarmTitle')}</p>
+          <p>{t('app.integrityAlarm')}</p>
+        </div>
+      ) : null}
       <main id="main" className="ks-main" tabIndex={-1}>
         {before}
         <h1 className="ks-page-title" ref={headingRef} tabIndex={-1}>

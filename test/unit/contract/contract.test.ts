@@ -48,7 +48,13 @@ describe('dispatch', () => {
   const calls: unknown[] = [];
   const handlers = fakeHandlers({
     station: {
-      info: () => ({ mode: 'demo', version: '1', organizationName: 'X', host: 'browser' }),
+      info: () => ({
+        mode: 'demo',
+        version: '1',
+        organizationName: 'X',
+        host: 'browser',
+        auditIntact: true,
+      }),
     },
     settings: {
       get: () => ({ language: 'sv', theme: 'system' }),

@@ -90,4 +90,19 @@ describe('serve arguments', () => {
       expect(() => parseServeArgs(argv, {})).toThrow(UsageError);
     }
   });
+  it('takes an audit anchor outside the data directory only', () => {
+    expect(
+      parseServeArgs(['--data-dir', '/tmp/ks', '--audit-anchor', '/mnt/anchor'], {}),
+    ).toMatchObject({ auditAnchorDir: '/mnt/anchor' });
+    for (const anchor of ['/tmp/ks', '/tmp/ks/anchor', '/tmp/ks/../ks/a']) {
+      expect(() => parseServeArgs(['--data-dir', '/tmp/ks', '--audit-anchor', anchor], {})).toThrow(
+        /outside the data directory/,
+      );
+    }
+    expect(
+      parseServeArgs(['--data-dir', '/tmp/ks', '--audit-anchor', '/tmp/ks2'], {}),
+    ).toMatchObject({
+      auditAnchorDir: '/tmp/ks2',
+    });
+  });
 });

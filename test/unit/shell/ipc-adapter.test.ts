@@ -36,7 +36,13 @@ const search = vi.fn((args: { query: string }) => ({
 }));
 const handlers = fakeHandlers({
   station: {
-    info: () => ({ mode: 'demo', version: '0', organizationName: null, host: 'electron' }),
+    info: () => ({
+      mode: 'demo',
+      version: '0',
+      organizationName: null,
+      host: 'electron',
+      auditIntact: true,
+    }),
   },
   settings: {
     get: () => ({ language: null, theme: 'system' }),
