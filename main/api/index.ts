@@ -98,10 +98,25 @@ export function createHandlers(deps: HandlerDeps): ContractHandlers {
   };
 }
 
+/** The host and the parts it composed: for tests that look behind the contract. */
+export interface ComposedStationHost {
+  readonly host: StationHost;
+  readonly station: Station;
+  readonly keyDevices: KeyDevices;
+}
+
 export async function openStationHost(
   options: StationHostOptions,
   log?: DispatchLog,
 ): Promise<StationHost> {
+  return (await composeStationHost(options, log)).host;
+}
+
+/** What openStationHost builds, with the station and its key devices beside the host. */
+export function composeStationHost(
+  options: StationHostOptions,
+  log?: DispatchLog,
+): Promise<ComposedStationHost> {
   const clock = options.clock ?? systemClock;
   const station = openStation({
     dataDir: options.dataDir,
@@ -124,6 +139,7 @@ export async function openStationHost(
     extraPaths: options.keyPaths,
     touchTimeoutMs: options.virtualKeyTouchTimeoutMs,
     virtualKeyProfiles: options.virtualKeyProfiles,
+    capacity: options.virtualKeyCapacity,
   });
   const operatorKeys = new OperatorKeyCeremonies(station, keyDevices);
   const access = new StationAccess(station, options.settings, operatorKeys, {
@@ -143,7 +159,7 @@ export async function openStationHost(
     access,
     operatorKeys,
   });
-  return {
+  const host: StationHost = {
     // Authorisation per session role, before any handler (main/api/authorization.ts).
     dispatch: createDispatch(handlers, log, (domain, name, args) => {
       access.expireIfIdle();
@@ -159,4 +175,5 @@ export async function openStationHost(
       station.close();
     },
   };
+  return Promise.resolve({ host, station, keyDevices });
 }

@@ -36,6 +36,8 @@ export interface StationHostOptions {
   virtualKeyTouchTimeoutMs?: number;
   /** What kind of key each demo virtual key behaves like (`ctap21`, `u2f`, `bio`…). */
   virtualKeyProfiles?: readonly VirtualKeyProfile[];
+  /** Discoverable-credential slots of each demo virtual key (default 25, like many real keys). */
+  virtualKeyCapacity?: number;
   /** Poll node-hid for USB keys; default true. */
   watchUsb?: boolean;
   /** The station's time (idle sign-out, expiries, audit); default the system clock. */

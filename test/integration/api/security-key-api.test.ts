@@ -26,8 +26,8 @@ describe('securityKey / methods / virtualKey domains', () => {
   afterEach(() => h.close());
 
   describe('demo station', () => {
-    beforeEach(() => {
-      h = harness('demo');
+    beforeEach(async () => {
+      h = await harness('demo');
     });
 
     it('lists the virtual key, enrolls it end to end with keepalive events, and the page shows it', async () => {
@@ -197,8 +197,8 @@ describe('securityKey / methods / virtualKey domains', () => {
   });
 
   describe('demo station, a key with room for one credential', () => {
-    beforeEach(() => {
-      h = harness('demo', { capacity: 1 });
+    beforeEach(async () => {
+      h = await harness('demo', { capacity: 1 });
     });
 
     it('storage full, then a model the policy does not allow', async () => {
@@ -231,8 +231,8 @@ describe('securityKey / methods / virtualKey domains', () => {
   });
 
   describe('production station', () => {
-    beforeEach(() => {
-      h = harness('production');
+    beforeEach(async () => {
+      h = await harness('production');
     });
 
     it('has no virtual key and refuses every virtualKey control', async () => {
@@ -251,7 +251,22 @@ describe('securityKey / methods / virtualKey domains', () => {
           code: 'securityKey.virtualKeyRefused',
         });
       }
-      expect(await refusedEnrollment(h, '1', 'x')).toMatchObject({ code: 'securityKey.notFound' });
+      const person = await h.call<{ id: string }>('roster.create', {
+        upn: 'eva.lind@example.org',
+        displayName: 'Eva Lind',
+        department: '',
+        email: '',
+        mobile: '',
+      });
+      // The demo key's id names no key here: the station refuses it as a virtual key.
+      expect(await refusedEnrollment(h, person.id, 'x')).toMatchObject({
+        code: 'securityKey.virtualKeyRefused',
+      });
+      // The host's guard stands in front: signed out, nobody may begin an enrollment.
+      await h.call('operator.signOut', {});
+      expect(await refusedEnrollment(h, person.id, 'y')).toMatchObject({
+        code: 'session.signInRequired',
+      });
     });
   });
 });

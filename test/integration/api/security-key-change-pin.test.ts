@@ -25,8 +25,8 @@ const KEY_MIN = 8;
 
 let h: Harness;
 
-beforeEach(() => {
-  h = harness('demo', { dirPrefix: 'ks-change-pin-' });
+beforeEach(async () => {
+  h = await harness('demo', { dirPrefix: 'ks-change-pin-' });
 });
 
 afterEach(() => h.close());

@@ -1,18 +1,19 @@
 /**
- * What the security key API tests share: the real dispatcher over the real station (SQLite in a
- * temp dir) and the in-process virtual key(s) of KeyDevices, with in-memory settings, plus the
- * enrollment steps a person takes at the station.
+ * What the security key API tests share: the real station host (openStationHost's composition:
+ * dispatcher, authorisation guard, station over SQLite in a temp dir, the in-process virtual
+ * key(s) of KeyDevices) with in-memory settings, plus the enrollment steps a person takes at
+ * the station. A demo harness is an open demo station before its first run; a production one
+ * has been set up for production at first run through the contract, its operator signed in.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDispatch, type CallContext, type Dispatch } from '../../../main/api/dispatch';
-import { keyDeviceEvents, StationEventBus } from '../../../main/api/events';
-import { createHandlers } from '../../../main/api/index';
-import { KeyDevices } from '../../../main/station/devices';
-import type { SettingsStore } from '../../../main/api/settings';
-import { openStation, type Station } from '../../../main/station/index';
-import type { EventName } from '../../../preload/contract';
+import type { CallContext } from '../../../main/api/dispatch';
+import { composeStationHost } from '../../../main/api/index';
+import { MemorySettingsStore } from '../../../main/api/settings';
+import type { KeyDevices } from '../../../main/station/devices';
+import type { Station } from '../../../main/station/index';
+import { channelOf, type EventName } from '../../../preload/contract';
 
 export interface ContractFailure {
   kind: string;
@@ -29,7 +30,7 @@ export interface Harness {
   events: { name: EventName; payload: unknown }[];
   /** Called with each event as it is emitted (after it is added to `events`). */
   onEvent(listener: (name: EventName, payload: unknown) => void): void;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export interface HarnessOptions {
@@ -39,33 +40,23 @@ export interface HarnessOptions {
   dirPrefix?: string;
 }
 
-function memorySettings(): SettingsStore {
-  let value = {
-    language: null,
-    theme: 'system',
-    stationMode: 'demo',
-    kiosk: false,
-    window: {},
-  } as unknown as ReturnType<SettingsStore['get']>;
-  return {
-    get: () => value,
-    update(patch: Partial<typeof value>) {
-      value = { ...value, ...patch };
-      return value;
-    },
-  } as unknown as SettingsStore;
-}
+/** The first operator a production harness sets up (and is signed in as). */
+export const HARNESS_OPERATOR = { username: 'op.harness', password: 'a-long-operator-password' };
 
-export function harness(mode: 'demo' | 'production', options: HarnessOptions = {}): Harness {
+export async function harness(
+  mode: 'demo' | 'production',
+  options: HarnessOptions = {},
+): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), options.dirPrefix ?? 'ks-api-'));
-  const station = openStation({ dataDir: dir, demo: true, mode });
-  const bus = new StationEventBus();
-  const devices = new KeyDevices({
-    mode,
-    emit: keyDeviceEvents(bus),
+  const { host, station, keyDevices } = await composeStationHost({
+    dataDir: dir,
+    demo: true,
+    settings: new MemorySettingsStore(),
+    host: 'browser',
+    version: 'test',
     watchUsb: false,
-    touchTimeoutMs: 800,
-    capacity: options.capacity,
+    virtualKeyTouchTimeoutMs: 800,
+    virtualKeyCapacity: options.capacity,
   });
   const events: { name: EventName; payload: unknown }[] = [];
   const listeners: ((name: EventName, payload: unknown) => void)[] = [];
@@ -73,43 +64,47 @@ export function harness(mode: 'demo' | 'production', options: HarnessOptions = {
     events.push({ name, payload });
     for (const l of listeners) l(name, payload);
   };
-  bus.attach(record);
-  const handlers = createHandlers({
-    station,
-    settings: memorySettings(),
-    bus,
-    version: 'test',
-    host: 'browser',
-    keyDevices: devices,
-  });
-  const dispatch: Dispatch = createDispatch(handlers, {
-    error: (channel, e) => console.error(channel, e),
-  });
-  const ctx: CallContext = {
-    host: 'browser',
-    emit: record,
+  host.bus.attach(record);
+  const ctx: CallContext = { host: 'browser', emit: record };
+  const dispatch = (channel: string, args: unknown) => {
+    const [domain, name] = channel.split('.');
+    return host.dispatch(channelOf(domain, name), args, ctx);
   };
-  return {
+  const h: Harness = {
     station,
-    devices,
+    devices: keyDevices,
     events,
     onEvent: (listener) => listeners.push(listener),
     async call<T>(channel: string, args: unknown): Promise<T> {
-      const r = await dispatch(`ks:${channel}`, args, ctx);
+      const r = await dispatch(channel, args);
       if (!r.ok) throw new Error(`${channel}: ${JSON.stringify(r.error)}`);
       return r.value as T;
     },
     async fail(channel, args) {
-      const r = await dispatch(`ks:${channel}`, args, ctx);
+      const r = await dispatch(channel, args);
       if (r.ok) throw new Error(`${channel} succeeded`);
       return r.error as ContractFailure;
     },
-    close() {
-      devices.close();
-      station.close();
+    async close() {
+      await host.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  if (mode === 'production') {
+    await h.call('operator.setup', {
+      username: HARNESS_OPERATOR.username,
+      displayName: 'Harness Operator',
+      password: HARNESS_OPERATOR.password,
+      mode: 'production',
+      organizationName: 'Org',
+      rpId: 'login.example.org',
+      rpName: 'Org',
+      requiredCount: 1,
+      requireSecurityKey: false,
+      kioskIdleSeconds: 60,
+    });
+  }
+  return h;
 }
 
 export function personId(h: Harness, upn: string): string {
