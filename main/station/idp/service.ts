@@ -369,7 +369,11 @@ export class IdpService {
   async testConnection(): Promise<ConnectionCheck> {
     this.ctx.session.assertStaff();
     const provider = this.providerOrThrow();
-    return provider.testConnection(this.repo.connection()?.group_id ?? '');
+    const check = await provider.testConnection(this.repo.connection()?.group_id ?? '');
+    // Permissions granted after a failed check show only in a new token: the next check (and
+    // everything after it) starts without the cached one.
+    if (!check.ok) this.provider = null;
+    return check;
   }
 
   // ── pull ────────────────────────────────────────────────────────────────────────────────

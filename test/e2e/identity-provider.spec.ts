@@ -1,0 +1,318 @@
+/**
+ * The identity-provider link end to end (docs/IDP.md): the real renderer in Chromium against the
+ * real station in browser mode and the local Graph test provider (test/support/graph-provider),
+ * started here on 127.0.0.1 with its own test CA, which the station trusts through
+ * NODE_EXTRA_CA_CERTS. The station's authority and Graph hosts point at it.
+ *
+ * An operator links a fresh station (a wrong secret and a missing permission first, each named
+ * in plain words), pulls a group of 50, issues a pass; a person signs in at the kiosk with it and
+ * registers the virtual key against the provider's challenge; after "Sync now" the provider
+ * holds the key (asked directly) and the UI marks it "Confirmed in Entra ID"; the person deletes
+ * their Authenticator phone sign-in, and it is gone at the provider.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Locator, Page } from '@playwright/test';
+import WebSocket from 'ws';
+import { GraphProvider, type SeededApp, type SeededTenant } from '../support/graph-provider';
+import { expect, startStation, test, type RunningStation } from './station';
+import { msg } from './methods-support';
+import { registerKey } from './security-key-support';
+
+const lang = 'sv' as const;
+const OPERATOR = {
+  username: 'ida.provider',
+  name: 'Ida Provider',
+  password: 'korrekt-häst-batteri-7',
+};
+const GROUP_SIZE = 50;
+const shot = (name: string) => join('test', 'artifacts', `identity-provider-${name}.png`);
+
+async function snap(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: shot(name), fullPage: true });
+}
+
+/** One contract call over the browser host's WebSocket. */
+async function contractCall(
+  station: RunningStation,
+  call: string,
+  args: Record<string, unknown>,
+): Promise<{ ok: boolean; value?: unknown; error?: { kind: string; code: string } }> {
+  const url = new URL(station.url);
+  const token = url.searchParams.get('token') ?? '';
+  const ws = new WebSocket(`ws://${url.host}/api?token=${encodeURIComponent(token)}`, {
+    headers: { Origin: url.origin },
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    const answer = new Promise<string>((resolve) => {
+      ws.on('message', (data) => {
+        const m = JSON.parse(String(data)) as { id?: number };
+        if (m.id === 1) resolve(String(data));
+      });
+    });
+    ws.send(JSON.stringify({ id: 1, call: `ks:${call}`, args }));
+    return (JSON.parse(await answer) as { result: never }).result;
+  } finally {
+    ws.close();
+  }
+}
+
+async function signInWithPassword(page: Page, container: Locator, submit: string): Promise<void> {
+  await container.getByRole('radio', { name: msg(lang, 'operator.signIn.withPassword') }).check();
+  await container
+    .getByLabel(msg(lang, 'operator.signIn.username'), { exact: true })
+    .fill(OPERATOR.username);
+  await container
+    .getByRole('textbox', { name: msg(lang, 'operator.signIn.password'), exact: true })
+    .fill(OPERATOR.password);
+  await container.getByRole('button', { name: submit }).click();
+  await expect(page.getByTestId('signed-in-operator')).toContainText(OPERATOR.name);
+}
+
+async function kioskSignIn(page: Page, upn: string, pass: string): Promise<void> {
+  await expect(
+    page.getByRole('heading', { level: 1, name: msg(lang, 'kiosk.welcome.title') }),
+  ).toBeVisible();
+  await page.getByLabel(msg(lang, 'kiosk.welcome.upn')).fill(upn);
+  await page.getByLabel(msg(lang, 'kiosk.welcome.pass')).fill(pass);
+  await page.getByRole('button', { name: msg(lang, 'kiosk.welcome.submit'), exact: true }).click();
+  await expect(page.getByTestId('kiosk-person')).toBeVisible();
+}
+
+/** Saves the connection form as it is filled in now. */
+async function saveConnection(page: Page): Promise<void> {
+  await page.getByTestId('idp-save').click();
+  await expect(page.getByTestId('idp-linked')).toHaveText(msg(lang, 'operator.idp.linked'));
+}
+
+async function testConnection(page: Page): Promise<Locator> {
+  await page.getByTestId('idp-test').click();
+  const result = page.getByTestId('idp-test-result');
+  await expect(result).toBeVisible({ timeout: 30_000 });
+  return result;
+}
+
+test('identity provider: link, pull 50, kiosk key confirmed at the provider, phone sign-in deleted there', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  const provider = await GraphProvider.start({ idleTimeoutMs: 290_000, hardTimeoutMs: 300_000 });
+  const tenant: SeededTenant = provider.addTenant();
+  const app: SeededApp = tenant.addApp({ secret: true });
+  const members = [];
+  for (let i = 0; i < GROUP_SIZE; i++) {
+    members.push(
+      tenant.addUser({
+        userPrincipalName: `person${i}@${tenant.domain}`,
+        displayName: `Person ${String(i).padStart(2, '0')}`,
+        methods: [
+          { type: 'microsoftAuthenticator', displayName: `Telefon ${i}` },
+          { type: 'phone', phoneNumber: '+46 701234567', phoneType: 'mobile' },
+          { type: 'email', emailAddress: `privat${i}@example.org` },
+        ],
+      }),
+    );
+  }
+  const group = tenant.addGroup({ displayName: 'Keystation pilot', members });
+  const upn = `person7@${tenant.domain}`;
+
+  // The station trusts the test provider's CA (besides the system's own roots).
+  const caDir = mkdtempSync(join(tmpdir(), 'ks-idp-ca-'));
+  const caFile = join(caDir, 'ca.pem');
+  const system = '/etc/ssl/certs/ca-certificates.crt';
+  writeFileSync(
+    caFile,
+    `${existsSync(system) ? readFileSync(system, 'utf8') : ''}\n${provider.caPem}\n`,
+  );
+  const station = await startStation(['--demo'], { NODE_EXTRA_CA_CERTS: caFile });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  try {
+    const setup = await contractCall(station, 'operator.setup', {
+      username: OPERATOR.username,
+      displayName: OPERATOR.name,
+      password: OPERATOR.password,
+      mode: 'demo',
+      organizationName: 'Exempelkommunen',
+      rpId: 'login.exempel.se',
+      rpName: 'Exempelkommunen',
+      requiredCount: 1,
+      requireSecurityKey: true,
+      kioskIdleSeconds: 300,
+    });
+    expect(setup.ok, JSON.stringify(setup)).toBe(true);
+    await contractCall(station, 'operator.signOut', {});
+    await page.goto(station.url);
+    await expect(
+      page.getByRole('heading', { level: 1, name: msg(lang, 'operator.signIn.title') }),
+    ).toBeVisible();
+    await signInWithPassword(page, page.locator('main'), msg(lang, 'operator.signIn.submit'));
+
+    // ---- A fresh station: not linked; the public cloud is the default ------------------
+    await page
+      .getByRole('link', { name: msg(lang, 'operator.nav.identityProvider'), exact: true })
+      .click();
+    await expect(
+      page.getByRole('heading', { level: 1, name: msg(lang, 'operator.idp.title') }),
+    ).toBeVisible();
+    await expect(page.getByTestId('idp-linked')).toHaveText(msg(lang, 'operator.idp.notLinked'));
+    await expect(page.getByTestId('idp-authorityHost')).toHaveValue('login.microsoftonline.com');
+    await expect(page.getByTestId('idp-graphHost')).toHaveValue('graph.microsoft.com');
+    await snap(page, '01-not-linked');
+
+    // ---- Linked with a wrong secret: "Test connection" says so in plain words ----------
+    await page.getByTestId('idp-tenantId').fill(tenant.id);
+    await page.getByTestId('idp-clientId').fill(app.appId);
+    await page.getByTestId('idp-secret').fill('inte-den-rätta-hemligheten');
+    await page.getByTestId('idp-groupId').fill(group.id);
+    await page.getByText(msg(lang, 'operator.idp.hosts')).click();
+    await page.getByTestId('idp-authorityHost').fill(provider.authorityHost);
+    await page.getByTestId('idp-graphHost').fill(provider.graphUrl);
+    await saveConnection(page);
+    let result = await testConnection(page);
+    await expect(result).toContainText(msg(lang, 'operator.idp.testFailed'));
+    await expect(result).toContainText(msg(lang, 'errors.station.idp.badCredential'));
+    await snap(page, '02-wrong-secret');
+
+    // ---- The right secret, but the app lacks a permission: it is named -----------------
+    await page.getByTestId('idp-secret').fill(app.secret ?? '');
+    await saveConnection(page);
+    await expect(page.getByTestId('idp-secret')).toHaveValue('');
+    app.revoke('GroupMember.Read.All');
+    try {
+      result = await testConnection(page);
+      await expect(result).toContainText(
+        msg(lang, 'errors.station.idp.missingPermission', { permission: 'GroupMember.Read.All' }),
+      );
+      await snap(page, '03-missing-permission');
+    } finally {
+      app.grant('GroupMember.Read.All');
+    }
+    result = await testConnection(page);
+    await expect(result).toContainText(msg(lang, 'operator.idp.testOk'));
+
+    // ---- Pull the group of 50 --------------------------------------------------------
+    await page.getByTestId('idp-pull').click();
+    // Everyone is new; the method count depends on what the provider adds (a password).
+    const pulled = msg(lang, 'operator.idp.pulled', {
+      people: GROUP_SIZE,
+      created: GROUP_SIZE,
+      updated: 0,
+      left: 0,
+    }).split('{methods}')[0];
+    await expect(page.getByTestId('idp-pull-result')).toContainText(pulled, { timeout: 60_000 });
+    const pullText = await page.getByTestId('idp-pull-result').innerText();
+    const methodsRead = Number(
+      /\d+/.exec(pullText.slice(pullText.indexOf(pulled) + pulled.length)),
+    );
+    expect(methodsRead).toBeGreaterThanOrEqual(3 * GROUP_SIZE);
+    await snap(page, '04-pulled');
+
+    // ---- The person's page: methods in Entra ID; a multi-use pass ------------------------
+    await page.getByRole('link', { name: msg(lang, 'operator.nav.roster'), exact: true }).click();
+    await page.getByLabel(msg(lang, 'operator.roster.search')).fill('Person 07');
+    await page.getByTestId('roster').getByRole('link', { name: 'Person 07' }).click();
+    await expect(page.getByTestId('person-upn')).toHaveText(upn);
+    const personId = decodeURIComponent(/people\/([^/]+)$/.exec(page.url())?.[1] ?? '');
+    const where = page.getByTestId('person-methods-where');
+    const authenticatorRow = where.locator('tr[data-type="microsoftAuthenticator"]');
+    await expect(authenticatorRow).toContainText('Telefon 7');
+    await expect(authenticatorRow).toContainText(msg(lang, 'securityInfo.where.provider'));
+    await page.getByLabel(msg(lang, 'passes.oneTimeLabel')).uncheck();
+    await page.getByRole('button', { name: msg(lang, 'passes.issue') }).click();
+    const pass = (await page.getByTestId('pass-code').innerText()).trim();
+    await snap(page, '05-person-in-entra');
+
+    // ---- Kiosk: the person signs in with the pass and registers the virtual key ------------
+    await page.getByRole('button', { name: msg(lang, 'operator.nav.startKiosk') }).click();
+    await kioskSignIn(page, upn, pass);
+    const step = page.getByTestId('wizard-step');
+    await expect(step).toHaveAttribute('data-kind', 'securityKey');
+    await registerKey(page, step, lang, 'Kioskens nyckel', { screenshots: 'identity-provider-06' });
+    await step.getByRole('button', { name: msg(lang, 'common.done') }).click();
+    await page
+      .getByTestId('wizard-success')
+      .getByRole('button', { name: msg(lang, 'wizard.done') })
+      .click();
+    await expect(
+      page.getByRole('heading', { level: 1, name: msg(lang, 'kiosk.done.title') }),
+    ).toBeVisible();
+    await page.getByRole('button', { name: msg(lang, 'kiosk.done.next') }).click();
+
+    // ---- The operator syncs: the provider holds the key --------------------------------
+    await page.getByRole('button', { name: msg(lang, 'kiosk.unlock.open') }).click();
+    await signInWithPassword(page, page.locator('main'), msg(lang, 'kiosk.unlock.submit'));
+    await page.goto(`${station.origin}/#/operator/identity-provider`);
+    await page.getByTestId('idp-sync').click();
+    await expect(page.getByTestId('idp-count-confirmed')).toHaveText('1', { timeout: 30_000 });
+    await expect(page.getByTestId('idp-count-pending')).toHaveText('0');
+    await expect(page.getByTestId('idp-count-failed')).toHaveText('0');
+    await snap(page, '07-synced');
+    // Asked at the provider itself: exactly one passkey, the one made at the kiosk.
+    expect(tenant.fido2Credentials(upn)).toHaveLength(1);
+
+    // The dashboard counts it as registered in Entra ID (confirmed methods only).
+    await page
+      .getByRole('link', { name: msg(lang, 'operator.nav.dashboard'), exact: true })
+      .click();
+    await expect(page.getByTestId('dashboard-provider-confirmed')).toHaveText(
+      msg(lang, 'operator.dashboard.provider.confirmed', { methods: 1, people: 1 }),
+    );
+    await page.getByTestId('dashboard-provider').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: shot('08-dashboard') });
+
+    // ---- Back at the kiosk: the key is confirmed; the lost phone's sign-in is deleted -----
+    await page.getByRole('button', { name: msg(lang, 'operator.nav.startKiosk') }).click();
+    await kioskSignIn(page, upn, pass);
+    const methods = page.getByTestId('methods');
+    const keyRow = methods.locator('tr[data-kind="securityKey"]');
+    await expect(keyRow.getByTestId('method-where')).toHaveText(
+      msg(lang, 'securityInfo.where.confirmed'),
+    );
+    const providerTable = page.getByTestId('provider-methods');
+    await expect(providerTable.locator('tr[data-type="microsoftAuthenticator"]')).toContainText(
+      msg(lang, 'securityInfo.where.provider'),
+    );
+    await expect(page.getByTestId('provider-stays-local')).toHaveText(
+      msg(lang, 'securityInfo.provider.staysLocal'),
+    );
+    await snap(page, '09-kiosk-security-info');
+    await providerTable
+      .locator('tr[data-type="microsoftAuthenticator"]')
+      .getByRole('button', { name: msg(lang, 'securityInfo.delete') })
+      .click();
+    const dialog = page.getByRole('dialog');
+    await expect(dialog).toContainText(msg(lang, 'securityInfo.provider.deleteWarning'));
+    await expect(dialog.getByTestId('provider-delete-cancel')).toBeFocused();
+    await page.screenshot({ path: shot('10-delete-confirm') });
+    await dialog.getByTestId('provider-delete-confirm').click();
+    // Sent by the station's worker at once: gone at the provider.
+    await expect
+      .poll(() => tenant.methods(upn, 'microsoftAuthenticator').length, { timeout: 30_000 })
+      .toBe(0);
+    expect(tenant.methods(upn, 'phone')).toHaveLength(1);
+    // Once confirmed, it leaves the page too.
+    await expect(async () => {
+      const r = await contractCall(station, 'identityProvider.person', { personId });
+      expect(
+        (r.value as { providerMethods: { type: string }[] }).providerMethods.map((m) => m.type),
+      ).not.toContain('microsoftAuthenticator');
+    }).toPass({ timeout: 30_000 });
+    await page.reload();
+    await expect(page.getByTestId('provider-methods')).toBeVisible();
+    await expect(
+      page.getByTestId('provider-methods').locator('tr[data-type="microsoftAuthenticator"]'),
+    ).toHaveCount(0);
+    await snap(page, '11-deleted');
+    expect(pageErrors).toEqual([]);
+  } finally {
+    await station.stop();
+    await provider.close();
+    rmSync(caDir, { recursive: true, force: true });
+  }
+});
