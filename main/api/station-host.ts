@@ -24,7 +24,11 @@ export interface StationHostOptions {
   settings: SettingsStore;
   host: 'electron' | 'browser';
   version: string;
-  /** Seals the station key; the desktop app passes Electron's safeStorage. Default: 0600 key file. */
+  /**
+   * Seals the station key: the desktop app passes Electron's safeStorage, browser mode a key file
+   * outside the data directory (main/api/station-key.ts). Without one (tests only) a 0600 key
+   * file in the data directory.
+   */
   secretSealer?: SecretSealer;
   /** Overrides the policy's kiosk idle timeout (seconds, 2–3600): tests and demos only. */
   kioskIdleSeconds?: number;

@@ -1,6 +1,9 @@
 /**
  * `npm run serve -- --port <port> --data-dir <dir> [--demo] [--host <addr>] [--allow-remote]
- *                   [--stop-after <seconds>] [--extra-links <n>] [--audit-anchor <dir>]`
+ *                   [--stop-after <seconds>] [--extra-links <n>] [--audit-anchor <dir>]
+ *                   [--key-file <file>] [--allow-key-in-data-dir]`
+ * The key that seals the station key is a 0600 file outside the data directory: `--key-file`,
+ * by default in the user's config directory (main/api/station-key.ts).
  * Starts the station in browser mode and prints one line with the full URL (its one-time
  * launch token included) once it is ready; `--extra-links` prints n more one-time URLs first
  * (scripted clients and tests that open several browsers or sockets). Runs until SIGINT/SIGTERM (or --stop-after, which tests use so a server
@@ -10,6 +13,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openStationHost } from '../api';
 import { stationEnvironment, type StationEnvironment } from '../api/station-host';
+import { fileKeySealer } from '../api/station-key';
 import { isInsideDir } from '../station/paths';
 import { defaultDataDir } from './data-dir';
 import { startBrowserHost, type RunningBrowserHost } from './server';
@@ -26,6 +30,9 @@ export interface ServeArgs {
   extraLinks: number;
   /** Where the audit log's signed checkpoints go (outside the data directory). */
   auditAnchorDir: string | null;
+  /** The station key file; null: the default in the user's config directory. */
+  keyFile: string | null;
+  allowKeyInDataDir: boolean;
   /** Test and demo settings from the environment (main/api/station-host.ts), read here once. */
   station: StationEnvironment;
 }
@@ -44,6 +51,8 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     stopAfterSeconds: null,
     extraLinks: 0,
     auditAnchorDir: null,
+    keyFile: null,
+    allowKeyInDataDir: false,
     station: stationEnvironment(env),
   };
   for (let i = 0; i < argv.length; i += 1) {
@@ -88,6 +97,12 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
         args.extraLinks = n;
         break;
       }
+      case '--key-file':
+        args.keyFile = resolve(value());
+        break;
+      case '--allow-key-in-data-dir':
+        args.allowKeyInDataDir = true;
+        break;
       case '--audit-anchor':
         args.auditAnchorDir = resolve(value());
         break;
@@ -117,6 +132,12 @@ export async function serve(
   version: string,
 ): Promise<ServeResult> {
   mkdirSync(args.dataDir, { recursive: true });
+  // Refuses a key file inside the data directory (unless allowed) before anything is opened.
+  const secretSealer = fileKeySealer({
+    dataDir: args.dataDir,
+    allowKeyInDataDir: args.allowKeyInDataDir,
+    ...(args.keyFile ? { keyFile: args.keyFile } : {}),
+  });
   const settings = createFileSettingsStore(args.dataDir);
   if (args.demo) settings.update({ stationMode: 'demo' });
   const station = await openStationHost({
@@ -126,6 +147,7 @@ export async function serve(
     host: 'browser',
     version,
     ...args.station,
+    secretSealer,
     ...(args.auditAnchorDir ? { auditAnchorDir: args.auditAnchorDir } : {}),
   });
   let running: RunningBrowserHost;

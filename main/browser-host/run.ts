@@ -3,6 +3,7 @@
  * or after --stop-after. Used by scripts/serve.mjs and scripts/start.mjs (browser mode).
  */
 import { parseServeArgs, serve, UsageError } from './cli';
+import { KeyLocationRefused } from '../api/station-key';
 import { RemoteBindRefused } from './server';
 
 export interface RunOptions {
@@ -20,7 +21,7 @@ export async function runServeCommand(argv: string[], options: RunOptions): Prom
     if (e instanceof UsageError) {
       console.error(`keystation: ${e.message}`);
       console.error(
-        'usage: npm run serve -- [--port <port>] [--data-dir <dir>] [--demo] [--host <addr> --allow-remote] [--stop-after <seconds>] [--extra-links <n>] [--audit-anchor <dir>]',
+        'usage: npm run serve -- [--port <port>] [--data-dir <dir>] [--demo] [--host <addr> --allow-remote] [--stop-after <seconds>] [--extra-links <n>] [--audit-anchor <dir>] [--key-file <file>] [--allow-key-in-data-dir]',
       );
       process.exitCode = 2;
       return;
@@ -31,7 +32,11 @@ export async function runServeCommand(argv: string[], options: RunOptions): Prom
   try {
     result = await serve(args, options.rendererDir, options.version);
   } catch (e) {
-    if (e instanceof RemoteBindRefused || (e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    if (
+      e instanceof RemoteBindRefused ||
+      e instanceof KeyLocationRefused ||
+      (e as NodeJS.ErrnoException).code === 'EADDRINUSE'
+    ) {
       console.error(`keystation: ${(e as Error).message}`);
       process.exitCode = 1;
       return;

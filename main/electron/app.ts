@@ -21,6 +21,7 @@ import type { SettingsStore } from '../api/settings';
 import { stationEnvironment, type StationHost, type StationHostOptions } from '../api/station-host';
 import { registerContractIpc } from './ipc';
 import { installKioskWindows, type InstalledKiosk } from './kiosk-electron';
+import { fileKeySealer } from '../api/station-key';
 import { safeStorageSealer } from './safe-storage-sealer';
 import { appMenuTemplate } from './menu';
 import { APP_HOST, APP_ORIGIN, APP_SCHEME, isRendererUrl, rendererOrigin } from './renderer-origin';
@@ -103,7 +104,11 @@ export function runDesktopApp(options: DesktopAppOptions): void {
       settings,
       host: 'electron',
       version: options.version,
-      secretSealer: safeStorageSealer(safeStorage, process.platform),
+      // The OS keystore; without one, a 0600 key file outside the data directory (refused
+      // inside it: main/api/station-key.ts).
+      secretSealer:
+        safeStorageSealer(safeStorage, process.platform) ??
+        fileKeySealer({ dataDir: app.getPath('userData') }),
       // UDP keys only: the idle and touch-timeout test settings are the browser host's, so an
       // installed station's behaviour never depends on them.
       keyPaths: stationEnvironment(process.env).keyPaths,

@@ -108,7 +108,11 @@ export interface OpenStationOptions {
    */
   readonly mode?: StationMode | (() => StationMode);
   readonly clock?: () => Date;
-  /** Seals the station key; defaults to a 0600 key file in dataDir. */
+  /**
+   * Seals the station key. The hosts always pass one (OS keystore, or a key file outside the
+   * data directory: main/api/station-key.ts); the default, a 0600 key file in dataDir, is for
+   * tests.
+   */
   readonly secretSealer?: SecretSealer;
   /** Delivers SMS/call/email codes; defaults to the registry outbox (offline). */
   readonly messageGateway?: MessageGateway;

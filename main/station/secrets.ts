@@ -11,7 +11,15 @@ import {
   scryptSync,
   timingSafeEqual,
 } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
@@ -54,24 +62,32 @@ function gcmOpen(key: Buffer, sealed: Buffer, aad: string): Buffer {
 }
 
 /**
- * A wrapping key in a file only the station's user can read (mode 0600). Used in browser mode
- * and tests; keep the file outside the registry's directory in real deployments so a copied
- * registry alone reveals nothing.
+ * A wrapping key in a file only the station's user can read (mode 0600). Used in browser mode,
+ * on servers and where the desktop has no OS keystore; the hosts keep the file outside the data
+ * directory (main/api/station-key.ts), so a copied registry alone reveals nothing.
  */
 export class FileKeySealer implements SecretSealer {
   readonly name = 'file';
   private readonly key: Buffer;
 
   constructor(readonly keyFilePath: string) {
-    if (existsSync(keyFilePath)) {
-      const key = readFileSync(keyFilePath);
-      if (key.length !== 32) throw new Error('station key file is not 32 bytes');
-      this.key = key;
-    } else {
-      mkdirSync(dirname(keyFilePath), { recursive: true });
-      this.key = randomBytes(32);
-      writeFileSync(keyFilePath, this.key, { mode: 0o600, flag: 'wx' });
+    if (!existsSync(keyFilePath)) {
+      mkdirSync(dirname(keyFilePath), { recursive: true, mode: 0o700 });
+      // Whole or not at all: written aside, then linked into place (fails if it exists).
+      const tmp = `${keyFilePath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+      writeFileSync(tmp, randomBytes(32), { mode: 0o600, flag: 'wx' });
+      try {
+        linkSync(tmp, keyFilePath);
+      } catch (e) {
+        // Another station started at the same moment made it: use theirs.
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      } finally {
+        unlinkSync(tmp);
+      }
     }
+    const key = readFileSync(keyFilePath);
+    if (key.length !== 32) throw new Error('station key file is not 32 bytes');
+    this.key = key;
     chmodSync(keyFilePath, 0o600);
   }
 

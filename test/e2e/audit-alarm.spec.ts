@@ -38,6 +38,9 @@ test('rows cut off the audit log: the alarm on every page, the sign-in refused',
   page,
 }, testInfo) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'ks-e2e-alarm-'));
+  // One key for both starts (outside the data directory, like the station's own default).
+  const keyFile = join(mkdtempSync(join(tmpdir(), 'ks-e2e-alarm-key-')), 'station.key');
+  const args = ['--demo', '--data-dir', dataDir, '--key-file', keyFile];
   const shot = async (name: string) => {
     const path = testInfo.outputPath(`${name}.png`);
     await page.screenshot({ path, fullPage: true });
@@ -45,7 +48,7 @@ test('rows cut off the audit log: the alarm on every page, the sign-in refused',
   };
   try {
     // A demo station is set up (its first operator), writes its history, then stops.
-    const first = await startStation(['--demo', '--data-dir', dataDir]);
+    const first = await startStation(args);
     expect(
       await contractCall(first, 'operator.setup', {
         username: 'bo.operator',
@@ -74,7 +77,7 @@ test('rows cut off the audit log: the alarm on every page, the sign-in refused',
     db.exec('DELETE FROM audit_log WHERE seq > (SELECT max(seq) - 2 FROM audit_log)');
     db.close();
 
-    const second = await startStation(['--demo', '--data-dir', dataDir]);
+    const second = await startStation(args);
     try {
       await page.goto(second.url);
       const alarm = page.getByTestId('integrity-alarm');
@@ -107,5 +110,6 @@ test('rows cut off the audit log: the alarm on every page, the sign-in refused',
     }
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(join(keyFile, '..'), { recursive: true, force: true });
   }
 });

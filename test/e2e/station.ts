@@ -30,6 +30,8 @@ export async function startStation(
   extraEnv: Record<string, string> = {},
 ): Promise<RunningStation & { stop(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ks-e2e-'));
+  // The station key file lives outside the data directory (a station refuses it inside).
+  const keyDir = mkdtempSync(join(tmpdir(), 'ks-e2e-key-'));
   const child: ChildProcess = spawn(
     process.execPath,
     [
@@ -38,6 +40,8 @@ export async function startStation(
       '0',
       '--data-dir',
       dataDir,
+      '--key-file',
+      join(keyDir, 'station.key'),
       '--stop-after',
       '300',
       '--extra-links',
@@ -89,6 +93,7 @@ export async function startStation(
         if (child.exitCode === null) child.kill('SIGKILL');
       }
       rmSync(dataDir, { recursive: true, force: true });
+      rmSync(keyDir, { recursive: true, force: true });
     },
   };
 }
