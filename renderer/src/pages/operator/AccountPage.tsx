@@ -1,6 +1,7 @@
 import { useI18n } from '../../i18n/I18nProvider';
 import { useAccess } from './access';
 import { ConsoleLayout } from './ConsoleLayout';
+import { LiftLockout } from './LiftLockout';
 import { OperatorKeyRegistration } from './OperatorKeyRegistration';
 
 /** The signed-in operator: their keys, and registering one more. */
@@ -21,6 +22,8 @@ export function AccountPage() {
       ) : null}
       <h2 className="ks-section-title">{t('operator.account.addKey')}</h2>
       <OperatorKeyRegistration onDone={() => void refresh()} />
+      <h2 className="ks-section-title">{t('operator.account.liftLockTitle')}</h2>
+      <LiftLockout />
     </ConsoleLayout>
   );
 }
