@@ -118,6 +118,7 @@ export const STATION_ERROR_CODES = [
   'policy.invalid', // params.issues
   'csv.empty',
   'csv.missingColumn', // params.column
+  'csv.noHeader', // the first line is data, not column names; params.columns
   'registry.backupFailed',
   'registry.auditBroken',
   // identity provider (docs/IDP.md)

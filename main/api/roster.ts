@@ -78,6 +78,36 @@ export function rosterHandlers(station: Station): DomainHandlers<'roster'> {
       };
     },
 
+    oathTokens() {
+      return station.oathTokens.list().map((x) => ({
+        serial: x.serial,
+        upn: x.upn,
+        manufacturer: x.manufacturer,
+        model: x.model,
+        period: x.period,
+        status: x.status,
+        importedAt: x.importedAt,
+      }));
+    },
+
+    previewOathTokens({ csv }) {
+      const r = station.oathTokens.importCsv(csv, { dryRun: true });
+      return {
+        rows: r.rows,
+        imported: r.imported,
+        errors: r.errors.map((e) => ({ line: e.line, code: e.code, params: e.params })),
+      };
+    },
+
+    importOathTokens({ csv }) {
+      const r = station.oathTokens.importCsv(csv);
+      return {
+        rows: r.rows,
+        imported: r.imported,
+        errors: r.errors.map((e) => ({ line: e.line, code: e.code, params: e.params })),
+      };
+    },
+
     dashboard() {
       const d = station.roster.dashboard();
       const result: Dashboard = {

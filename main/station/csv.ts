@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import { StationError } from './errors';
 
 /**
  * RFC 4180 CSV, enough for roster and token files from spreadsheets: quoted fields, doubled
@@ -81,6 +82,26 @@ export function parseCsv(text: string): CsvTable {
   const nonEmpty = records.filter((r) => !(r.cells.length === 1 && r.cells[0].trim() === ''));
   const [head, ...rows] = nonEmpty;
   return { header: head ? head.cells.map((h) => h.trim().toLowerCase()) : [], rows };
+}
+
+/**
+ * The column index of a file whose header names the `required` columns (of all `known` ones).
+ * A first line naming none of the known columns is data, not a header: the operator is told the
+ * header row is missing and which columns it needs, not that one column is missing.
+ */
+export function headerColumns(
+  table: CsvTable,
+  required: readonly string[],
+  known: readonly string[],
+): Map<string, number> {
+  if (table.header.length === 0) throw new StationError('csv.empty');
+  const col = new Map(table.header.map((h, i) => [h, i]));
+  if (!known.some((c) => col.has(c))) {
+    throw new StationError('csv.noHeader', { columns: known.join(', ') });
+  }
+  for (const c of required)
+    if (!col.has(c)) throw new StationError('csv.missingColumn', { column: c });
+  return col;
 }
 
 /** Characters a spreadsheet treats as the start of a formula (OWASP "CSV injection"). */

@@ -1,7 +1,7 @@
 import { OathTokenRepository } from '../db/repositories/oathTokens';
 import type { StationContext } from './context';
-import { StationError, type RowError } from './errors';
-import { parseCsv } from './csv';
+import type { RowError } from './errors';
+import { headerColumns, parseCsv } from './csv';
 import { normalizeBase32 } from './methods/totp';
 import { UPN_PATTERN } from './people';
 
@@ -74,10 +74,7 @@ export class OathTokenInventory {
   importCsv(csv: string, opts: { dryRun?: boolean } = {}): OathImportResult {
     this.ctx.session.assertStaff();
     const table = parseCsv(csv);
-    if (table.header.length === 0) throw new StationError('csv.empty');
-    const col = new Map(table.header.map((h, i) => [h, i]));
-    for (const c of OATH_CSV_COLUMNS)
-      if (!col.has(c)) throw new StationError('csv.missingColumn', { column: c });
+    const col = headerColumns(table, OATH_CSV_COLUMNS, OATH_CSV_COLUMNS);
     const errors: RowError[] = [];
     const seen = new Set<string>();
     const valid: {

@@ -15,6 +15,7 @@ import {
   type DeviceTarget,
   type KeepaliveState,
 } from '../../native/index';
+import { MIN_PIN_LENGTH } from '../../domain/pin';
 import { StationError } from './errors';
 import {
   keyErrorToStation,
@@ -42,6 +43,11 @@ export interface OperatorKeyStatus {
   readonly pinSet: boolean | null;
   /** Production stations refuse the virtual key (DESIGN.md §4). */
   readonly refused: boolean;
+  /**
+   * The rules a new PIN for this key must meet: the organization's PIN policy, as for a
+   * person's key (never the key's bare minimum), with the key's own minimum when it is higher.
+   */
+  readonly pinPolicy: { readonly minLength: number; readonly rejectTrivial: boolean };
 }
 
 function keepalive(progress: KeyProgress | undefined): (s: KeepaliveState) => void {
@@ -58,21 +64,42 @@ export class OperatorKeyCeremonies {
   /** What the sign-in page shows about the first key plugged in. */
   async status(): Promise<OperatorKeyStatus> {
     const device = this.keys?.list()[0];
+    const rules = this.station.policy.get().pin;
+    const pinPolicy = (keyMinLength?: number) => ({
+      minLength: Math.max(rules.minLength, keyMinLength ?? MIN_PIN_LENGTH),
+      rejectTrivial: rules.rejectTrivial,
+    });
     if (!this.keys || !device) {
-      return { present: false, virtual: false, model: null, pinSet: null, refused: false };
+      return {
+        present: false,
+        virtual: false,
+        model: null,
+        pinSet: null,
+        refused: false,
+        pinPolicy: pinPolicy(),
+      };
     }
     const refused = device.virtual && this.station.mode === 'production';
     let pinSet: boolean | null = null;
+    let keyMinLength: number | undefined;
     if (!refused) {
       try {
         const ctap = await this.client.open(this.keys.target(device.deviceId), {});
         pinSet = ctap.info.options.clientPin === true;
+        keyMinLength = ctap.info.minPinLength;
         await ctap.close().catch(() => undefined);
       } catch {
         pinSet = null;
       }
     }
-    return { present: true, virtual: device.virtual, model: null, pinSet, refused };
+    return {
+      present: true,
+      virtual: device.virtual,
+      model: null,
+      pinSet,
+      refused,
+      pinPolicy: pinPolicy(keyMinLength),
+    };
   }
 
   /**

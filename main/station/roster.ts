@@ -13,7 +13,7 @@ import { VIRTUAL_KEY_AAGUID } from '../../native/virtual-key/identity';
 import { PeopleRepository, type PersonRow } from '../db/repositories/people';
 import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { StationContext } from './context';
-import { csvLine, parseCsv } from './csv';
+import { csvLine, headerColumns, parseCsv } from './csv';
 import { StationError, type RowError } from './errors';
 import type { Policy } from './policy';
 import { UPN_MAX, UPN_PATTERN } from './people';
@@ -327,10 +327,7 @@ export class RosterService {
     errors: RowError[];
   } {
     const table = parseCsv(csv);
-    if (table.header.length === 0) throw new StationError('csv.empty');
-    const col = new Map(table.header.map((h, i) => [h, i]));
-    for (const c of ['upn', 'display name'] as const)
-      if (!col.has(c)) throw new StationError('csv.missingColumn', { column: c });
+    const col = headerColumns(table, ['upn', 'display name'], ROSTER_COLUMNS);
     const existing = new Map<string, PersonRow>();
     for (const row of this.people.all()) existing.set(row.upn.toLowerCase(), row);
     const errors: RowError[] = [];
@@ -429,7 +426,8 @@ export class RosterService {
         this.ctx.audit.append('roster.imported', null, {
           created,
           updated,
-          rejected: errors.length,
+          // Rows, not problems: one row can break several rules.
+          rejected: new Set(errors.map((e) => e.line)).size,
         });
       })();
     } finally {

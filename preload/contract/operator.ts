@@ -45,6 +45,8 @@ export interface OperatorKeyStatus {
   pinSet: boolean | null;
   /** Production stations refuse the virtual key (DESIGN.md §4). */
   refused: boolean;
+  /** The rules a new PIN must meet: the organization's PIN policy, as for people's keys. */
+  pinPolicy: { minLength: number; rejectTrivial: boolean };
 }
 
 export const operatorUsernameSchema = z

@@ -157,6 +157,25 @@ export interface BackupReport {
   createdAt: string;
 }
 
+/** A hardware token (OATH TOTP) in the station's inventory; its secret never leaves main. */
+export interface OathTokenRow {
+  serial: string;
+  upn: string;
+  manufacturer: string;
+  model: string;
+  period: 30 | 60;
+  /** `available` until the person activates it in their Security info. */
+  status: 'available' | 'active';
+  importedAt: string;
+}
+
+/** An OATH token CSV checked (preview) or imported: data rows, stored tokens, each problem. */
+export interface OathImportReport {
+  rows: number;
+  imported: number;
+  errors: RowProblem[];
+}
+
 const csvSchema = z.string().max(5_000_000);
 const personFields = {
   displayName: z.string().trim().min(1).max(256),
@@ -210,6 +229,12 @@ export const rosterCalls = {
   exportWebAuthn: call(
     z.object({ personId: personIdSchema.optional() }).strict(),
   ).returns<WebAuthnExport>(),
+  /** OATH hardware token inventory (DESIGN.md §6). */
+  oathTokens: call(z.object({}).strict()).returns<OathTokenRow[]>(),
+  /** Checks an OATH token CSV (the provider's columns) and reports each bad row; stores nothing. */
+  previewOathTokens: call(z.object({ csv: csvSchema }).strict()).returns<OathImportReport>(),
+  /** Stores the valid rows of an OATH token CSV in one transaction; bad rows are reported. */
+  importOathTokens: call(z.object({ csv: csvSchema }).strict()).returns<OathImportReport>(),
   /** Verified backup to `<dataDir>/backups/keystation-<UTC time>.sqlite` (DESIGN.md §6). */
   backup: call(z.object({}).strict()).returns<BackupReport>(),
 };

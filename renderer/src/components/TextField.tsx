@@ -8,7 +8,14 @@ export interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElemen
   error?: string | null;
 }
 
-export function TextField({ label, hint, error, className, ...input }: TextFieldProps) {
+export function TextField({
+  label,
+  hint,
+  error,
+  className,
+  'aria-describedby': describedBy,
+  ...input
+}: TextFieldProps) {
   const id = useId();
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;
@@ -22,7 +29,7 @@ export function TextField({ label, hint, error, className, ...input }: TextField
         id={id}
         className="ks-field__input"
         aria-invalid={error ? true : undefined}
-        aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined}
+        aria-describedby={[hintId, describedBy, errorId].filter(Boolean).join(' ') || undefined}
       />
       {hint ? (
         <p className="ks-field__hint" id={hintId}>

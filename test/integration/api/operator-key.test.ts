@@ -104,7 +104,13 @@ describe("an operator's own key follows a person's key rules", () => {
     await open(true);
     await value('operator.setup', firstRun('demo'));
 
-    // The demo policy: at least 6 characters.
+    // The demo policy: at least 6 characters, no trivial PIN; the operator's key page is told
+    // exactly these rules, as a person's key flow is.
+    expect(await value('operator.keyStatus', {})).toMatchObject({
+      present: true,
+      pinSet: false,
+      pinPolicy: { minLength: 6, rejectTrivial: true },
+    });
     const personShort = await personFlowPinRefusal('0000');
     expect(personShort).toEqual({ kind: 'station', code: 'pin.tooShort', params: { min: 6 } });
     expect(await failure('operator.registerKey', { pin: '0000', name: 'Desk key' })).toEqual(
@@ -114,6 +120,9 @@ describe("an operator's own key follows a person's key rules", () => {
     // Four characters allowed: still a trivial PIN, in both flows.
     const policy = await value<EditablePolicy>('policy.get', {});
     await value('policy.update', { policy: { ...policy, pin: { ...policy.pin, minLength: 4 } } });
+    expect(await value('operator.keyStatus', {})).toMatchObject({
+      pinPolicy: { minLength: 4, rejectTrivial: true },
+    });
     const personTrivial = await personFlowPinRefusal('0000');
     expect(personTrivial).toEqual({ kind: 'station', code: 'pin.trivial' });
     expect(await failure('operator.registerKey', { pin: '0000', name: 'Desk key' })).toEqual(

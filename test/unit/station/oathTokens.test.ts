@@ -64,6 +64,9 @@ describe('OATH hardware tokens', () => {
     expect(() => t.station.oathTokens.importCsv('')).toThrow(
       expect.objectContaining({ code: 'csv.empty' }),
     );
+    expect(() =>
+      t.station.oathTokens.importCsv(`anna@example.org,T-1,${SECRET},30,C,M`, { dryRun: true }),
+    ).toThrow(expect.objectContaining({ code: 'csv.noHeader' }));
   });
 
   it('the secret is sealed at rest', () => {

@@ -153,6 +153,33 @@ describe('roster import and export', () => {
     expect(t.station.audit.list().filter((e) => e.action === 'roster.imported')).toHaveLength(1);
   });
 
+  it('a file without a header row is told as such, with the columns it needs', () => {
+    const headless = [
+      'nora.berg@example.org,Nora Berg,Ekonomi,nora.berg@example.org,+46701234567',
+      'olle.strand@example.org,Olle Strand,IT,,',
+    ].join('\n');
+    expect(() => t.station.roster.preview(headless)).toThrow(
+      expect.objectContaining({
+        code: 'csv.noHeader',
+        params: { columns: 'upn, display name, department, email, mobile' },
+      }),
+    );
+    // A header that names some columns but not a required one is a missing column.
+    expect(() => t.station.roster.preview('upn,department\na@example.org,IT')).toThrow(
+      expect.objectContaining({ code: 'csv.missingColumn', params: { column: 'display name' } }),
+    );
+    expect(t.station.people.count()).toBe(2);
+  });
+
+  it('the audit counts skipped rows, not problems', () => {
+    // One row with three problems.
+    t.station.roster.import(
+      [HEADER, 'bad upn,,IT,not-mail,call me', 'ok@example.org,Ok,IT,,'].join('\n'),
+    );
+    const row = t.station.audit.list().find((e) => e.action === 'roster.imported');
+    expect(row?.details).toMatchObject({ created: 1, rejected: 1 });
+  });
+
   it('the "who has what" report is CSV with one line per person', () => {
     const p = t.station.people.getByUpn('existing@example.org').id;
     insertMethod(t.station, p, 'securityKey');

@@ -8,6 +8,7 @@ import { useApi, useCall } from '../../api/ApiProvider';
 import { Button, ErrorNotice, Loading, TextField, useToasts } from '../../components';
 import { useI18n } from '../../i18n/I18nProvider';
 import { useErrorText } from './access';
+import { describeAuditDetails } from './auditText';
 import { ConsoleLayout } from './ConsoleLayout';
 
 function clean(f: AuditFilter): AuditFilter {
@@ -33,7 +34,7 @@ function downloadCsv(csv: string, name: string): void {
 
 export function AuditPage() {
   const api = useApi();
-  const { t, tDynamic, formatDateTime } = useI18n();
+  const { t, tDynamic, formatDateTime, language } = useI18n();
   const { show } = useToasts();
   const errorText = useErrorText();
   const [filter, setFilter] = useState<AuditFilter>({});
@@ -162,9 +163,7 @@ export function AuditPage() {
                   ) : null}
                 </td>
                 <td className="ks-op-audit__details">
-                  {Object.entries(r.details)
-                    .map(([k, val]) => `${k}: ${String(val)}`)
-                    .join(', ')}
+                  {describeAuditDetails(language, r.action, r.details)}
                 </td>
               </tr>
             ))}

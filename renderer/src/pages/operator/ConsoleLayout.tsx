@@ -10,6 +10,7 @@ export const consoleLinks = [
   { path: '/operator', key: 'dashboard' },
   { path: '/operator/roster', key: 'roster' },
   { path: '/operator/import', key: 'import' },
+  { path: '/operator/tokens', key: 'tokens' },
   { path: '/operator/policy', key: 'policy' },
   { path: '/operator/audit', key: 'audit' },
   { path: '/operator/export', key: 'export' },

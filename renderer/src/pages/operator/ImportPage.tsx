@@ -12,12 +12,18 @@ import { useI18n } from '../../i18n/I18nProvider';
 import { useErrorText } from './access';
 import { ConsoleLayout } from './ConsoleLayout';
 
-function RowErrors({ errors }: { errors: RowProblem[] }) {
+/** Rows with at least one problem: one row can break several rules, and is skipped once. */
+export function problemRows(errors: readonly RowProblem[]): number {
+  return new Set(errors.map((e) => e.line)).size;
+}
+
+/** The per-row error report of a CSV import (roster and OATH tokens). */
+export function RowErrors({ errors }: { errors: RowProblem[] }) {
   const { t, tDynamic } = useI18n();
   if (errors.length === 0) return null;
   return (
     <table className="ks-op-table" data-testid="row-errors">
-      <caption>{t('roster.errorsTitle', { count: errors.length })}</caption>
+      <caption>{t('roster.errorsTitle', { count: problemRows(errors) })}</caption>
       <thead>
         <tr>
           <th scope="col">{t('roster.line')}</th>
@@ -118,7 +124,7 @@ export function ImportPage() {
               create: preview.create,
               update: preview.update,
               unchanged: preview.unchanged,
-              errors: preview.errors.length,
+              errors: problemRows(preview.errors),
             })}
           </p>
           <table className="ks-op-table" data-testid="preview-rows">
@@ -157,7 +163,7 @@ export function ImportPage() {
                 created: result.created,
                 updated: result.updated,
                 unchanged: result.unchanged,
-                errors: result.errors.length,
+                errors: problemRows(result.errors),
               })}
             </p>
           </Notice>

@@ -6,6 +6,7 @@ import { DashboardPage } from './DashboardPage';
 import { ExportPage } from './ExportPage';
 import { IdentityProviderPage } from './IdentityProviderPage';
 import { ImportPage } from './ImportPage';
+import { OathTokensPage } from './OathTokensPage';
 import { PersonPage } from './PersonPage';
 import { PolicyPage } from './PolicyPage';
 import { RosterPage } from './RosterPage';
@@ -23,6 +24,8 @@ export function OperatorConsole({ path }: { path: string }) {
       return <RosterPage />;
     case '/operator/import':
       return <ImportPage />;
+    case '/operator/tokens':
+      return <OathTokensPage />;
     case '/operator/policy':
       return <PolicyPage />;
     case '/operator/audit':

@@ -1,6 +1,6 @@
 /** Register the signed-in operator's own security key (first run or the console's account page). */
-import { MAX_PIN_BYTES } from '../../../../domain/pin';
-import { useState, type FormEvent } from 'react';
+import { MAX_PIN_BYTES, pinAcceptable, pinRuleState } from '../../../../domain/pin';
+import { useId, useState, type FormEvent } from 'react';
 import type { ContractError, OperatorIdentity } from '../../../../preload/contract';
 import { useApi, useCall } from '../../api/ApiProvider';
 import { Button, Notice, TextField } from '../../components';
@@ -35,11 +35,22 @@ export function OperatorKeyRegistration({ onDone }: { onDone?: (op: OperatorIden
   const [mismatch, setMismatch] = useState(false);
   const [done, setDone] = useState<OperatorIdentity | null>(null);
 
+  const [notAcceptable, setNotAcceptable] = useState(false);
+  const rulesId = useId();
+
   const needsNewPin = key.status === 'ok' && key.value.pinSet === false;
+  // The same rules as people's keys (domain/pin.ts), shown live while the PIN is typed.
+  const pinPolicy = key.status === 'ok' ? key.value.pinPolicy : null;
+  const rules = pinPolicy ? pinRuleState(pin, pinPolicy) : null;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (busy) return;
+    if (needsNewPin && rules && !pinAcceptable(rules)) {
+      setNotAcceptable(true);
+      return;
+    }
+    setNotAcceptable(false);
     if (needsNewPin && pin !== confirm) {
       setMismatch(true);
       return;
@@ -94,8 +105,25 @@ export function OperatorKeyRegistration({ onDone }: { onDone?: (op: OperatorIden
         autoComplete="off"
         value={pin}
         maxLength={MAX_PIN_BYTES}
+        error={notAcceptable ? t('securityKey.pin.notAcceptable') : null}
+        aria-describedby={needsNewPin ? rulesId : undefined}
         onChange={(e) => setPin(e.target.value)}
       />
+      {needsNewPin && rules && pinPolicy ? (
+        <ul className="ks-pin-rules" id={rulesId} data-testid="operator-pin-rules">
+          <PinRuleLine
+            ok={rules.longEnough}
+            text={t('securityKey.pin.ruleLength', { count: pinPolicy.minLength })}
+          />
+          {pinPolicy.rejectTrivial ? (
+            <PinRuleLine ok={rules.notTrivial} text={t('securityKey.pin.ruleTrivial')} />
+          ) : null}
+          <PinRuleLine
+            ok={confirm.length > 0 && confirm === pin}
+            text={t('securityKey.pin.ruleMatch')}
+          />
+        </ul>
+      ) : null}
       {needsNewPin ? (
         <TextField
           label={t('operator.key.confirmPin')}
@@ -124,5 +152,18 @@ export function OperatorKeyRegistration({ onDone }: { onDone?: (op: OperatorIden
         {t('operator.key.register')}
       </Button>
     </form>
+  );
+}
+
+/** One line of the live PIN checklist, as in a person's key enrollment. */
+function PinRuleLine({ ok, text }: { ok: boolean; text: string }) {
+  const { t } = useI18n();
+  return (
+    <li className={ok ? 'ks-pin-rule ks-pin-rule--ok' : 'ks-pin-rule'}>
+      <span aria-hidden="true">{ok ? '✓' : '○'}</span> {text}
+      <span className="ks-visually-hidden">
+        {ok ? t('securityKey.pin.ruleMet') : t('securityKey.pin.ruleNotMet')}
+      </span>
+    </li>
   );
 }

@@ -38,6 +38,12 @@ export function PassSlip({ issued, organization }: { issued: IssuedPass; organiz
   );
 }
 
+/**
+ * After issuing, the slip is the whole panel: printing it is the primary action and "Done" puts
+ * it away; issuing again is not offered until then. With a pass already out, a new one is a
+ * secondary action that asks first, because it silently ends the pass on the slip just handed
+ * over.
+ */
 export function PassPanel({
   personId,
   pass,
@@ -55,10 +61,12 @@ export function PassPanel({
   const [lifetime, setLifetime] = useState<number>(480);
   const [oneTime, setOneTime] = useState(true);
   const [issued, setIssued] = useState<IssuedPass | null>(null);
+  const [confirmReplace, setConfirmReplace] = useState(false);
   const [error, setError] = useState<ContractError | null>(null);
 
   async function issue() {
     setError(null);
+    setConfirmReplace(false);
     const r = await api.passes.issue({ personId, lifetimeMinutes: lifetime, oneTime });
     if (r.ok) setIssued(r.value);
     else setError(r.error);
@@ -68,6 +76,7 @@ export function PassPanel({
   async function revoke() {
     setError(null);
     setIssued(null);
+    setConfirmReplace(false);
     const r = await api.passes.revoke({ personId });
     if (!r.ok) setError(r.error);
     onChange();
@@ -80,51 +89,89 @@ export function PassPanel({
         ? t('passes.stateExpired')
         : t('passes.stateValid', { expires: formatDateTime(pass.expiresAt) })
     : t('passes.stateNone');
+  // A pass that can still be used: a new one replaces it, so ask first.
+  const live = pass !== null && !pass.used && !pass.expired;
 
   return (
     <section className="ks-op-card" aria-labelledby="pass-title">
       <h2 id="pass-title" className="ks-section-title">
         {t('passes.title')}
       </h2>
-      <p data-testid="pass-state">{state}</p>
-      <div className="ks-op-filters">
-        <label className="ks-select">
-          <span className="ks-select__label">{t('passes.lifetime')}</span>
-          <select value={lifetime} onChange={(e) => setLifetime(Number(e.target.value))}>
-            {lifetimes.map((m) => (
-              <option key={m} value={m}>
-                {t(`passes.lifetimes.m${m}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="ks-op-check">
-          <input type="checkbox" checked={oneTime} onChange={(e) => setOneTime(e.target.checked)} />
-          {t('passes.oneTimeLabel')}
-        </label>
-        <Button variant="primary" onClick={() => void issue()}>
-          {pass ? t('passes.reissue') : t('passes.issue')}
-        </Button>
-        {pass ? (
-          <Button variant="danger" onClick={() => void revoke()}>
-            {t('passes.revoke')}
-          </Button>
-        ) : null}
-      </div>
-      {error ? (
-        <p className="ks-field__error" role="alert">
-          {errorText(error)}
-        </p>
-      ) : null}
       {issued ? (
         <div className="ks-op-issued">
           <p className="ks-notice ks-notice--warning">{t('passes.shownOnce')}</p>
           <PassSlip issued={issued} organization={organization} />
           <div className="ks-toolbar">
-            <Button onClick={() => window.print()}>{t('passes.print')}</Button>
-            <Button onClick={() => setIssued(null)}>{t('passes.hide')}</Button>
+            <Button variant="primary" onClick={() => window.print()}>
+              {t('passes.print')}
+            </Button>
+            <Button onClick={() => setIssued(null)} data-testid="pass-done">
+              {t('passes.hide')}
+            </Button>
+            <Button variant="danger" onClick={() => void revoke()}>
+              {t('passes.revoke')}
+            </Button>
           </div>
         </div>
+      ) : (
+        <>
+          <p data-testid="pass-state">{state}</p>
+          <div className="ks-op-filters">
+            <label className="ks-select">
+              <span className="ks-select__label">{t('passes.lifetime')}</span>
+              <select value={lifetime} onChange={(e) => setLifetime(Number(e.target.value))}>
+                {lifetimes.map((m) => (
+                  <option key={m} value={m}>
+                    {t(`passes.lifetimes.m${m}`)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="ks-op-check">
+              <input
+                type="checkbox"
+                checked={oneTime}
+                onChange={(e) => setOneTime(e.target.checked)}
+              />
+              {t('passes.oneTimeLabel')}
+            </label>
+            {live ? (
+              <Button onClick={() => setConfirmReplace(true)} aria-expanded={confirmReplace}>
+                {t('passes.reissue')}
+              </Button>
+            ) : (
+              <Button variant="primary" onClick={() => void issue()}>
+                {pass ? t('passes.issueNew') : t('passes.issue')}
+              </Button>
+            )}
+            {pass ? (
+              <Button variant="danger" onClick={() => void revoke()}>
+                {t('passes.revoke')}
+              </Button>
+            ) : null}
+          </div>
+          {confirmReplace ? (
+            <div
+              className="ks-notice ks-notice--warning"
+              role="group"
+              aria-label={t('passes.reissue')}
+              data-testid="pass-replace-confirm"
+            >
+              <p>{t('passes.replaceWarning')}</p>
+              <div className="ks-toolbar">
+                <Button onClick={() => setConfirmReplace(false)}>{t('common.cancel')}</Button>
+                <Button variant="danger" onClick={() => void issue()}>
+                  {t('passes.replaceConfirm')}
+                </Button>
+              </div>
+            </div>
+          ) : null}
+        </>
+      )}
+      {error ? (
+        <p className="ks-field__error" role="alert">
+          {errorText(error)}
+        </p>
       ) : null}
     </section>
   );
