@@ -21,7 +21,8 @@ function have(cmd) {
 }
 
 // 1. System packages (tests only): Chromium for Playwright, libusb/hidapi runtime for node-hid,
-//    python3-fido2, fido2-tools, libfido2-dev and a C compiler for the interoperability tests.
+//    python3-fido2, fido2-tools, libfido2-dev and a C compiler for the interoperability tests,
+//    poppler-utils (pdftoppm) for the PIN slip picture the provisioning e2e makes.
 if (wantTest && process.platform === 'linux' && have('apt-get')) {
   const needed = [
     ['chromium', () => existsSync('/usr/bin/chromium')],
@@ -39,6 +40,7 @@ if (wantTest && process.platform === 'linux' && have('apt-get')) {
     ['libfido2-dev', () => existsSync('/usr/include/fido.h')],
     ['gcc', () => have('cc')],
     ['fonts-dejavu-core', () => existsSync('/usr/share/fonts/truetype/dejavu')],
+    ['poppler-utils', () => have('pdftoppm')],
   ]
     .filter(([, ok]) => !ok())
     .map(([name]) => name);

@@ -280,6 +280,7 @@ export class ProvisioningDesk {
       keyNumbers: 0,
       stopPresence: () => undefined,
     };
+    this.current?.stopPresence();
     this.current = active;
     // Before any key looks at the queue: people a key held when the station stopped go back.
     if (resume) run.resume();
@@ -290,9 +291,15 @@ export class ProvisioningDesk {
   }
 
   private onPresence(active: ActiveRun, change: KeyPresenceChange): void {
-    if (this.current !== active || active.state === 'finished') return;
+    if (this.current !== active) return;
     if (change.type === 'inserted') {
-      if (active.state !== 'running') return;
+      const seen = active.rows.get(change.deviceId);
+      if (active.state !== 'running') {
+        // After the run the board still shows which keys are in.
+        if (seen) active.rows.set(change.deviceId, { ...seen, present: true });
+        this.changed();
+        return;
+      }
       const virtual = this.devices.list().find((d) => d.deviceId === change.deviceId)?.virtual;
       if (active.tasks.has(change.deviceId)) active.again.add(change.deviceId);
       else this.startKey(active, change.deviceId, virtual ?? false);
@@ -391,7 +398,6 @@ export class ProvisioningDesk {
     const left = c.queued + c.active + c.registered;
     if (left > 0 && active.state === 'running') return;
     active.state = 'finished';
-    active.stopPresence();
     const at = this.now();
     this.ctx.db.transaction(() => {
       this.service.repo.finishJob(active.jobId, at);

@@ -1,9 +1,10 @@
 /**
  * The PIN slips of a finished run, handed over once (docs/PROVISIONING.md "PIN slips"): the
  * station makes the PDF when the operator asks and forgets the PINs; the PDF lives in this
- * page's memory only, to be saved or printed now. It cannot be made again.
+ * page's memory only, to be saved now and printed from the PDF viewer (the station's content
+ * policy allows no frames, so it is not shown inside the page). It cannot be made again.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { BoardRunView, ContractError } from '../../../../../preload/contract';
 import { useApi } from '../../../api/ApiProvider';
 import { Button, Notice } from '../../../components';
@@ -17,7 +18,6 @@ export function SlipsPanel({ run, onTaken }: { run: BoardRunView; onTaken: () =>
   const errorText = useErrorText();
   const [url, setUrl] = useState<string | null>(null);
   const [error, setError] = useState<ContractError | null>(null);
-  const frame = useRef<HTMLIFrameElement>(null);
 
   useEffect(
     () => () => {
@@ -55,16 +55,8 @@ export function SlipsPanel({ run, onTaken }: { run: BoardRunView; onTaken: () =>
             >
               {t('operator.provision.slipsDownload')}
             </a>
-            <Button onClick={() => frame.current?.contentWindow?.print()} data-testid="slips-print">
-              {t('operator.provision.slipsPrint')}
-            </Button>
           </div>
-          <iframe
-            ref={frame}
-            className="ks-prov-slips__preview"
-            src={url}
-            title={t('operator.provision.slipsTitle')}
-          />
+          <p className="ks-muted">{t('operator.provision.slipsPrint')}</p>
         </>
       ) : run.slips === 'taken' ? (
         <Notice tone="info">
