@@ -7,10 +7,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import WebSocket from 'ws';
 import { msg } from './methods-support';
 import { expect, startStation, test, type RunningStation } from './station';
+import { RegistryTampering } from '../../main/db/tampering';
 
 const PASSWORD = 'ett-långt-lösenord-42';
 
@@ -72,10 +72,13 @@ test('rows cut off the audit log: the alarm on every page, the sign-in refused',
     await first.stop();
 
     // Someone with the file drops the append-only triggers and deletes the last two rows.
-    const db = new Database(join(dataDir, 'registry.sqlite'));
-    db.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;');
-    db.exec('DELETE FROM audit_log WHERE seq > (SELECT max(seq) - 2 FROM audit_log)');
-    db.close();
+    const registry = RegistryTampering.openFile(join(dataDir, 'registry.sqlite'));
+    try {
+      registry.unlockAudit();
+      registry.cutAuditTail(2);
+    } finally {
+      registry.close();
+    }
 
     const second = await startStation(args);
     try {

@@ -9,7 +9,6 @@
  * operator unlock → the audit log names the operator → a row edited in the SQLite file is
  * flagged by the viewer.
  */
-import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { Secret, TOTP } from 'otpauth';
@@ -17,6 +16,7 @@ import WebSocket from 'ws';
 import { expect, startStation, test, type RunningStation } from './station';
 import { msg } from './methods-support';
 import { PIN, registerKey } from './security-key-support';
+import { RegistryTampering } from '../../main/db/tampering';
 
 const lang = 'sv' as const;
 const KIOSK_IDLE_SECONDS = 10;
@@ -389,15 +389,12 @@ test('operator console and kiosk: first run → key sign-in → roster → pass 
     const importedSeq = Number(
       (await imported.locator('td').first().innerText()).match(/\d+/)?.[0],
     );
-    const db = new Database(join(station.dataDir, 'registry.sqlite'));
+    const registry = RegistryTampering.openFile(join(station.dataDir, 'registry.sqlite'));
     try {
-      db.exec('DROP TRIGGER IF EXISTS audit_log_no_update');
-      db.prepare('UPDATE audit_log SET details = ? WHERE seq = ?').run(
-        '{"created":0}',
-        importedSeq,
-      );
+      registry.unlockAudit();
+      registry.setAuditDetails(importedSeq, '{"created":0}');
     } finally {
-      db.close();
+      registry.close();
     }
     await page.reload();
     await expect(page.getByTestId('audit-verification')).toContainText(

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollKey, linkedStation, startWorld, type ProviderWorld } from './support';
 import { stationContext } from '../../../main/station/internals';
+import { RegistryInspection } from '../../../main/db/inspection';
 
 describe('identity provider link (Graph) against the test provider', () => {
   let w: ProviderWorld;
@@ -43,10 +44,8 @@ describe('identity provider link (Graph) against the test provider', () => {
         w.app.grant('GroupMember.Read.All');
       }
       // The secret never sits in the registry in clear.
-      const raw = stationContext(s.station)
-        .db.prepare('SELECT secret_sealed FROM idp_connection')
-        .get() as { secret_sealed: Buffer };
-      expect(raw.secret_sealed.includes(Buffer.from(w.app.secret!))).toBe(false);
+      const sealed = new RegistryInspection(stationContext(s.station).db).idpConnectionSecret();
+      expect(sealed?.includes(Buffer.from(w.app.secret!))).toBe(false);
     } finally {
       s.close();
     }

@@ -7,12 +7,13 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkpointFile, checkpointValid } from '../../../main/station/auditAnchor';
 import { openStation, REGISTRY_FILE, type Station } from '../../../main/station/index';
 import { stationContext } from '../../../main/station/internals';
+import { RegistryInspection } from '../../../main/db/inspection';
+import { RegistryTampering } from '../../../main/db/tampering';
 
 const PASSWORD = 'correct horse battery';
 
@@ -55,27 +56,25 @@ async function history(s: Station): Promise<void> {
   }
 }
 
-/** What an attacker with the file does: drop the append-only triggers, then run `sql`. */
-function tamper(sql: string): void {
-  const db = new Database(join(dataDir, REGISTRY_FILE));
+/** What an attacker with the file does: drop the append-only triggers, then `change` it. */
+function tamper(change: (registry: RegistryTampering) => void): void {
+  const registry = RegistryTampering.openFile(join(dataDir, REGISTRY_FILE));
   try {
-    db.exec(
-      'DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete;',
-    );
-    db.exec(sql);
+    registry.unlockAudit();
+    change(registry);
   } finally {
-    db.close();
+    registry.close();
   }
 }
 
 const rowCount = (s: Station): number =>
-  (stationContext(s).db.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n;
+  new RegistryInspection(stationContext(s).db).auditRowCount();
 
 describe('append checks the head first', () => {
   it('rows cut off the end stay found: the next sign-in is refused instead of hiding the cut', async () => {
     await history(open(false));
     close();
-    tamper('DELETE FROM audit_log WHERE seq > (SELECT max(seq) - 2 FROM audit_log)');
+    tamper((r) => r.cutAuditTail(2));
 
     const s = open(false);
     expect(s.audit.integrityAlarm()).toMatchObject({ ok: false, problem: 'head' });
@@ -97,9 +96,10 @@ describe('append checks the head first', () => {
   it('a head deleted with the rows is found by the next append too (no anchor needed)', async () => {
     await history(open(false));
     close();
-    tamper(
-      "DELETE FROM audit_log WHERE seq > 3; DELETE FROM station_settings WHERE key = 'audit.head'",
-    );
+    tamper((r) => {
+      r.deleteAuditRowsAfter(3);
+      r.deleteAuditHead();
+    });
     const s = open(false);
     expect(() => s.audit.append('settings.changed', null, { key: 'x', value: 1 })).toThrow(
       expect.objectContaining({ code: 'registry.auditBroken' }),
@@ -134,7 +134,10 @@ describe('the anchor outside the registry', () => {
   it('every row and the head deleted: verify reports it, the next append is refused', async () => {
     await history(open(true));
     close();
-    tamper("DELETE FROM audit_log; DELETE FROM station_settings WHERE key = 'audit.head'");
+    tamper((r) => {
+      r.deleteAuditLog();
+      r.deleteAuditHead();
+    });
     const s = open(true);
     expect(s.audit.verify()).toMatchObject({ ok: false, rows: 0, problem: 'truncated' });
     await expect(s.auth.signInOperator('desk', PASSWORD)).rejects.toMatchObject({

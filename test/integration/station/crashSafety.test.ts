@@ -8,6 +8,7 @@ import { integrityOk } from '../../../main/db/connection';
 import { openStation } from '../../../main/station/index';
 import { isMfaKind, type MethodKind } from '../../../main/station/types';
 import { stationContext } from '../../../main/station/internals';
+import { RegistryInspection } from '../../../main/db/inspection';
 
 /**
  * Crash safety: a child runs enrollments and is SIGKILLed at random points; after
@@ -98,9 +99,8 @@ function checkRegistry(dataDir: string): void {
     const db = stationContext(station).db;
     expect(integrityOk(db)).toBe(true);
     expect(station.audit.verify()).toMatchObject({ ok: true });
-    const methods = db
-      .prepare('SELECT id, person_id, kind, secret, is_default FROM methods')
-      .all() as Row[];
+    const stored = new RegistryInspection(db);
+    const methods = stored.methods() as Row[];
     // Page through the whole log: list() returns at most 10 000 rows, and a full run writes more.
     const registered = new Set<number>();
     for (let page = station.audit.list({ limit: 10_000 }); page.length > 0;) {
@@ -119,39 +119,17 @@ function checkRegistry(dataDir: string): void {
         ).toBeGreaterThan(0);
       }
       if (m.kind === 'hardwareToken') {
-        expect(
-          db.prepare('SELECT serial FROM oath_tokens WHERE method_id = ?').get(m.id),
-        ).toBeDefined();
+        expect(stored.oathSerialOf(m.id)).toBeDefined();
       }
       if (m.kind === 'securityKey') {
-        expect(
-          db.prepare('SELECT 1 FROM security_key_credentials WHERE method_id = ?').get(m.id),
-        ).toBeDefined();
+        expect(stored.hasKeyCredential(m.id)).toBe(true);
       }
       if (m.kind === 'securityQuestions') {
-        const n = (
-          db
-            .prepare('SELECT count(*) AS n FROM security_answers WHERE method_id = ?')
-            .get(m.id) as { n: number }
-        ).n;
-        expect(n).toBe(station.policy.get().questions.requiredCount);
+        expect(stored.answerCount(m.id)).toBe(station.policy.get().questions.requiredCount);
       }
     }
     // Orphans: nothing that belongs to a method exists without it.
-    expect(
-      db
-        .prepare(
-          'SELECT count(*) AS n FROM security_key_credentials WHERE method_id NOT IN (SELECT id FROM methods)',
-        )
-        .get(),
-    ).toEqual({ n: 0 });
-    expect(
-      db
-        .prepare(
-          'SELECT count(*) AS n FROM security_answers WHERE method_id NOT IN (SELECT id FROM methods)',
-        )
-        .get(),
-    ).toEqual({ n: 0 });
+    expect(stored.orphans()).toEqual({ keyCredentials: 0, answers: 0 });
     // The default rule survives every crash: a person with MFA methods has exactly one default.
     const byPerson = new Map<number, Row[]>();
     for (const m of methods) byPerson.set(m.person_id, [...(byPerson.get(m.person_id) ?? []), m]);

@@ -25,6 +25,7 @@ import {
 } from '../../../main/station/index';
 import type { RegistrationState, RosterEntry, RosterQuery } from '../../../main/station/roster';
 import { VIRTUAL_KEY_AAGUID } from '../../../native/virtual-key/identity';
+import { RegistryInspection } from '../../../main/db/inspection';
 
 const NOW = '2026-03-02T09:00:00.000Z';
 const FIRST = ['Anna', 'Åsa', 'Erik', 'Lars', 'Maria', 'Olle', 'Zeynep', 'Li'];
@@ -116,9 +117,7 @@ function fillRandom(w: World, n: number, seed: number): void {
     }
   })();
   // Some removals, so the triggers' recount runs too.
-  const ids = (w.db.prepare('SELECT id FROM methods ORDER BY id').all() as { id: number }[]).map(
-    (x) => x.id,
-  );
+  const ids = new RegistryInspection(w.db).methodIds();
   w.db.transaction(() => {
     for (let i = 0; i < ids.length; i += 7) w.methods.remove(ids[i]);
   })();

@@ -4,6 +4,7 @@ import { VIRTUAL_KEY_AAGUID } from '../../../native/virtual-key/identity';
 import type { KeyEvent } from '../../../main/station/methods/securityKey';
 import { addPerson, makeStation, type TestStation } from '../../unit/station/helpers';
 import { stationContext } from '../../../main/station/internals';
+import { RegistryInspection } from '../../../main/db/inspection';
 
 const PIN = '482915';
 
@@ -44,9 +45,7 @@ describe('security key enrollment against the virtual key', () => {
     expect(method.isDefault).toBe(true);
     expect(method.lastUsedAt).not.toBeNull();
     expect(events.some((e) => e.type === 'touched')).toBe(true);
-    const row = stationContext(t.station)
-      .db.prepare('SELECT * FROM security_key_credentials')
-      .get() as Record<string, unknown>;
+    const [row] = new RegistryInspection(stationContext(t.station).db).keyCredentials();
     expect(row.aaguid).toBe(VIRTUAL_KEY_AAGUID);
     expect(row.attestation_format).toBe('packed');
     expect(row.rp_id).toBe('demo.keystation.local');

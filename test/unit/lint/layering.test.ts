@@ -99,13 +99,21 @@ describe('ESLint layering', () => {
       ]);
     });
 
-    it('better-sqlite3 and .prepare( only under main/db/', async () => {
+    it('better-sqlite3 and .prepare( only under main/db/ (and its own tests)', async () => {
       expect(await layersAs('sql-outside-db.ts', 'main/station/leak.ts')).toEqual([
         '3:sql-outside-db',
         '6:sql-outside-db',
       ]);
       expect(await layersAs('sql-outside-db.ts', 'main/api/leak.ts')).toHaveLength(2);
       expect(await layersAs('sql-outside-db.ts', 'main/db/repositories/ok.ts')).toEqual([]);
+      // Tests look at the registry through main/db/inspection.ts, not with SQL of their own;
+      // only main/db's own tests (migrations, triggers) write it.
+      expect(await layersAs('sql-outside-db.ts', 'test/integration/station/leak.test.ts')).toEqual([
+        '3:sql-outside-db',
+        '6:sql-outside-db',
+      ]);
+      expect(await layersAs('sql-outside-db.ts', 'test/e2e/leak.spec.ts')).toHaveLength(2);
+      expect(await layersAs('sql-outside-db.ts', 'test/integration/db/ok.test.ts')).toEqual([]);
     });
 
     it('a module that follows the layers passes (the tests can tell the difference)', async () => {

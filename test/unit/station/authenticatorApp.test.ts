@@ -3,6 +3,7 @@ import { DEMO_POLICY } from '../../../main/station/policy';
 import { totpCode } from '../../../main/station/methods/totp';
 import { addPerson, makeStation, type TestStation } from './helpers';
 import { stationContext } from '../../../main/station/internals';
+import { RegistryInspection } from '../../../main/db/inspection';
 
 const P = { period: 30, digits: 6, algorithm: 'SHA1' } as const;
 
@@ -69,11 +70,10 @@ describe('authenticator app enrollment', () => {
     );
     const m = t.station.enroll.authenticatorApp.complete(s.enrollmentId, at(-1));
     expect(m).toMatchObject({ kind: 'authenticatorApp', isDefault: true });
-    const row = stationContext(t.station)
-      .db.prepare('SELECT secret, data FROM methods WHERE id = ?')
-      .get(m.id) as { secret: Buffer; data: string };
-    expect(row.secret.toString('latin1')).not.toContain(secret);
-    expect(stationContext(t.station).keys.open(row.secret, 'totp').toString('ascii')).toBe(secret);
+    const sealed = new RegistryInspection(stationContext(t.station).db).method(m.id)?.secret;
+    if (!sealed) throw new Error('no sealed secret');
+    expect(sealed.toString('latin1')).not.toContain(secret);
+    expect(stationContext(t.station).keys.open(sealed, 'totp').toString('ascii')).toBe(secret);
     // Finished enrollments are forgotten.
     expect(() => t.station.enroll.authenticatorApp.complete(s.enrollmentId, at(0))).toThrow(
       expect.objectContaining({ code: 'enrollment.notFound' }),

@@ -4,6 +4,7 @@ import { parsePhone } from '../../../main/station/methods/phone';
 import { openStation } from '../../../main/station/index';
 import { addPerson, makeStation, type TestStation } from './helpers';
 import { stationContext } from '../../../main/station/internals';
+import { RegistryInspection } from '../../../main/db/inspection';
 
 describe('phone numbers', () => {
   it('E.164; an extension is removed and reported (DESIGN.md §3.5 example)', () => {
@@ -89,12 +90,10 @@ describe('phone and email enrollment', () => {
     });
     const code = t.gateway.lastCode();
     t.station.enroll.phone.complete(a.enrollmentId, code);
-    const row = stationContext(t.station)
-      .db.prepare('SELECT used_at, code_hash FROM verification_codes WHERE id = ?')
-      .get(a.enrollmentId) as {
-      used_at: string;
-      code_hash: Buffer;
-    };
+    const row = new RegistryInspection(stationContext(t.station).db).verificationCode(
+      a.enrollmentId,
+    );
+    if (!row) throw new Error('no code row');
     expect(row.used_at).not.toBeNull();
     expect(row.code_hash.toString('latin1')).not.toContain(code);
     const check = () =>
@@ -206,9 +205,7 @@ describe('phone and email enrollment', () => {
       ).rejects.toMatchObject({
         code: 'gateway.failed',
       });
-      expect(
-        stationContext(station).db.prepare('SELECT count(*) AS n FROM verification_codes').get(),
-      ).toEqual({ n: 0 });
+      expect(new RegistryInspection(stationContext(station).db).verificationCodeCount()).toBe(0);
     } finally {
       station.close();
     }
@@ -243,10 +240,8 @@ describe('gateways', () => {
     try {
       const g = new OutboxGateway(stationContext(t.station));
       await g.send({ channel: 'sms', to: '+46701234567', text: 'kod 123456', personId: null });
-      const row = stationContext(t.station).db.prepare('SELECT body_sealed FROM outbox').get() as {
-        body_sealed: Buffer;
-      };
-      expect(row.body_sealed.toString('latin1')).not.toContain('123456');
+      const [body] = new RegistryInspection(stationContext(t.station).db).outboxBodies();
+      expect(body.toString('latin1')).not.toContain('123456');
       const [m] = t.station.outbox.list();
       expect(m.text).toBe('kod 123456');
       t.station.outbox.markDelivered(m.id);

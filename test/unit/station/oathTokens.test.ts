@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { totpCode } from '../../../main/station/methods/totp';
 import { makeStation, type TestStation } from './helpers';
 import { stationContext } from '../../../main/station/internals';
+import { RegistryInspection } from '../../../main/db/inspection';
 
 const HEADER = 'upn,serial number,secret key,time interval,manufacturer,model';
 const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
@@ -71,10 +72,8 @@ describe('OATH hardware tokens', () => {
 
   it('the secret is sealed at rest', () => {
     t.station.oathTokens.importCsv(`${HEADER}\nanna@example.org,T-1,${SECRET},30,C,M`);
-    const row = stationContext(t.station).db.prepare('SELECT secret FROM oath_tokens').get() as {
-      secret: Buffer;
-    };
-    expect(row.secret.toString('latin1')).not.toContain(SECRET);
+    const [secret] = new RegistryInspection(stationContext(t.station).db).oathSecrets();
+    expect(secret.toString('latin1')).not.toContain(SECRET);
   });
 
   it('activation by a current code (±1 period) assigns the token; it counts toward the five', () => {

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addPerson, insertMethod, makeStation, type TestStation } from './helpers';
 import { stationContext } from '../../../main/station/internals';
+import { RegistryInspection } from '../../../main/db/inspection';
+import { RegistryTampering } from '../../../main/db/tampering';
 
 describe('operators', () => {
   let t: TestStation;
@@ -22,11 +24,7 @@ describe('operators', () => {
     expect(() => t.station.operators.create({ username: 'DESK', displayName: 'x' })).toThrow(
       expect.objectContaining({ code: 'operator.usernameTaken' }),
     );
-    const hash = (
-      stationContext(t.station).db.prepare('SELECT password_hash FROM operators').get() as {
-        password_hash: string;
-      }
-    ).password_hash;
+    const [hash] = new RegistryInspection(stationContext(t.station).db).operatorPasswordHashes();
     expect(hash).toMatch(/^scrypt\$/);
     expect(hash).not.toContain('horse');
     await expect(t.station.auth.signInOperator('desk', 'wrong password!!')).rejects.toThrow(
@@ -66,13 +64,12 @@ describe('audit log', () => {
   });
   afterEach(() => t.close());
 
-  const db = () => stationContext(t.station).db;
-  const unlock = () =>
-    db().exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;');
+  const registry = () => new RegistryTampering(stationContext(t.station).db);
+  const unlock = () => registry().unlockAudit();
 
   it('is append-only for ordinary SQL', () => {
-    expect(() => db().prepare("UPDATE audit_log SET action = 'x'").run()).toThrow(/append-only/);
-    expect(() => db().prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
+    expect(() => registry().setAuditActions('x')).toThrow(/append-only/);
+    expect(() => registry().deleteAuditLog()).toThrow(/append-only/);
   });
 
   it('verify() passes on an untouched log', () => {
@@ -83,7 +80,7 @@ describe('audit log', () => {
 
   it('finds an edited row', () => {
     unlock();
-    db().prepare("UPDATE audit_log SET details = '{}' WHERE seq = 3").run();
+    registry().setAuditDetails(3, '{}');
     expect(t.station.audit.verify()).toMatchObject({
       ok: false,
       brokenAtSeq: 3,
@@ -93,13 +90,13 @@ describe('audit log', () => {
 
   it('finds an edited actor even if the attacker recomputes a plain hash', () => {
     unlock();
-    db().prepare("UPDATE audit_log SET actor_label = 'someone else' WHERE seq = 2").run();
+    registry().setAuditActorLabel(2, 'someone else');
     expect(t.station.audit.verify()).toMatchObject({ ok: false, brokenAtSeq: 2 });
   });
 
   it('finds a deleted row in the middle', () => {
     unlock();
-    db().prepare('DELETE FROM audit_log WHERE seq = 2').run();
+    registry().deleteAuditRow(2);
     expect(t.station.audit.verify()).toMatchObject({
       ok: false,
       brokenAtSeq: 2,
@@ -109,19 +106,23 @@ describe('audit log', () => {
 
   it('finds rows cut off the end', () => {
     unlock();
-    const last = (db().prepare('SELECT max(seq) AS m FROM audit_log').get() as { m: number }).m;
-    db().prepare('DELETE FROM audit_log WHERE seq = ?').run(last);
+    const last = new RegistryInspection(stationContext(t.station).db).lastAuditSeq();
+    registry().deleteAuditRow(last);
     expect(t.station.audit.verify()).toMatchObject({ ok: false, problem: 'head' });
-    db().prepare('DELETE FROM audit_log').run();
+    registry().deleteAuditLog();
     expect(t.station.audit.verify()).toMatchObject({ ok: false, problem: 'truncated' });
   });
 
   it('refuses secret-looking detail fields', () => {
     expect(() =>
-      db().transaction(() => t.station.audit.append('settings.changed', null, { pin: '1234' }))(),
+      stationContext(t.station).db.transaction(() =>
+        t.station.audit.append('settings.changed', null, { pin: '1234' }),
+      )(),
     ).toThrow(/looks secret/);
     expect(() =>
-      db().transaction(() => t.station.audit.append('settings.changed', null, { answer: 'x' }))(),
+      stationContext(t.station).db.transaction(() =>
+        t.station.audit.append('settings.changed', null, { answer: 'x' }),
+      )(),
     ).toThrow(/looks secret/);
   });
 });

@@ -3,6 +3,7 @@ import { normalizeAnswer } from '../../../main/station/methods/securityQuestions
 import { DEMO_POLICY } from '../../../main/station/policy';
 import { addPerson, makeStation, type TestStation } from './helpers';
 import { stationContext } from '../../../main/station/internals';
+import { RegistryInspection } from '../../../main/db/inspection';
 
 const A = [
   { questionId: 'q.firstSchool', answer: '  Stora   Skolan ' },
@@ -38,11 +39,9 @@ describe('security questions', () => {
       isDefault: false,
       usableForMfa: false,
     });
-    const rows = stationContext(t.station)
-      .db.prepare('SELECT answer_hash FROM security_answers')
-      .all() as {
-      answer_hash: string;
-    }[];
+    const rows = new RegistryInspection(stationContext(t.station).db)
+      .answerHashes()
+      .map((answer_hash) => ({ answer_hash }));
     expect(rows).toHaveLength(3);
     for (const r of rows) {
       expect(String(r.answer_hash)).toMatch(/^scrypt\$16384\$8\$1\$/);
@@ -51,11 +50,9 @@ describe('security questions', () => {
     // Two people with the same answer get different hashes (salted).
     const q = addPerson(t.station);
     t.station.enroll.securityQuestions.register(q, A);
-    const all = stationContext(t.station)
-      .db.prepare("SELECT answer_hash FROM security_answers WHERE question_id = 'q.firstPet'")
-      .all() as {
-      answer_hash: string;
-    }[];
+    const all = new RegistryInspection(stationContext(t.station).db)
+      .answerHashes('q.firstPet')
+      .map((answer_hash) => ({ answer_hash }));
     expect(new Set(all.map((r) => r.answer_hash)).size).toBe(2);
     expect(
       t.station.enroll.securityQuestions.verify(p, [
@@ -115,9 +112,7 @@ describe('security questions', () => {
     expect(
       t.station.enroll.securityQuestions.verify(p, [{ questionId: 'q.firstCar', answer: 'saab' }]),
     ).toBe(true);
-    expect(
-      stationContext(t.station).db.prepare('SELECT count(*) AS n FROM security_answers').get(),
-    ).toEqual({ n: 3 });
+    expect(new RegistryInspection(stationContext(t.station).db).answerCount()).toBe(3);
   });
 
   it('a bank smaller than the policy requires is reported', () => {
@@ -161,11 +156,8 @@ describe('temporary access passes', () => {
 
   it('hashed at rest; one-time pass signs in once; kiosk person confined to self', () => {
     const issued = t.station.passes.issue(p, { oneTime: true });
-    const row = stationContext(t.station)
-      .db.prepare('SELECT pass_hash FROM access_passes')
-      .get() as {
-      pass_hash: string;
-    };
+    const [passHash] = new RegistryInspection(stationContext(t.station).db).passHashes();
+    const row = { pass_hash: passHash };
     expect(String(row.pass_hash)).not.toContain(issued.pass);
     expect(() => t.station.auth.signInWithPass('kiosk@example.org', issued.pass + 'x')).toThrow(
       expect.objectContaining({ code: 'pass.invalid' }),
@@ -206,11 +198,7 @@ describe('temporary access passes', () => {
     expect(() => t.station.auth.signInWithPass('kiosk@example.org', b.pass)).toThrow(
       expect.objectContaining({ code: 'pass.expired' }),
     );
-    expect(
-      stationContext(t.station).db.prepare('SELECT count(*) AS n FROM access_passes').get(),
-    ).toEqual({
-      n: 1,
-    });
+    expect(new RegistryInspection(stationContext(t.station).db).passCount()).toBe(1);
   });
 
   it('unknown person and revoked pass are both pass.invalid; audit has no pass', () => {

@@ -3,6 +3,8 @@ import { DEMO_POLICY } from '../../../main/station/policy';
 import { MAX_TOTP_METHODS } from '../../../main/station/types';
 import { addPerson, insertMethod, makeStation, type TestStation } from './helpers';
 import { stationContext } from '../../../main/station/internals';
+import { RegistryInspection } from '../../../main/db/inspection';
+import { RegistryTampering } from '../../../main/db/tampering';
 
 describe('rules on methods (DESIGN.md §1)', () => {
   let t: TestStation;
@@ -100,14 +102,10 @@ describe('rules on methods (DESIGN.md §1)', () => {
       insertMethod(t.station, p, 'phoneSms');
       const sms2 = insertMethod(t.station, p, 'phoneCall');
       const email = insertMethod(t.station, p, 'email');
-      const db = stationContext(t.station).db;
-      expect(() => db.prepare('UPDATE methods SET is_default = 1 WHERE id = ?').run(sms2)).toThrow(
-        /UNIQUE/,
-      );
-      db.prepare('UPDATE methods SET is_default = 0 WHERE person_id = ?').run(p);
-      expect(() => db.prepare('UPDATE methods SET is_default = 1 WHERE id = ?').run(email)).toThrow(
-        /CHECK/,
-      );
+      const registry = new RegistryTampering(stationContext(t.station).db);
+      expect(() => registry.markDefault(sms2)).toThrow(/UNIQUE/);
+      registry.clearDefaults(p);
+      expect(() => registry.markDefault(email)).toThrow(/CHECK/);
     });
 
     it('deleting the default promotes: security key, app, token, SMS, call', () => {
@@ -149,11 +147,7 @@ describe('rules on methods (DESIGN.md §1)', () => {
       const app = insertMethod(t.station, p, 'authenticatorApp');
       t.station.methods.remove(p, app);
       expect(t.station.methods.list(p)).toHaveLength(0);
-      expect(
-        stationContext(t.station)
-          .db.prepare('SELECT count(*) AS n FROM methods WHERE id = ?')
-          .get(app),
-      ).toEqual({ n: 0 });
+      expect(new RegistryInspection(stationContext(t.station).db).method(app)).toBeUndefined();
       const entry = t.station.audit
         .list({ personId: p })
         .find((e) => e.action === 'method.deleted');
