@@ -91,6 +91,33 @@ export const METHOD_SEGMENT: Partial<Record<ProviderMethodType, string>> = {
   windowsHelloForBusiness: 'windowsHelloForBusinessMethods',
 };
 
+/** The least-privileged permission that writes (and deletes) each type (docs/IDP.md). */
+const WRITE_PERMISSION: Record<ProviderMethodType, string> = {
+  fido2: 'UserAuthMethod-Passkey.ReadWrite.All',
+  microsoftAuthenticator: 'UserAuthMethod-MicrosoftAuthApp.ReadWrite.All',
+  phone: 'UserAuthMethod-Phone.ReadWrite.All',
+  email: 'UserAuthMethod-Email.ReadWrite.All',
+  softwareOath: 'UserAuthMethod-SoftwareOATH.ReadWrite.All',
+  hardwareOath: 'UserAuthMethod-HardwareOATH.ReadWrite.All',
+  temporaryAccessPass: 'UserAuthMethod-TAP.ReadWrite.All',
+  windowsHelloForBusiness: 'UserAuthMethod-WindowsHello.ReadWrite.All',
+  password: 'User-PasswordProfile.ReadWrite.All',
+  other: 'UserAuthenticationMethod.ReadWrite.All',
+};
+
+/** The method type a request's path writes (`…/authentication/phoneMethods…` → phone). */
+function typeOfPath(path: string): ProviderMethodType {
+  const segment = /\/authentication\/([A-Za-z0-9]+)/.exec(path)?.[1];
+  for (const [type, seg] of Object.entries(METHOD_SEGMENT))
+    if (seg === segment) return type as ProviderMethodType;
+  return /^\/(v1\.0|beta)\/users\/[^/]+$/.test(path) ? 'password' : 'other';
+}
+
+/** Digits only, for comparing phone numbers written differently ("+46 70…" / "+4670…"). */
+function digits(v: string): string {
+  return v.replace(/\D/g, '');
+}
+
 const USER_SELECT = 'id,userPrincipalName,displayName,mail,mobilePhone,accountEnabled';
 const BATCH_LIMIT = 20; // Graph JSON batching takes at most 20 requests
 
@@ -399,10 +426,18 @@ export class GraphProvider implements IdentityProvider {
     return this.count;
   }
 
+  /** Set by a 401 or 403 from Graph: the next call asks for a new token, not the cached one. */
+  private staleToken = false;
+
   private async token(): Promise<string> {
     this.network.lastNetworkError = null;
+    const skipCache = this.staleToken;
+    this.staleToken = false;
     try {
-      const r = await this.msal.acquireTokenByClientCredential({ scopes: [this.scope] });
+      const r = await this.msal.acquireTokenByClientCredential({
+        scopes: [this.scope],
+        skipCache,
+      });
       if (!r?.accessToken) throw new TokenError({ code: 'idp.providerError', detail: 'noToken' });
       return r.accessToken;
     } catch (e) {
@@ -434,6 +469,8 @@ export class GraphProvider implements IdentityProvider {
       },
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
+    // Refused or expired token, or a permission granted since: the next call takes a new one.
+    if (reply.status === 401 || reply.status === 403) this.staleToken = true;
     return { status: reply.status, headers: reply.headers, json: parseJson(reply.text) };
   }
 
@@ -679,14 +716,24 @@ export class GraphProvider implements IdentityProvider {
       if (e instanceof NetworkError) {
         return e.mayHaveArrived
           ? { kind: 'lost', detail: e.detail }
-          : { kind: 'serverError', status: 0, message: `network ${e.detail}` };
+          : { kind: 'stopped', problem: networkProblem(e) };
       }
-      if (e instanceof TokenError)
-        return { kind: 'serverError', status: 0, message: e.problem.code };
+      if (e instanceof TokenError) return { kind: 'stopped', problem: e.problem };
       throw e;
     }
     const err = obj(obj(r.json).error);
     if (r.status >= 200 && r.status < 300) return { kind: 'ok', status: r.status, json: r.json };
+    // Graph answers 403 Authorization_RequestDenied before it acts: nothing was changed.
+    if (r.status === 403)
+      return {
+        kind: 'stopped',
+        problem: {
+          code: 'idp.missingPermission',
+          permission: this.writePermission(typeOfPath(request.path)),
+        },
+      };
+    // An expired or refused token: nothing was changed; the next try takes a new token.
+    if (r.status === 401) return { kind: 'serverError', status: 401, message: str(err.code) };
     if (r.status === 404 && request.method === 'DELETE') return { kind: 'gone' };
     if (r.status === 409) return { kind: 'conflict', message: str(err.message) };
     if (r.status === 429 || r.status === 503)
@@ -697,6 +744,10 @@ export class GraphProvider implements IdentityProvider {
       };
     if (r.status >= 500) return { kind: 'serverError', status: r.status, message: str(err.code) };
     return { kind: 'rejected', status: r.status, code: str(err.code), message: str(err.message) };
+  }
+
+  writePermission(type: ProviderMethodType): string {
+    return WRITE_PERMISSION[type];
   }
 
   createdId(reply: unknown): string | null {
@@ -729,11 +780,18 @@ export class GraphProvider implements IdentityProvider {
         return { found: str(list[0]?.id) || 'unknown' };
       }
       const list = obj(await this.read(request.path));
+      const body = obj(request.body);
       for (const raw of (list.value as unknown[] | undefined) ?? []) {
         const m = obj(raw);
         const id = str(m.id);
         if (!id) continue;
-        if (match.phoneType && str(m.phoneType) === match.phoneType) return { found: id };
+        // The provider holds one number per phone type: it is ours only when the number matches.
+        if (
+          match.phoneType &&
+          str(m.phoneType) === match.phoneType &&
+          digits(str(m.phoneNumber)) === digits(str(body.phoneNumber))
+        )
+          return { found: id };
         if (
           match.emailAddress &&
           str(m.emailAddress).toLowerCase() === match.emailAddress.toLowerCase()
@@ -743,11 +801,20 @@ export class GraphProvider implements IdentityProvider {
       return { found: null };
     } catch (e) {
       if (e instanceof NetworkError)
-        return { unreachable: { kind: 'serverError', status: 0, message: `network ${e.detail}` } };
+        return { unreachable: { kind: 'stopped', problem: networkProblem(e) } };
+      if (e instanceof GraphReadError && e.status === 403)
+        return {
+          unreachable: {
+            kind: 'stopped',
+            problem: {
+              code: 'idp.missingPermission',
+              permission: this.writePermission(typeOfPath(request.path)),
+            },
+          },
+        };
       if (e instanceof GraphReadError)
         return { unreachable: { kind: 'serverError', status: e.status, message: e.code } };
-      if (e instanceof TokenError)
-        return { unreachable: { kind: 'serverError', status: 0, message: e.problem.code } };
+      if (e instanceof TokenError) return { unreachable: { kind: 'stopped', problem: e.problem } };
       throw e;
     }
   }
@@ -761,6 +828,7 @@ export class GraphProvider implements IdentityProvider {
       path: `/v1.0/users/${encodeURIComponent(userId)}/authentication/temporaryAccessPassMethods`,
       body: { lifetimeInMinutes: opts.lifetimeMinutes, isUsableOnce: opts.oneTime },
     });
+    if (r.kind === 'stopped') throw new TokenError(r.problem);
     if (r.kind !== 'ok') throw new GraphReadError(r.kind === 'rejected' ? r.status : 0, r.kind);
     const j = obj(r.json);
     const pass = str(j.temporaryAccessPass);

@@ -24,6 +24,7 @@ import { GraphProvider, PUBLIC_CLOUD, type GraphCredential } from './graph';
 import { hostOrigin } from './http';
 import type {
   ConnectionCheck,
+  ConnectionProblem,
   IdentityProvider,
   ProviderMethod,
   ProviderMethodType,
@@ -521,6 +522,8 @@ export class IdpService {
   private providerFailure(e: unknown): StationError {
     if (e instanceof StationError) return e;
     const problem = (e as { problem?: { code?: string; permission?: string } }).problem;
+    if (problem?.code === 'idp.missingPermission' && problem.permission)
+      return new StationError('idp.missingPermission', { permission: problem.permission });
     if (problem?.code === 'idp.badCredential') return new StationError('idp.badCredential');
     if (problem?.code === 'idp.unknownTenant') return new StationError('idp.unknownTenant');
     if (problem?.code === 'idp.unknownApp') return new StationError('idp.unknownApp');
@@ -617,6 +620,7 @@ export class IdpService {
       provider.passwordChange(providerId, password, forceChangeNextSignIn),
     );
     if (reply.kind === 'ok') return 'ok';
+    if (reply.kind === 'stopped' && reply.problem.code === 'idp.missingPermission') return 'denied';
     if (reply.kind === 'rejected') {
       if (reply.status === 403 || reply.status === 401) return 'denied';
       if (/on-premises|Directory Sync/i.test(reply.message)) return 'notManaged';
@@ -1018,7 +1022,10 @@ export class IdpService {
     // It may have reached the provider before (crash, lost reply): look before sending again.
     if (row.state === 'sent' && request.method === 'POST') {
       const seen = await provider.lookup(request, match);
-      if ('unreachable' in seen) return this.retryLater(row, seen.unreachable, true);
+      if ('unreachable' in seen) {
+        if (seen.unreachable.kind === 'stopped') this.stop(row, seen.unreachable.problem, false);
+        return this.retryLater(row, seen.unreachable, true);
+      }
       if (seen.found) {
         this.confirm(row, seen.found, { id: seen.found, foundByLookup: true });
         return 'confirmed';
@@ -1045,9 +1052,25 @@ export class IdpService {
       case 'rejected':
         this.fail(row, replyError(reply));
         return 'failed';
+      case 'stopped':
+        // Not processed (no token, no permission, no network): the push stops here, the item
+        // stays queued for when the operator has fixed it.
+        return this.stop(row, reply.problem, true);
       default:
         return this.retryLater(row, reply);
     }
+  }
+
+  /**
+   * The provider can't take anything now: the item keeps its place (back to pending when it was
+   * certainly not processed) and the push ends with the problem in the operator's words.
+   */
+  private stop(row: IdpOutboxRow, problem: ConnectionProblem, notProcessed: boolean): never {
+    const error = problemError(problem);
+    this.ctx.db.transaction(() => {
+      this.repo.reschedule(row.id, this.now(), error.lastError, notProcessed);
+    })();
+    throw error.error;
   }
 
   /** `mayHaveArrived`: the item was possibly sent before, so it stays "sent" (look up first). */
@@ -1245,8 +1268,11 @@ export class IdpService {
         const seen = await provider.lookup(request, match);
         if ('found' in seen && seen.found)
           return { key, state: 'confirmed', providerMethodId: seen.found, error: null };
+        if ('unreachable' in seen && seen.unreachable.kind === 'stopped')
+          throw problemError(seen.unreachable.problem).error;
       }
       const reply = await provider.send(request);
+      if (reply.kind === 'stopped') throw problemError(reply.problem).error;
       if (reply.kind === 'ok')
         return {
           key,
@@ -1331,6 +1357,19 @@ export class IdpService {
     )();
     return { pass: issued.pass, expiresAt: issued.expiresAt, oneTime: issued.oneTime };
   }
+}
+
+/** A stopping problem as the station error the operator sees and the item's last error. */
+function problemError(problem: ConnectionProblem): { error: StationError; lastError: string } {
+  if (problem.code === 'idp.missingPermission')
+    return {
+      error: new StationError('idp.missingPermission', { permission: problem.permission }),
+      lastError: `${problem.code} ${problem.permission}`,
+    };
+  return {
+    error: new StationError(problem.code, 'detail' in problem ? { detail: problem.detail } : {}),
+    lastError: problem.code,
+  };
 }
 
 const PLACEHOLDER = encodeURIComponent('{providerMethodId}');

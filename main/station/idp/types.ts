@@ -66,7 +66,12 @@ export type ProviderReply =
       readonly code: string;
       readonly message: string;
     }
-  | { readonly kind: 'lost'; readonly detail: string }; // sent, no reply: it may have arrived
+  | { readonly kind: 'lost'; readonly detail: string } // sent, no reply: it may have arrived
+  /**
+   * Nothing was processed and nothing will be until the operator acts: no token (bad secret or
+   * certificate, unknown tenant or app), a missing permission, or no network. A push stops here.
+   */
+  | { readonly kind: 'stopped'; readonly problem: ConnectionProblem };
 
 /** What "Test connection" found, in words the operator console translates. */
 export type ConnectionProblem =
@@ -140,6 +145,8 @@ export interface IdentityProvider {
     userId: string,
     opts: { lifetimeMinutes: number; oneTime: boolean },
   ): Promise<{ pass: string; expiresAt: string; oneTime: boolean; id: string }>;
+  /** The least-privileged application permission that writes methods of this type. */
+  writePermission(type: ProviderMethodType): string;
   /** Requests sent so far (bench: requests per item). */
   readonly requestCount: number;
 }
