@@ -121,6 +121,10 @@ export const STATION_ERROR_CODES = [
   'csv.noHeader', // the first line is data, not column names; params.columns
   'registry.backupFailed',
   'registry.auditBroken',
+  'audit.anchorNotAbsolute', // the anchor directory must be a full path
+  'audit.anchorInsideDataDir', // …outside the data directory
+  'audit.anchorUnwritable', // …and writable by the station
+  'audit.anchorFromCommandLine', // chosen with --audit-anchor: not changed from the console
   // identity provider (docs/IDP.md)
   'idp.notConnected', // no connection saved yet
   'idp.invalidSetting', // params.field

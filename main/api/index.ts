@@ -52,6 +52,8 @@ export interface HandlerDeps {
   access?: StationAccess;
   /** The operator's own key; default: over `keyDevices`. */
   operatorKeys?: OperatorKeyCeremonies;
+  /** --audit-anchor, when the host was given one (it wins over the app setting). */
+  auditAnchorDir?: string;
 }
 
 export function createHandlers(deps: HandlerDeps): ContractHandlers {
@@ -74,7 +76,12 @@ export function createHandlers(deps: HandlerDeps): ContractHandlers {
     roster: rosterHandlers(deps.station),
     passes: passesHandlers(deps.station),
     policy: policyHandlers(deps.station),
-    audit: auditHandlers(deps.station),
+    audit: auditHandlers(deps.station, {
+      dataDir: deps.station.dataDir,
+      ...(deps.auditAnchorDir !== undefined ? { commandLine: deps.auditAnchorDir } : {}),
+      get: () => deps.settings.get().auditAnchorDir,
+      save: (dir) => deps.settings.update({ auditAnchorDir: dir }),
+    }),
     station: stationHandlers(deps.station, { version: deps.version, host: deps.host }),
     settings: settingsHandlers(deps.settings),
     people: peopleHandlers(deps.station),
@@ -158,6 +165,7 @@ export function composeStationHost(
     keyDevices,
     access,
     operatorKeys,
+    ...(options.auditAnchorDir !== undefined ? { auditAnchorDir: options.auditAnchorDir } : {}),
   });
   const host: StationHost = {
     // Authorisation per session role, before any handler (main/api/authorization.ts).

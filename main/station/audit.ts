@@ -143,6 +143,22 @@ export class AuditLog {
     return this.alarm;
   }
 
+  /** The newest checkpoint known to be anchored (read at open or written since), if any. */
+  anchoredSeq(): number | null {
+    return this.anchored?.seq ?? null;
+  }
+
+  /**
+   * Writes the head's checkpoint to `dir` now and remembers it (an operator choosing the anchor
+   * location sees at once that it works); throws when the directory can't be written.
+   */
+  anchorTo(dir: string): AuditCheckpoint {
+    const cp = this.checkpoint();
+    new AuditAnchor(dir, this.keys, this.stationId).write(cp);
+    if (!this.anchored || cp.seq >= this.anchored.seq) this.anchored = cp;
+    return cp;
+  }
+
   /** A signed checkpoint of the current head: what exports and backups carry. */
   checkpoint(): AuditCheckpoint {
     const last = this.repo.last();

@@ -44,10 +44,25 @@ export const auditFilterSchema = z
   .strict();
 export type AuditFilter = z.infer<typeof auditFilterSchema>;
 
+/** Where the audit log's signed checkpoints go (outside the data directory). */
+export interface AuditAnchorView {
+  /** The directory in use, or null: no anchor. */
+  dir: string | null;
+  /** Given with --audit-anchor when the station started: not changed from the console. */
+  fromCommandLine: boolean;
+  /** The newest checkpoint written or read there. */
+  checkpointSeq: number | null;
+}
+
 export const auditCalls = {
   list: call(
     auditFilterSchema.extend({ limit: z.number().int().min(1).max(2000).optional() }).strict(),
   ).returns<AuditPage>(),
   verify: call(z.object({}).strict()).returns<AuditVerificationView>(),
   exportCsv: call(auditFilterSchema).returns<{ csv: string; rows: number }>(),
+  anchor: call(z.object({}).strict()).returns<AuditAnchorView>(),
+  /** An admin chooses the anchor directory (a full path outside the data directory), or none. */
+  setAnchor: call(
+    z.object({ dir: z.string().trim().min(1).max(4096).nullable() }).strict(),
+  ).returns<AuditAnchorView>(),
 };

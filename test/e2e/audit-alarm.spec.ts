@@ -11,6 +11,7 @@ import WebSocket from 'ws';
 import { msg } from './methods-support';
 import { expect, startStation, test, type RunningStation } from './station';
 import { RegistryTampering } from '../../main/db/tampering';
+import { readdirSync } from 'node:fs';
 
 const PASSWORD = 'ett-långt-lösenord-42';
 
@@ -114,5 +115,59 @@ test('rows cut off the audit log: the alarm on every page, the sign-in refused',
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(join(keyFile, '..'), { recursive: true, force: true });
+  }
+});
+
+test('an admin chooses the anchor location on the audit page; a checkpoint is written there', async ({
+  page,
+  station,
+}, testInfo) => {
+  const anchor = mkdtempSync(join(tmpdir(), 'ks-e2e-anchor-'));
+  try {
+    expect(
+      await contractCall(station, 'operator.setup', {
+        username: 'bo.operator',
+        displayName: 'Bo Operatör',
+        password: PASSWORD,
+        mode: 'demo',
+        organizationName: 'Exempelkommunen',
+        rpId: 'login.exempel.se',
+        rpName: 'Exempelkommunen',
+        requiredCount: 2,
+        requireSecurityKey: false,
+        kioskIdleSeconds: 120,
+      }),
+    ).toMatchObject({ ok: true });
+    await contractCall(station, 'operator.signOut', {});
+    await page.goto(`${station.url}#/operator/audit`);
+    await page.getByRole('radio', { name: msg('sv', 'operator.signIn.withPassword') }).check();
+    await page
+      .getByLabel(msg('sv', 'operator.signIn.username'), { exact: true })
+      .fill('bo.operator');
+    await page
+      .getByRole('textbox', { name: msg('sv', 'operator.signIn.password'), exact: true })
+      .fill(PASSWORD);
+    await page.getByRole('button', { name: msg('sv', 'operator.signIn.submit') }).click();
+    await page.getByRole('link', { name: msg('sv', 'operator.nav.audit'), exact: true }).click();
+
+    const panel = page.getByTestId('audit-anchor');
+    await expect(panel.getByTestId('audit-anchor-current')).toHaveText(
+      msg('sv', 'audit.anchor.none'),
+    );
+    const field = panel.getByLabel(msg('sv', 'audit.anchor.dir'));
+    await field.fill('granskning');
+    await panel.getByRole('button', { name: msg('sv', 'audit.anchor.save') }).click();
+    await expect(panel.getByRole('alert')).toHaveText(
+      msg('sv', 'errors.station.audit.anchorNotAbsolute'),
+    );
+    await field.fill(anchor);
+    await panel.getByRole('button', { name: msg('sv', 'audit.anchor.save') }).click();
+    await expect(panel.getByTestId('audit-anchor-current')).toContainText(anchor);
+    expect(readdirSync(anchor).filter((f) => f.endsWith('.checkpoint.json'))).toHaveLength(1);
+    const path = testInfo.outputPath('audit-anchor-chosen.png');
+    await panel.screenshot({ path });
+    await testInfo.attach('audit-anchor-chosen', { path, contentType: 'image/png' });
+  } finally {
+    rmSync(anchor, { recursive: true, force: true });
   }
 });

@@ -8,6 +8,7 @@ import { useApi, useCall } from '../../api/ApiProvider';
 import { Button, ErrorNotice, Loading, TextField, useToasts } from '../../components';
 import { useI18n } from '../../i18n/I18nProvider';
 import { useErrorText } from './access';
+import { AuditAnchorPanel } from './AuditAnchorPanel';
 import { describeAuditDetails } from './auditText';
 import { ConsoleLayout } from './ConsoleLayout';
 
@@ -170,6 +171,7 @@ export function AuditPage() {
           </tbody>
         </table>
       ) : null}
+      <AuditAnchorPanel />
     </ConsoleLayout>
   );
 }
