@@ -57,6 +57,15 @@ describe('audit details in sentences', () => {
     );
   });
 
+  it('password locks and their lifting read as sentences', () => {
+    expect(describeAuditDetails('sv', 'operator.lockedOut', { operatorId: 2, failures: 10 })).toBe(
+      'Operatör nr 2 spärrades efter 10 felaktiga lösenord i följd.',
+    );
+    expect(describeAuditDetails('en', 'operator.lockoutLifted', { operatorId: 2, by: '1' })).toBe(
+      'The password lock of operator no. 2 was lifted by operator no. 1.',
+    );
+  });
+
   it('a fact the catalog does not know is still shown, and an action without details is empty', () => {
     expect(describeAuditDetails('en', 'some.newAction', { widgets: 2 })).toBe('widgets: 2.');
     expect(describeAuditDetails('sv', 'pass.revoked', {})).toBe('');
