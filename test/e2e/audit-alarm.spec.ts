@@ -4,14 +4,13 @@
  * station shows the alarm on every page, in Swedish and English, and refuses the operator's
  * sign-in (which would write a row onto the cut log) with a translated message.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { msg } from './methods-support';
 import { expect, startStation, test, type RunningStation } from './station';
 import { RegistryTampering } from '../../main/db/tampering';
-import { readdirSync } from 'node:fs';
 
 const PASSWORD = 'ett-långt-lösenord-42';
 
