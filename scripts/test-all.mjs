@@ -37,7 +37,7 @@ step('unit + integration', bin('vitest'), [
   '--reporter=json',
   `--outputFile.json=${vitestJson}`,
 ]);
-for (const bench of ['bench:ctap', 'bench:registry', 'bench:provision', 'bench:idp']) {
+for (const bench of ['bench:ctap', 'bench:registry', 'bench:provision', 'bench:idp', 'bench:ui']) {
   if (script(bench)) step(`${bench} (short)`, 'npm', ['run', '--silent', bench, '--', '--short']);
 }
 const pwJson = join(results, 'playwright.json');
