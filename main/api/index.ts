@@ -83,7 +83,7 @@ export function createHandlers(deps: HandlerDeps): ContractHandlers {
       save: (dir) => deps.settings.update({ auditAnchorDir: dir }),
     }),
     station: stationHandlers(deps.station, { version: deps.version, host: deps.host }),
-    settings: settingsHandlers(deps.settings),
+    settings: settingsHandlers(deps.settings, () => access.kiosk()),
     people: peopleHandlers(deps.station),
     securityInfo: securityInfoHandlers(deps.station),
     methods: methodsHandlers(deps.station),

@@ -6,8 +6,15 @@ function uiSettings(s: Settings): UiSettings {
   return { language: s.language, theme: s.theme };
 }
 
-/** The renderer may read and change language and theme only; mode and kiosk stay with main. */
-export function settingsHandlers(settings: SettingsStore): DomainHandlers<'settings'> {
+/**
+ * The renderer may read and change language and theme only; mode and kiosk stay with main.
+ * In kiosk mode a change is answered but not stored: it lasts as long as the person's page,
+ * and the next person (the kiosk reloads after each one) starts with the station's own choice.
+ */
+export function settingsHandlers(
+  settings: SettingsStore,
+  kiosk: () => boolean = () => false,
+): DomainHandlers<'settings'> {
   return {
     get() {
       return uiSettings(settings.get());
@@ -16,6 +23,7 @@ export function settingsHandlers(settings: SettingsStore): DomainHandlers<'setti
       const next: Partial<Settings> = {};
       if (patch.language !== undefined) next.language = patch.language;
       if (patch.theme !== undefined) next.theme = patch.theme;
+      if (kiosk()) return uiSettings({ ...settings.get(), ...next });
       return uiSettings(settings.update(next));
     },
   };

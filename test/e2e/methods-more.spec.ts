@@ -36,7 +36,7 @@ for (const lang of ['sv', 'en'] as const) {
     await dialog.getByRole('button', { name: msg(lang, 'common.next') }).click();
     await expectStepFocused(dialog, msg(lang, 'email.code.heading'));
     await expect(dialog).toContainText(
-      msg(lang, 'email.code.sent', { address: 'anna.private@example.org' }),
+      msg(lang, 'email.code.saved', { address: 'anna.private@example.org' }),
     );
     const code = await codeFromDemoOutbox(dialog);
     await page.screenshot({ path: shot(`methods-email-${lang}-02-code`) });

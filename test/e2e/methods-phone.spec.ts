@@ -39,10 +39,12 @@ for (const lang of ['sv', 'en'] as const) {
 
     await expectStepFocused(dialog, msg(lang, 'phone.code.heading'));
     await expect(dialog.getByTestId('phone-sent')).toHaveText(
-      msg(lang, 'phone.code.sentSms', { number: '+46 70 765 43 21' }),
+      msg(lang, 'phone.code.savedSms', { number: '+46 70 765 43 21' }),
     );
-    // Offline outbox gateway: said plainly.
-    await expect(dialog.getByText(msg(lang, 'enroll.offline.title'))).toBeVisible();
+    // Offline outbox gateway: said plainly, and never "we sent" beside it.
+    await expect(
+      dialog.getByText(msg(lang, 'phone.code.sentSms', { number: '+46 70 765 43 21' })),
+    ).toHaveCount(0);
     await expect(dialog.getByTestId('phone-extension-notice')).toHaveCount(0);
     const code = await codeFromDemoOutbox(dialog);
     await page.screenshot({ path: shot(`methods-phone-${lang}-02-code`) });
@@ -92,7 +94,7 @@ test('phone: a bad number gets a clear message; an extension is removed and the 
     msg(lang, 'phone.code.extensionRemoved', { extension: '12345', number: '+1 425 555 1234' }),
   );
   await expect(dialog.getByTestId('phone-sent')).toHaveText(
-    msg(lang, 'phone.code.sentCall', { number: '+1 425 555 1234' }),
+    msg(lang, 'phone.code.savedCall', { number: '+1 425 555 1234' }),
   );
   // A call reads the code digit by digit: the outbox text carries it spoken.
   const code = await codeFromDemoOutbox(dialog);

@@ -16,6 +16,7 @@ test('authenticator app as a wizard page (sv)', async ({ page, station }) => {
   await expect(
     page.getByRole('heading', { level: 1, name: msg(lang, 'wizard.title') }),
   ).toBeVisible();
+  await page.getByTestId('wizard-prompt-next').click();
 
   await page.getByTestId('wizard-different').click();
   await page.getByRole('radio', { name: msg(lang, 'methods.kind.authenticatorApp') }).check();

@@ -268,9 +268,8 @@ test('operator console and kiosk: first run → key sign-in → roster → pass 
     const other = await contractCall(station, 'roster.list', { query: '' });
     expect(other.error?.code).toBe('session.operatorRequired');
     const main = page.locator('main');
-    await expect(
-      main.getByRole('heading', { name: msg(lang, 'kiosk.session.wizardTitle') }),
-    ).toBeVisible();
+    await expect(main.getByRole('heading', { name: msg(lang, 'wizard.title') })).toBeVisible();
+    await main.getByTestId('wizard-prompt-next').click();
     await authenticatorAppStep(page, main);
     await expect(main.getByText(msg(lang, 'wizard.successTitle'))).toBeVisible();
     await snap(page, '11-kiosk-wizard-done');

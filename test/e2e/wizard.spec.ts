@@ -11,6 +11,7 @@ import { expectAccessible, openPerson, registerKey } from './security-key-suppor
 
 async function openLars(page: Page, station: RunningStation, lang: Lang): Promise<void> {
   await openPerson(page, station, 'Lars Nilsson', lang, 'wizard.title');
+  await page.getByTestId('wizard-prompt-next').click();
 }
 
 async function securityKeyPage(page: Page, lang: Lang, shots: string): Promise<void> {

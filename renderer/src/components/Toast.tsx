@@ -2,23 +2,30 @@ import {
   createContext,
   useCallback,
   useContext,
+  useEffect,
   useMemo,
   useRef,
   useState,
   type ReactNode,
 } from 'react';
-import { useI18n } from '../i18n/I18nProvider';
+import { useI18n, type I18n } from '../i18n/I18nProvider';
 
 export type ToastTone = 'info' | 'success' | 'error';
 
+/**
+ * What a toast says: preferably a function of the current language, so a toast still showing
+ * when the language changes is said again in the new one.
+ */
+export type ToastMessage = string | ((i18n: I18n) => string);
+
 interface ToastItem {
   id: number;
-  message: string;
+  message: ToastMessage;
   tone: ToastTone;
 }
 
 export interface Toasts {
-  show(message: string, tone?: ToastTone): void;
+  show(message: ToastMessage, tone?: ToastTone): void;
   /** Say something to screen readers only (e.g. "3 people found"). */
   announce(message: string): void;
 }
@@ -30,8 +37,17 @@ const ToastContext = createContext<Toasts | null>(null);
  * exist from the first render so screen readers pick up later changes.
  */
 export function ToastProvider({ children }: { children: ReactNode }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t, language } = i18n;
   const [items, setItems] = useState<ToastItem[]>([]);
+  // A plain-string toast can't be said in another language: it goes when the language changes.
+  const shownIn = useRef(language);
+  useEffect(() => {
+    if (shownIn.current === language) return;
+    shownIn.current = language;
+    setItems((list) => list.filter((i) => typeof i.message !== 'string'));
+  }, [language]);
+  const text = (i: ToastItem) => (typeof i.message === 'string' ? i.message : i.message(i18n));
   const [announcement, setAnnouncement] = useState('');
   const nextId = useRef(1);
 
@@ -72,14 +88,28 @@ export function ToastProvider({ children }: { children: ReactNode }) {
           {items
             .filter((i) => i.tone !== 'error')
             .map((i) => (
-              <Toast key={i.id} item={i} onDismiss={dismiss} closeLabel={t('common.close')} />
+              <Toast
+                key={i.id}
+                id={i.id}
+                tone={i.tone}
+                message={text(i)}
+                onDismiss={dismiss}
+                closeLabel={t('common.close')}
+              />
             ))}
         </div>
         <div role="alert" aria-live="assertive">
           {items
             .filter((i) => i.tone === 'error')
             .map((i) => (
-              <Toast key={i.id} item={i} onDismiss={dismiss} closeLabel={t('common.close')} />
+              <Toast
+                key={i.id}
+                id={i.id}
+                tone={i.tone}
+                message={text(i)}
+                onDismiss={dismiss}
+                closeLabel={t('common.close')}
+              />
             ))}
         </div>
       </div>
@@ -88,22 +118,26 @@ export function ToastProvider({ children }: { children: ReactNode }) {
 }
 
 function Toast({
-  item,
+  id,
+  tone,
+  message,
   onDismiss,
   closeLabel,
 }: {
-  item: ToastItem;
+  id: number;
+  tone: ToastTone;
+  message: string;
   onDismiss(id: number): void;
   closeLabel: string;
 }) {
   return (
-    <div className={`ks-toast ks-toast--${item.tone}`}>
-      <span className="ks-toast__message">{item.message}</span>
+    <div className={`ks-toast ks-toast--${tone}`} data-testid="toast">
+      <span className="ks-toast__message">{message}</span>
       <button
         type="button"
         className="ks-toast__close"
         aria-label={closeLabel}
-        onClick={() => onDismiss(item.id)}
+        onClick={() => onDismiss(id)}
       >
         <span aria-hidden="true">×</span>
       </button>

@@ -17,6 +17,7 @@ import { useI18n } from '../i18n/I18nProvider';
 import { routeHref } from '../router';
 import { describeMethod, methodDetail } from './methodDetail';
 import { Wizard } from './WizardPage';
+import { useAccess } from './operator/access';
 import { AddMethodDialog } from './securityInfo/AddMethodDialog';
 import { ChangeDefaultDialog } from './securityInfo/ChangeDefaultDialog';
 import { DeleteMethodDialog } from './securityInfo/DeleteMethodDialog';
@@ -44,6 +45,8 @@ export function SecurityInfoPage({ personId }: { personId: string }) {
   const { t } = useI18n();
   const { state, reload } = useCall((api) => api.securityInfo.get({ personId }), [personId]);
   const [wizard, setWizard] = useState<'undecided' | 'open' | 'closed'>('undecided');
+  // Kept here: the view below is rebuilt when the list reloads after the deletion.
+  const [appRemoved, setAppRemoved] = useState(false);
 
   useEffect(() => {
     if (wizard === 'undecided' && state.status === 'ok') {
@@ -52,11 +55,15 @@ export function SecurityInfoPage({ personId }: { personId: string }) {
   }, [wizard, state]);
 
   const showWizard = wizard === 'open' && state.status === 'ok';
-  const back = (
-    <p className="ks-back">
-      <a href={routeHref({ name: 'people' })}>← {t('securityInfo.backToRoster')}</a>
-    </p>
-  );
+  // One way back, and only where it leads somewhere: the open demo's person picker. A kiosk
+  // person has nowhere to go back to; an operator has the console's own link to the person.
+  const { status } = useAccess();
+  const back =
+    status?.role === 'open' ? (
+      <p className="ks-back">
+        <a href={routeHref({ name: 'people' })}>← {t('securityInfo.backToRoster')}</a>
+      </p>
+    ) : null;
 
   return (
     <PageLayout title={showWizard ? t('wizard.title') : t('securityInfo.title')} before={back}>
@@ -74,6 +81,8 @@ export function SecurityInfoPage({ personId }: { personId: string }) {
       ) : state.status === 'ok' && wizard === 'closed' ? (
         <SecurityInfoView
           info={state.value}
+          appRemoved={appRemoved}
+          onAppRemoved={setAppRemoved}
           onChanged={reload}
           onOpenWizard={() => setWizard('open')}
         />
@@ -84,10 +93,15 @@ export function SecurityInfoPage({ personId }: { personId: string }) {
 
 function SecurityInfoView({
   info,
+  appRemoved,
+  onAppRemoved,
   onChanged,
   onOpenWizard,
 }: {
   info: SecurityInfo;
+  /** An authenticator app was just deleted: remind the person to remove the account in it. */
+  appRemoved: boolean;
+  onAppRemoved(removed: boolean): void;
   onChanged(): void;
   onOpenWizard(): void;
 }) {
@@ -121,6 +135,18 @@ function SecurityInfoView({
         <span className="ks-person__name">{info.person.displayName}</span>
         <span className="ks-person__upn">{info.person.upn}</span>
       </p>
+
+      {appRemoved ? (
+        <Notice tone="warning">
+          <div data-testid="app-removed-reminder">
+            <p className="ks-notice__title">{t('securityInfo.appRemoved.title')}</p>
+            <p>{t('securityInfo.appRemoved.body')}</p>
+            <Button variant="link" onClick={() => onAppRemoved(false)}>
+              {t('common.close')}
+            </Button>
+          </div>
+        </Notice>
+      ) : null}
 
       <div data-testid="registration-status">
         {info.registration.complete ? (
@@ -204,6 +230,11 @@ function SecurityInfoView({
                     <Icon name={methodIconName(m.kind)} />
                   </span>
                   {kindName(m.kind)}
+                  {m.id === info.defaultMethodId ? (
+                    <span className="ks-badge ks-badge--default" data-testid="default-badge">
+                      {t('securityInfo.default')}
+                    </span>
+                  ) : null}
                 </th>
                 <td>
                   {methodDetail(m, t, { virtualBadgeShown: true })}
@@ -236,6 +267,10 @@ function SecurityInfoView({
 
       <ProviderMethodsSection personId={info.person.id} link={link} onChanged={reloadLink} />
 
+      <p className="ks-muted ks-directory-note" data-testid="directory-note">
+        {t('securityInfo.directoryNote')}
+      </p>
+
       {open?.kind === 'add' ? (
         <AddMethodDialog
           kinds={addable}
@@ -262,7 +297,15 @@ function SecurityInfoView({
         />
       ) : null}
       {open?.kind === 'delete' ? (
-        <DeleteMethodDialog info={info} method={open.method} describe={describe} onClose={done} />
+        <DeleteMethodDialog
+          info={info}
+          method={open.method}
+          describe={describe}
+          onClose={(changed) => {
+            if (changed && open.method.kind === 'authenticatorApp') onAppRemoved(true);
+            done(changed);
+          }}
+        />
       ) : null}
     </>
   );

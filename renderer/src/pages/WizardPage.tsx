@@ -50,6 +50,8 @@ export function Wizard({ person, methodsBefore, onExit, allowLater = true }: Wiz
   const changed = useRef(false);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const radioName = useId();
+  // "More information required" with "Next" comes first, as at a sign-in page's prompt.
+  const [prompted, setPrompted] = useState(false);
 
   const loadPlan = async (): Promise<RegistrationPlan | null> => {
     const r = await api.methods.registrationStatus({ personId: person.id });
@@ -119,6 +121,33 @@ export function Wizard({ person, methodsBefore, onExit, allowLater = true }: Wiz
     setCurrent(next);
   };
 
+  if (!prompted) {
+    return (
+      <section className="ks-wizard ks-wizard__prompt" data-testid="wizard-prompt">
+        <h2 className="ks-wizard__title">{t('wizard.prompt.title')}</h2>
+        <p className="ks-person">
+          <span className="ks-person__upn">{person.upn}</span>
+        </p>
+        <p>{t('wizard.prompt.body')}</p>
+        <div className="ks-wizard__actions">
+          <Button
+            variant="primary"
+            onClick={() => setPrompted(true)}
+            data-testid="wizard-prompt-next"
+          >
+            {t('wizard.prompt.next')}
+          </Button>
+        </div>
+        {allowLater ? (
+          <div className="ks-wizard__links">
+            <Button variant="link" onClick={() => onExit(false)}>
+              {t('wizard.later')}
+            </Button>
+          </div>
+        ) : null}
+      </section>
+    );
+  }
   if (phase.name === 'loading') return <Loading />;
   if (phase.name === 'error') return <ErrorNotice error={phase.error} />;
 

@@ -153,6 +153,7 @@ export function ContactCodeStep<V extends PendingContact>({
   options,
   heading,
   sent,
+  saved,
   sentTestId,
   inPerson,
   notice,
@@ -162,7 +163,10 @@ export function ContactCodeStep<V extends PendingContact>({
   enrollment: ContactEnrollment<V>;
   options: ContactOptions;
   heading: string;
+  /** Where the code went (a gateway is configured). */
   sent: string;
+  /** Where the code waits (offline station: the outbox), said instead of `sent`. */
+  saved: string;
   sentTestId?: string;
   inPerson: string;
   notice?: ReactNode;
@@ -199,8 +203,14 @@ export function ContactCodeStep<V extends PendingContact>({
       }
     >
       {notice}
-      <p data-testid={sentTestId}>{sent}</p>
-      <OfflineNotice options={options} />
+      {/* One true sentence: "sent" only when a gateway sends; offline, where the code waits. */}
+      {options.gateway === 'outbox' ? (
+        <Notice tone="info">
+          <p data-testid={sentTestId}>{saved}</p>
+        </Notice>
+      ) : (
+        <p data-testid={sentTestId}>{sent}</p>
+      )}
       {options.canReadOutbox ? (
         <DemoOutbox enrollmentId={started.enrollmentId} demo={options.demo} />
       ) : null}
@@ -211,17 +221,6 @@ export function ContactCodeStep<V extends PendingContact>({
       />
       <FlowError error={error} />
     </FlowStep>
-  );
-}
-
-export function OfflineNotice({ options }: { options: ContactOptions }) {
-  const { t } = useI18n();
-  if (options.gateway !== 'outbox') return null;
-  return (
-    <Notice tone="info">
-      <p className="ks-notice__title">{t('enroll.offline.title')}</p>
-      <p>{t('enroll.offline.body')}</p>
-    </Notice>
   );
 }
 

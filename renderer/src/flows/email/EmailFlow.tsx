@@ -62,6 +62,8 @@ export function EmailFlow({ person, onDone }: FlowProps) {
         options={options}
         heading={t('email.code.heading')}
         sent={t('email.code.sent', { address: started.address })}
+        saved={t('email.code.saved', { address: started.address })}
+        sentTestId="email-sent"
         inPerson={t('email.code.inPerson', { address: started.address })}
       />
     );

@@ -109,6 +109,11 @@ export function PhoneFlow({ person, onDone, preferred }: FlowProps & { preferred
             ? t('phone.code.sentSms', { number: shown })
             : t('phone.code.sentCall', { number: shown })
         }
+        saved={
+          started.kind === 'phoneSms'
+            ? t('phone.code.savedSms', { number: shown })
+            : t('phone.code.savedCall', { number: shown })
+        }
         sentTestId="phone-sent"
         inPerson={t('phone.code.inPerson', { number: shown })}
         notice={

@@ -76,7 +76,9 @@ function Welcome({ onUnlock }: { onUnlock: () => void }) {
           <TextField
             label={t('kiosk.welcome.pass')}
             hint={t('kiosk.welcome.passHint')}
-            type="password"
+            reveal={t('kiosk.welcome.showPass')}
+            spellCheck={false}
+            autoCapitalize="off"
             autoComplete="off"
             maxLength={64}
             value={pass}
@@ -190,7 +192,7 @@ function KioskRegistration({ personId, onDone }: { personId: string; onDone: () 
     return <SecurityInfoPage personId={personId} />;
   }
   return (
-    <PageLayout title={t('kiosk.session.wizardTitle')}>
+    <PageLayout title={t('wizard.title')}>
       <Wizard
         person={state.value.person}
         methodsBefore={state.value.methods}

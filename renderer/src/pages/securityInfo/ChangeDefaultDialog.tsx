@@ -3,6 +3,7 @@ import type { ContractError, MethodSummary, SecurityInfo } from '../../../../pre
 import { useApi } from '../../api/ApiProvider';
 import { Button, Dialog, Icon, methodIconName, useToasts } from '../../components';
 import { useI18n } from '../../i18n/I18nProvider';
+import { describeMethod } from '../methodDetail';
 import { MethodError } from './MethodError';
 
 /** "Default sign-in method: … Change" — only MFA-capable methods are offered (DESIGN.md §1). */
@@ -32,8 +33,12 @@ export function ChangeDefaultDialog({
     const r = await api.methods.setDefault({ personId: info.person.id, methodId: choice });
     setBusy(false);
     if (!r.ok) return setError(r.error);
+    const chosen = r.value;
     toasts.show(
-      t('securityInfo.changeDefaultDialog.changed', { method: describe(r.value) }),
+      (i18n) =>
+        i18n.t('securityInfo.changeDefaultDialog.changed', {
+          method: describeMethod(chosen, i18n),
+        }),
       'success',
     );
     onClose(true);

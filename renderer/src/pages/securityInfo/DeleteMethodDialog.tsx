@@ -3,6 +3,7 @@ import type { ContractError, MethodSummary, SecurityInfo } from '../../../../pre
 import { useApi } from '../../api/ApiProvider';
 import { Button, Dialog, useToasts } from '../../components';
 import { useI18n } from '../../i18n/I18nProvider';
+import { describeMethod } from '../methodDetail';
 import { MethodError } from './MethodError';
 
 /** Delete always confirms and says it cannot be undone (DESIGN.md §1). */
@@ -43,10 +44,18 @@ export function DeleteMethodDialog({
       if (r.error.code === 'method.notFound') onClose(true);
       return;
     }
-    toasts.show(t('securityInfo.deleteDialog.deleted', { method: describe(method) }), 'success');
-    if (r.value.newDefault && method.isDefault) {
+    toasts.show(
+      (i18n) =>
+        i18n.t('securityInfo.deleteDialog.deleted', { method: describeMethod(method, i18n) }),
+      'success',
+    );
+    const newDefault = r.value.newDefault;
+    if (newDefault && method.isDefault) {
       toasts.show(
-        t('securityInfo.deleteDialog.newDefault', { method: describe(r.value.newDefault) }),
+        (i18n) =>
+          i18n.t('securityInfo.deleteDialog.newDefault', {
+            method: describeMethod(newDefault, i18n),
+          }),
         'info',
       );
     }
