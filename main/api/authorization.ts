@@ -94,8 +94,16 @@ const OWN_RECORD_ENTRIES: ReadonlySet<string> = new Set([
   'identityProvider.deleteProviderMethod',
 ]);
 
-/** Operator entries a kiosk person still needs (keep their session alive). */
-const PERSON_ENTRIES: ReadonlySet<string> = new Set(['kiosk.stillHere']);
+/**
+ * Operator-domain entries a kiosk person still needs: keep their session alive, and let staff
+ * confirm their own pending phone or email on the same screen (the operator's password or key
+ * is checked inside; the enrollment must be the person's own).
+ */
+const PERSON_ENTRIES: ReadonlySet<string> = new Set([
+  'kiosk.stillHere',
+  'kiosk.confirmContactWithPassword',
+  'kiosk.confirmContactWithKey',
+]);
 
 export function isPublicEntry(domain: string, name: string): boolean {
   return PUBLIC_ENTRIES.has(`${domain}.${name}`) || PUBLIC_ENTRIES.has(`${domain}.*`);

@@ -4,6 +4,7 @@
  * and "cancel" clear the station session; an operator's password or key leaves kiosk mode.
  */
 import type { StationAccess } from '../station/access';
+import { toContractMethod } from './convert';
 import type { DomainHandlers } from './dispatch';
 import { keyProgress } from './operator';
 
@@ -17,5 +18,26 @@ export function kioskHandlers(access: StationAccess): DomainHandlers<'kiosk'> {
       access.unlockKioskWithPassword(username, password, ctx.client),
     unlockWithKey: ({ username, pin }, ctx) =>
       access.unlockKioskWithKey(username, pin, keyProgress(ctx, 'operator-sign-in')),
+    // Staff confirm a kiosk person's phone or email without leaving kiosk mode.
+    async confirmContactWithPassword({ enrollmentId, method, username, password }, ctx) {
+      return toContractMethod(
+        await access.confirmContactAtKiosk(enrollmentId, method, {
+          kind: 'password',
+          username,
+          password,
+          client: ctx.client,
+        }),
+      );
+    },
+    async confirmContactWithKey({ enrollmentId, method, username, pin }, ctx) {
+      return toContractMethod(
+        await access.confirmContactAtKiosk(enrollmentId, method, {
+          kind: 'key',
+          username,
+          pin,
+          progress: keyProgress(ctx, 'operator-confirm'),
+        }),
+      );
+    },
   };
 }

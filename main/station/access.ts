@@ -10,6 +10,7 @@
 import type { StationMode } from './context';
 import { StationError } from './errors';
 import type { OperatorAccount } from './operators';
+import type { MethodSummary } from './types';
 import type { OperatorKeyCeremonies, KeyProgress } from './operatorKeys';
 import { isDemoOperator, lockedToFirstRun, personVisible } from './stationMode';
 import type { Station } from './index';
@@ -360,6 +361,45 @@ export class StationAccess {
     this.requireKiosk();
     await this.keys().signIn(username, pin, progress);
     return this.leaveKiosk();
+  }
+
+  /**
+   * Staff confirm a kiosk person's pending phone or email on the same screen: the operator's
+   * password or own key is checked on the spot (as at sign-in, with its backoff and lockout),
+   * the method is stored as verified in person by that operator, and kiosk mode and the
+   * person's session both stay — the person can go on and finish.
+   */
+  async confirmContactAtKiosk(
+    enrollmentId: string,
+    method: 'phone' | 'email',
+    operator:
+      | { kind: 'password'; username: string; password: string; client?: string }
+      | { kind: 'key'; username?: string; pin: string; progress?: KeyProgress },
+  ): Promise<MethodSummary> {
+    this.requireKiosk();
+    if (this.station.session.actor.kind !== 'person') {
+      throw new StationError('session.forbidden');
+    }
+    let op: OperatorAccount;
+    if (operator.kind === 'password') {
+      if (this.mode() === 'production' && isDemoOperator(operator.username)) {
+        throw new StationError('operator.invalidCredentials');
+      }
+      op = await this.station.auth.confirmOperatorPassword(
+        operator.username,
+        operator.password,
+        operator.client,
+      );
+    } else {
+      op = await this.keys().confirm(operator.username, operator.pin, operator.progress);
+    }
+    const by = { id: op.id, username: op.username };
+    const summary =
+      method === 'phone'
+        ? this.station.enroll.phone.confirmByOperator(enrollmentId, by)
+        : this.station.enroll.email.confirmByOperator(enrollmentId, by);
+    this.touch();
+    return summary;
   }
 
   // ---- internals --------------------------------------------------------------------------

@@ -109,6 +109,29 @@ export class Outbox {
     }));
   }
 
+  /**
+   * The newest pending message to one destination since a time: what a phone or email flow
+   * shows of its own code. Staff only — except on a demo station, where the person at the kiosk
+   * sees the demo's recorded message (training and tests need no real phone).
+   */
+  pendingTo(channel: MessageChannel, destination: string, since: string): OutboxMessage | null {
+    if (this.ctx.mode !== 'demo') this.ctx.session.assertStaff();
+    // Newest first.
+    const r = this.repo
+      .list(true)
+      .find((m) => m.channel === channel && m.destination === destination && m.created_at >= since);
+    if (!r) return null;
+    return {
+      id: r.id,
+      channel: r.channel,
+      destination: r.destination,
+      text: this.ctx.keys.open(r.body_sealed, 'outbox').toString('utf8'),
+      personId: r.person_id,
+      createdAt: r.created_at,
+      deliveredAt: r.delivered_at,
+    };
+  }
+
   markDelivered(id: number): void {
     this.ctx.session.assertStaff();
     this.repo.markDelivered(id, this.ctx.clock().toISOString());

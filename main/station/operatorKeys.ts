@@ -111,6 +111,29 @@ export class OperatorKeyCeremonies {
     pin: string,
     progress?: KeyProgress,
   ): Promise<OperatorAccount> {
+    const { challengeId, response } = await this.assertion(username, pin, progress);
+    return this.station.auth.completeOperatorKeySignIn(challengeId, response);
+  }
+
+  /**
+   * The operator's key confirms something at a kiosk in person: the same assertion, verified,
+   * but the station session stays the kiosk person's.
+   */
+  async confirm(
+    username: string | undefined,
+    pin: string,
+    progress?: KeyProgress,
+  ): Promise<OperatorAccount> {
+    const { challengeId, response } = await this.assertion(username, pin, progress);
+    return this.station.auth.confirmOperatorKey(challengeId, response);
+  }
+
+  /** Runs the operator's WebAuthn assertion on the plugged-in key (not verified yet). */
+  private async assertion(
+    username: string | undefined,
+    pin: string,
+    progress?: KeyProgress,
+  ): Promise<{ challengeId: string; response: Awaited<ReturnType<typeof getCredential>> }> {
     const begin = this.station.auth.beginOperatorKeySignIn(username?.trim() || undefined);
     const ctap = await this.open();
     let response;
@@ -141,7 +164,7 @@ export class OperatorKeyCeremonies {
     } finally {
       await ctap.close().catch(() => undefined);
     }
-    return this.station.auth.completeOperatorKeySignIn(begin.challengeId, response);
+    return { challengeId: begin.challengeId, response };
   }
 
   /**

@@ -68,6 +68,27 @@ export class AuthService {
     return op;
   }
 
+  /**
+   * An operator confirms something at a kiosk in person (the kiosk person's phone or email)
+   * without taking over its session: the password is checked exactly as at sign-in (backoff,
+   * lockout, audit of a wrong one), and the person stays signed in.
+   */
+  async confirmOperatorPassword(
+    username: string,
+    password: string,
+    client = 'local',
+  ): Promise<OperatorAccount> {
+    return this.checkPassword(username, password, client);
+  }
+
+  /** The same with the operator's own key: the assertion is verified, the session stays. */
+  async confirmOperatorKey(
+    challengeId: string,
+    response: AuthenticationResponseJSON,
+  ): Promise<OperatorAccount> {
+    return this.verifyKeySignIn(challengeId, response);
+  }
+
   /** Whether this operator's password is locked after too many wrong ones. */
   isLockedOut(operatorId: number): boolean {
     return this.state.setting(lockoutKey(operatorId)) !== undefined;

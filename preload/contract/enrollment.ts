@@ -68,6 +68,11 @@ export interface ContactOptions {
    * signed-in operator at the desk (an offline station's way to hand the code over).
    */
   canReadOutbox: boolean;
+  /**
+   * A kiosk person: staff can confirm the number or address on the same screen with their
+   * password or key (kiosk.confirmContactWith…), without ending kiosk mode.
+   */
+  canAskStaff: boolean;
 }
 
 /** The message the outbox recorded for an enrollment (demo stations only). */

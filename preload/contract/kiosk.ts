@@ -2,6 +2,13 @@ import { z } from 'zod';
 import { call, event } from './define';
 import type { AccessStatus } from './operator';
 import { pinSchema } from './operator';
+import type { MethodSummary } from './security-info';
+
+/** Which pending contact enrollment staff confirm at the kiosk (the person's own). */
+const confirmContact = {
+  enrollmentId: z.string().min(1).max(128),
+  method: z.enum(['phone', 'email']),
+};
 
 export const kioskCalls = {
   /** An operator turns the station into a kiosk; the operator is signed out. */
@@ -24,6 +31,25 @@ export const kioskCalls = {
   unlockWithKey: call(
     z.object({ username: z.string().max(64).optional(), pin: pinSchema }).strict(),
   ).returns<AccessStatus>(),
+  /**
+   * Staff confirm the kiosk person's pending phone or email in person on the same screen with
+   * their password; kiosk mode and the person's session stay (DESIGN.md §3.8).
+   */
+  confirmContactWithPassword: call(
+    z
+      .object({
+        ...confirmContact,
+        username: z.string().max(64),
+        password: z.string().max(256),
+      })
+      .strict(),
+  ).returns<MethodSummary>(),
+  /** …or with their own security key (PIN here, touch on the key). */
+  confirmContactWithKey: call(
+    z
+      .object({ ...confirmContact, username: z.string().max(64).optional(), pin: pinSchema })
+      .strict(),
+  ).returns<MethodSummary>(),
 };
 
 export const kioskEvents = {

@@ -227,19 +227,66 @@ test('at the kiosk: the pass can be shown, the title and words are the same, the
     await expect(page.getByRole('button', { name: msg('en', 'wizard.later') })).toHaveCount(0);
     await page.screenshot({ path: shot('11-kiosk-prompt-en'), fullPage: true });
 
+    // ---- Phone at the kiosk: no dead end. The demo shows the person the recorded message,
+    // and staff confirm on the same screen without ending kiosk mode.
+    await page.getByTestId('wizard-prompt-next').click();
+    await page.getByTestId('wizard-different').click();
+    await page.getByRole('radio', { name: msg('en', 'methods.kind.phoneSms') }).check();
+    await page.getByRole('button', { name: msg('en', 'common.next') }).click();
+    const step = page.getByTestId('wizard-step');
+    await expect(step).toHaveAttribute('data-kind', 'phoneSms');
+    await step.getByLabel(msg('en', 'phone.number.label')).fill('070-765 43 21');
+    await step.getByRole('button', { name: msg('en', 'phone.number.text') }).click();
+    await expect(step.getByTestId('phone-sent')).toHaveText(
+      msg('en', 'phone.code.savedSms', { number: '+46 70 765 43 21' }),
+    );
+    await expect(step.getByTestId('demo-outbox-text')).toHaveText(/\b\d{6}\b/);
+    await expect(step.getByTestId('demo-outbox-text')).not.toHaveText(
+      msg('en', 'enroll.demo.none'),
+    );
+    await step.getByTestId('staff-confirm-open').click();
+    const staff = step.getByTestId('staff-confirm');
+    await expect(staff).toContainText(
+      msg('en', 'enroll.staff.bodyPhone', { number: '+46 70 765 43 21' }),
+    );
+    await staff.getByRole('radio', { name: msg('en', 'operator.signIn.withPassword') }).check();
+    await staff
+      .getByLabel(msg('en', 'operator.signIn.username'), { exact: true })
+      .fill(OPERATOR.username);
+    await staff
+      .getByLabel(msg('en', 'operator.signIn.password'), { exact: true })
+      .fill('wrong-password-1');
+    await staff.getByRole('button', { name: msg('en', 'enroll.inPerson.confirm') }).click();
+    await expect(staff.getByTestId('staff-confirm-error')).toBeVisible();
+    await expect(step.getByTestId('phone-step-code')).toBeVisible();
+    await page.screenshot({ path: shot('12-kiosk-staff-wrong'), fullPage: true });
+    await staff
+      .getByLabel(msg('en', 'operator.signIn.password'), { exact: true })
+      .fill(OPERATOR.password);
+    await page.screenshot({ path: shot('13-kiosk-staff-confirm'), fullPage: true });
+    await staff.getByRole('button', { name: msg('en', 'enroll.inPerson.confirm') }).click();
+    await expect(step.getByTestId('phone-step-done')).toBeVisible();
+    // Still the person's kiosk session: they go on.
+    await expect(page.getByTestId('kiosk-person')).toContainText('Lars Nilsson');
+    expect((await contractCall(station, 'operator.status', {})).value).toMatchObject({
+      role: 'person',
+      kiosk: true,
+    });
+    await page.screenshot({ path: shot('14-kiosk-phone-added'), fullPage: true });
+
     // The person is done: the session ends and the next person starts in the station's language.
     await page.getByRole('button', { name: msg('en', 'kiosk.session.done') }).click();
     await expect(
       page.getByRole('heading', { level: 1, name: msg('en', 'kiosk.done.title') }),
     ).toBeVisible();
-    await page.screenshot({ path: shot('12-kiosk-done-en') });
+    await page.screenshot({ path: shot('15-kiosk-done-en') });
     await page.getByRole('button', { name: msg('en', 'kiosk.done.next') }).click();
     await kioskWelcome(page, 'sv');
     await expect(page.locator('html')).toHaveAttribute('lang', 'sv');
     await expect(page.getByTestId('language-select')).toHaveValue('sv');
     const stored = await contractCall(station, 'settings.get', {});
     expect((stored.value as { language: string | null }).language).not.toBe('en');
-    await page.screenshot({ path: shot('13-kiosk-next-person-sv') });
+    await page.screenshot({ path: shot('16-kiosk-next-person-sv') });
   } finally {
     await station.stop();
   }

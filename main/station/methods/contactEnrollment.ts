@@ -108,6 +108,36 @@ export class ContactEnrollment {
     return this.methods.get(item.personId, methodId);
   }
 
+  /**
+   * Staff at a kiosk confirmed the person's number or address in person, the operator's
+   * password or key checked on the spot (main/station/access.ts): the kiosk person's own
+   * pending enrollment is stored as verified by that operator, and the person stays signed in.
+   */
+  confirmByOperator(
+    enrollmentId: string,
+    label: string,
+    operator: { id: number; username: string },
+  ): MethodSummary {
+    if (this.ctx.session.actor.kind !== 'person') {
+      throw new StationError('session.forbidden');
+    }
+    const item = this.pending.get(enrollmentId);
+    const methodId = this.ctx.db.transaction(() => {
+      if (item.state.delivery === 'gateway') this.codes.retire(enrollmentId);
+      return this.methods.insert(
+        item.personId,
+        { kind: item.state.kind, label, detail: item.state.destination },
+        {
+          verification: 'operatorInPerson',
+          verifiedBy: operator.username,
+          operatorId: operator.id,
+        },
+      );
+    })();
+    this.pending.delete(enrollmentId);
+    return this.methods.get(item.personId, methodId);
+  }
+
   cancel(enrollmentId: string): void {
     if (this.pending.cancel(enrollmentId)) this.codes.retire(enrollmentId);
   }

@@ -61,6 +61,14 @@ export class EmailEnrollment {
     return this.flow.confirmInPerson(enrollmentId, '');
   }
 
+  /** Staff at a kiosk confirmed in person (their password or key checked by StationAccess). */
+  confirmByOperator(
+    enrollmentId: string,
+    operator: { id: number; username: string },
+  ): MethodSummary {
+    return this.flow.confirmByOperator(enrollmentId, '', operator);
+  }
+
   cancel(enrollmentId: string): void {
     this.flow.cancel(enrollmentId);
   }

@@ -115,6 +115,14 @@ export class PhoneEnrollment {
     return this.flow.confirmInPerson(enrollmentId, '');
   }
 
+  /** Staff at a kiosk confirmed in person (their password or key checked by StationAccess). */
+  confirmByOperator(
+    enrollmentId: string,
+    operator: { id: number; username: string },
+  ): MethodSummary {
+    return this.flow.confirmByOperator(enrollmentId, '', operator);
+  }
+
   cancel(enrollmentId: string): void {
     this.flow.cancel(enrollmentId);
   }

@@ -14,6 +14,8 @@ export interface ContactOptions {
   readonly canConfirmInPerson: boolean;
   readonly demo: boolean;
   readonly canReadOutbox: boolean;
+  /** A kiosk person: staff can confirm on the same screen (StationAccess.confirmContactAtKiosk). */
+  readonly canAskStaff: boolean;
 }
 
 export interface SentMessage {
@@ -34,7 +36,13 @@ export class SentCodes {
   options(gateway: ContactOptions['gateway']): ContactOptions {
     const operator = this.ctx.session.actor.kind === 'operator';
     const demo = this.ctx.mode === 'demo';
-    return { gateway, canConfirmInPerson: operator, demo, canReadOutbox: demo || operator };
+    return {
+      gateway,
+      canConfirmInPerson: operator,
+      demo,
+      canReadOutbox: demo || operator,
+      canAskStaff: this.ctx.session.actor.kind === 'person',
+    };
   }
 
   /** The recorded message of a pending enrollment's code; null when there is none (any more). */
@@ -46,9 +54,8 @@ export class SentCodes {
     for (const flow of this.flows) sent ??= flow.sentCode(enrollmentId);
     if (!sent) return null;
     const { channel, destination, since } = sent;
-    const message = this.outbox
-      .list({ pendingOnly: true })
-      .find((m) => m.channel === channel && m.destination === destination && m.createdAt >= since);
+    // Through pendingTo: on a demo station the kiosk person sees their own code's message too.
+    const message = this.outbox.pendingTo(channel, destination, since);
     return message
       ? {
           channel: message.channel,

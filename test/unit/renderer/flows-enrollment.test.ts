@@ -177,6 +177,7 @@ describe('enrollment contract: phone and email', () => {
       canConfirmInPerson: false,
       demo: true,
       canReadOutbox: true,
+      canAskStaff: false,
     });
     const method = await api.emailComplete({ enrollmentId: started.enrollmentId, code }, ctx);
     expect(method.kind).toBe('email');

@@ -4,9 +4,11 @@
  * code step — where the code went, the offline outbox stated plainly, the demo outbox (demo
  * stations only), the code field — or the operator's in-person confirmation.
  */
-import { useState, useEffect, type ReactNode } from 'react';
+import { useEffect, useId, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { MAX_PIN_BYTES } from '../../../../domain/pin';
 import type {
   ContactOptions,
+  ContractError,
   DemoMessage,
   Delivery,
   MethodSummary,
@@ -24,6 +26,9 @@ import {
   FlowSubmit,
 } from '../../components/FlowParts';
 import { Notice } from '../../components/Status';
+import { TextField } from '../../components/TextField';
+import { useErrorText } from '../../pages/operator/access';
+import { KeyTouchPrompt } from '../../pages/operator/KeyTouchPrompt';
 import { useI18n } from '../../i18n/I18nProvider';
 import { mustStartOver, useEnrollmentCall, useFlowCompletion } from './useEnrollment';
 
@@ -32,7 +37,13 @@ export async function loadContactOptions(api: KeystationApi): Promise<ContactOpt
   const o = await api.enrollment.contactOptions({});
   return o.ok
     ? o.value
-    : { gateway: 'outbox', canConfirmInPerson: false, demo: false, canReadOutbox: false };
+    : {
+        gateway: 'outbox',
+        canConfirmInPerson: false,
+        demo: false,
+        canReadOutbox: false,
+        canAskStaff: false,
+      };
 }
 
 /** The operator's "confirm in person instead" choice, only where the station allows it. */
@@ -125,6 +136,8 @@ export function useContactEnrollment<V extends PendingContact>(
     stage,
     started,
     added,
+    /** Staff confirmed at the kiosk (StaffConfirm): the method is stored. */
+    succeed,
     code,
     setCode,
     busy,
@@ -156,6 +169,7 @@ export function ContactCodeStep<V extends PendingContact>({
   saved,
   sentTestId,
   inPerson,
+  staffBody,
   notice,
 }: {
   /** Test id prefix: `phone` or `email`. */
@@ -169,6 +183,8 @@ export function ContactCodeStep<V extends PendingContact>({
   saved: string;
   sentTestId?: string;
   inPerson: string;
+  /** At a kiosk: what staff confirm on this screen (StaffConfirm). */
+  staffBody: string;
   notice?: ReactNode;
 }) {
   const { t } = useI18n();
@@ -220,7 +236,157 @@ export function ContactCodeStep<V extends PendingContact>({
         onChange={enrollment.setCode}
       />
       <FlowError error={error} />
+      {options.canAskStaff ? (
+        <StaffConfirm
+          method={method === 'email' ? 'email' : 'phone'}
+          enrollmentId={started.enrollmentId}
+          body={staffBody}
+          onConfirmed={enrollment.succeed}
+        />
+      ) : null}
     </FlowStep>
+  );
+}
+
+/**
+ * At a kiosk: staff confirm the person's number or address on the same screen with their own
+ * key or password — kiosk mode and the person's session stay, and the person goes on.
+ */
+function StaffConfirm({
+  method,
+  enrollmentId,
+  body,
+  onConfirmed,
+}: {
+  method: 'phone' | 'email';
+  enrollmentId: string;
+  body: string;
+  onConfirmed(m: MethodSummary): void;
+}) {
+  const api = useApi();
+  const { t } = useI18n();
+  const errorText = useErrorText();
+  const headingId = useId();
+  const [open, setOpen] = useState(false);
+  const [how, setHow] = useState<'key' | 'password'>('key');
+  const [username, setUsername] = useState('');
+  const [secret, setSecret] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ContractError | null>(null);
+
+  if (!open) {
+    return (
+      <p className="ks-staff-confirm__open">
+        <Button variant="link" onClick={() => setOpen(true)} data-testid="staff-confirm-open">
+          {t('enroll.staff.open')}
+        </Button>
+      </p>
+    );
+  }
+
+  const submit = async () => {
+    if (busy || secret === '') return;
+    setBusy(true);
+    setError(null);
+    const user = username.trim();
+    const r =
+      how === 'key'
+        ? await api.kiosk.confirmContactWithKey({
+            enrollmentId,
+            method,
+            pin: secret,
+            ...(user ? { username: user } : {}),
+          })
+        : await api.kiosk.confirmContactWithPassword({
+            enrollmentId,
+            method,
+            username: user,
+            password: secret,
+          });
+    setBusy(false);
+    setSecret('');
+    if (r.ok) onConfirmed(r.value);
+    else setError(r.error);
+  };
+  // Inside the code step's form: Enter here confirms here, not the code.
+  const onEnter = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key !== 'Enter') return;
+    e.preventDefault();
+    void submit();
+  };
+
+  return (
+    <section
+      className="ks-staff-confirm"
+      aria-labelledby={headingId}
+      aria-busy={busy}
+      data-testid="staff-confirm"
+    >
+      <h4 id={headingId} className="ks-staff-confirm__title">
+        {t('enroll.staff.heading')}
+      </h4>
+      <p>{body}</p>
+      <fieldset className="ks-op-tabs">
+        <legend className="ks-visually-hidden">{t('operator.signIn.method')}</legend>
+        <label>
+          <input
+            type="radio"
+            checked={how === 'key'}
+            onChange={() => {
+              setHow('key');
+              setSecret('');
+            }}
+          />
+          {t('operator.signIn.withKey')}
+        </label>
+        <label>
+          <input
+            type="radio"
+            checked={how === 'password'}
+            onChange={() => {
+              setHow('password');
+              setSecret('');
+            }}
+          />
+          {t('operator.signIn.withPassword')}
+        </label>
+      </fieldset>
+      <TextField
+        label={
+          how === 'key' ? t('operator.signIn.usernameOptional') : t('operator.signIn.username')
+        }
+        value={username}
+        autoComplete="off"
+        spellCheck={false}
+        maxLength={64}
+        onKeyDown={onEnter}
+        onChange={(e) => setUsername(e.target.value)}
+      />
+      <TextField
+        label={how === 'key' ? t('operator.signIn.pin') : t('operator.signIn.password')}
+        type="password"
+        autoComplete="off"
+        inputMode={how === 'key' ? 'numeric' : undefined}
+        maxLength={how === 'key' ? MAX_PIN_BYTES : 256}
+        value={secret}
+        onKeyDown={onEnter}
+        onChange={(e) => setSecret(e.target.value)}
+      />
+      <KeyTouchPrompt operationId="operator-confirm" active={busy && how === 'key'} />
+      {error ? (
+        <p className="ks-field__error" role="alert" data-testid="staff-confirm-error">
+          {errorText(error)}
+        </p>
+      ) : null}
+      <div className="ks-flow-step__actions">
+        <Button onClick={() => setOpen(false)} disabled={busy}>
+          {t('common.cancel')}
+        </Button>
+        <Button variant="primary" unavailable={busy} onClick={() => void submit()}>
+          {t('enroll.inPerson.confirm')}
+        </Button>
+      </div>
+    </section>
   );
 }
 

@@ -65,6 +65,7 @@ export function EmailFlow({ person, onDone }: FlowProps) {
         saved={t('email.code.saved', { address: started.address })}
         sentTestId="email-sent"
         inPerson={t('email.code.inPerson', { address: started.address })}
+        staffBody={t('enroll.staff.bodyEmail', { address: started.address })}
       />
     );
   }

@@ -116,6 +116,7 @@ export function PhoneFlow({ person, onDone, preferred }: FlowProps & { preferred
         }
         sentTestId="phone-sent"
         inPerson={t('phone.code.inPerson', { number: shown })}
+        staffBody={t('enroll.staff.bodyPhone', { number: shown })}
         notice={
           started.extensionRemoved ? (
             <Notice tone="warning">
