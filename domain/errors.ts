@@ -18,6 +18,7 @@ export const STATION_ERROR_CODES = [
   'method.notFound',
   'method.notAllowed', // the organization does not allow this kind; params.kind
   'method.limitReached', // five authenticator apps or hardware tokens; params.limit
+  'method.nameInvalid', // an app's or token's name: empty after trimming, too long, control characters; params.max
   'method.cannotBeDefault', // email and security questions are never default; params.kind
   'method.alreadyRegistered', // same phone number / email / token already registered
   // multi-step enrollments

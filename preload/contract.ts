@@ -139,6 +139,7 @@ export type {
 } from './contract/security-info';
 export { methodKinds } from './contract/security-info';
 export type {
+  AppStoreLink,
   AuthenticatorAppSetup,
   ContactOptions,
   Delivery,

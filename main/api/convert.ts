@@ -45,6 +45,7 @@ export function toContractMethod(m: MethodSummary): ContractMethod {
     kind: m.kind,
     label: m.label,
     detail: m.detail,
+    ...(m.name ? { name: m.name } : {}),
     isDefault: m.isDefault,
     usableForMfa: m.usableForMfa,
     createdAt: m.createdAt,

@@ -22,7 +22,14 @@ export function enrollmentHandlers(
 ): DomainHandlers<'enrollment'> {
   const { authenticatorApp, phone, email, securityQuestions, hardwareToken, sentCodes } =
     station.enroll;
+  const svgDataUrl = (svg: string) =>
+    `data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}`;
+
   return {
+    async appDownload() {
+      const links = await authenticatorApp.downloadLinks();
+      return links.map((l) => ({ store: l.store, url: l.url, qrImage: svgDataUrl(l.qrSvg) }));
+    },
     async appBegin({ personId }) {
       const start = await authenticatorApp.begin(registryId(personId));
       return {
@@ -32,8 +39,8 @@ export function enrollmentHandlers(
         expiresAt: start.expiresAt,
       };
     },
-    appComplete: ({ enrollmentId, code }) =>
-      toContractMethod(authenticatorApp.complete(enrollmentId, code)),
+    appComplete: ({ enrollmentId, code, name }) =>
+      toContractMethod(authenticatorApp.complete(enrollmentId, code, name)),
     appCancel({ enrollmentId }) {
       authenticatorApp.cancel(enrollmentId);
       return null;
@@ -75,7 +82,7 @@ export function enrollmentHandlers(
       hardwareToken
         .available(registryId(personId))
         .map((t) => ({ serial: t.serial, manufacturer: t.manufacturer, model: t.model })),
-    tokenActivate: ({ personId, serial, code }) =>
-      toContractMethod(hardwareToken.activate(registryId(personId), serial, code)),
+    tokenActivate: ({ personId, serial, code, name }) =>
+      toContractMethod(hardwareToken.activate(registryId(personId), serial, code, name)),
   };
 }

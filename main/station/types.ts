@@ -48,6 +48,8 @@ export interface MethodSummary {
   readonly label: string;
   /** Detail column: masked phone / email, token serial, key model, question count. */
   readonly detail: string;
+  /** The person's own name for an authenticator app or hardware token, when they gave one. */
+  readonly name?: string;
   readonly isDefault: boolean;
   readonly usableForMfa: boolean;
   readonly createdAt: string;

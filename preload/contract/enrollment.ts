@@ -102,12 +102,28 @@ export interface OathTokenChoice {
   model: string;
 }
 
+/** "Ladda ned nu": an app store's address and its QR code (an SVG data URL). */
+export interface AppStoreLink {
+  store: 'appStore' | 'googlePlay';
+  url: string;
+  qrImage: string;
+}
+
 export const enrollmentCalls = {
+  /** Where to get Microsoft Authenticator, with a QR code per app store (seeds 000/001). */
+  appDownload: call(z.object({}).strict()).returns<AppStoreLink[]>(),
   /** Seed 001 "Konfigurera ditt konto": a fresh secret, QR code and manual-entry details. */
   appBegin: call(z.object({ personId: personIdSchema }).strict()).returns<AuthenticatorAppSetup>(),
   /** The code the app shows now; stores the method. */
   appComplete: call(
-    z.object({ enrollmentId: enrollmentIdSchema, code: codeSchema }).strict(),
+    z
+      .object({
+        enrollmentId: enrollmentIdSchema,
+        code: codeSchema,
+        /** The person's name for it ("Jobbtelefonen"); main trims and checks it. */
+        name: z.string().max(256).optional(),
+      })
+      .strict(),
   ).returns<MethodSummary>(),
   appCancel: call(z.object({ enrollmentId: enrollmentIdSchema }).strict()).returns<null>(),
 
@@ -181,7 +197,12 @@ export const enrollmentCalls = {
   >(),
   tokenActivate: call(
     z
-      .object({ personId: personIdSchema, serial: z.string().min(1).max(64), code: codeSchema })
+      .object({
+        personId: personIdSchema,
+        serial: z.string().min(1).max(64),
+        code: codeSchema,
+        name: z.string().max(256).optional(),
+      })
       .strict(),
   ).returns<MethodSummary>(),
 };

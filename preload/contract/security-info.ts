@@ -14,6 +14,13 @@ export interface MethodSummary {
   label: string;
   /** The detail column: masked phone / email, token serial, key model… never a secret. */
   detail: string;
+  /** The person's own name for an authenticator app or hardware token, when they gave one. */
+  name?: string;
+  /**
+   * Apps and tokens without a name, when the person has several of that kind: their place in
+   * the list ("Autentiseringsapp 2"), so no two read the same.
+   */
+  number?: number;
   isDefault: boolean;
   usableForMfa: boolean;
   /** ISO 8601. */

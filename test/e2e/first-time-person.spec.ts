@@ -8,8 +8,17 @@
  * Screenshots: test/artifacts/first-time-*.png.
  */
 import type { Locator, Page } from '@playwright/test';
+import { Secret, TOTP } from 'otpauth';
 import WebSocket from 'ws';
-import { msg, openSecurityInfo, startAddMethod, type Lang } from './methods-support';
+import { DEMO_OATH_TOKENS } from '../../main/station/demoSeed';
+import {
+  methodRows,
+  msg,
+  offeredKinds,
+  openSecurityInfo,
+  startAddMethod,
+  type Lang,
+} from './methods-support';
 import { chooseKey, openPerson, toPinStep } from './security-key-support';
 import { expect, startStation, test, type RunningStation } from './station';
 
@@ -253,16 +262,14 @@ test('at the kiosk: the pass can be shown, the title and words are the same, the
     await staff
       .getByLabel(msg('en', 'operator.signIn.username'), { exact: true })
       .fill(OPERATOR.username);
-    await staff
-      .getByLabel(msg('en', 'operator.signIn.password'), { exact: true })
-      .fill('wrong-password-1');
+    // The password field (its label is also the radio's: "Password").
+    const password = staff.locator('input[type="password"]');
+    await password.fill('wrong-password-1');
     await staff.getByRole('button', { name: msg('en', 'enroll.inPerson.confirm') }).click();
     await expect(staff.getByTestId('staff-confirm-error')).toBeVisible();
     await expect(step.getByTestId('phone-step-code')).toBeVisible();
     await page.screenshot({ path: shot('12-kiosk-staff-wrong'), fullPage: true });
-    await staff
-      .getByLabel(msg('en', 'operator.signIn.password'), { exact: true })
-      .fill(OPERATOR.password);
+    await password.fill(OPERATOR.password);
     await page.screenshot({ path: shot('13-kiosk-staff-confirm'), fullPage: true });
     await staff.getByRole('button', { name: msg('en', 'enroll.inPerson.confirm') }).click();
     await expect(step.getByTestId('phone-step-done')).toBeVisible();
@@ -290,6 +297,110 @@ test('at the kiosk: the pass can be shown, the title and words are the same, the
   } finally {
     await station.stop();
   }
+});
+
+test('apps and tokens: offered when there is one, named by the person, told apart, the default marked; the app stores by QR', async ({
+  page,
+  station,
+}) => {
+  test.setTimeout(180_000);
+  const lang: Lang = 'sv';
+  const token = msg(lang, 'methods.kind.hardwareToken');
+
+  // Erik has no token waiting: "Maskinvarutoken" isn't offered at all.
+  await openSecurityInfo(page, station, 'Erik Johansson', lang);
+  expect(await offeredKinds(page, lang)).not.toContain(token);
+
+  // A second app, named by Erik; "Ladda ned nu" shows a QR code per app store.
+  const dialog = await startAddMethod(page, lang, 'authenticatorApp');
+  await dialog.getByRole('button', { name: msg(lang, 'authApp.getApp.downloadNow') }).click();
+  const stores = dialog.getByTestId('app-stores');
+  for (const store of ['appStore', 'googlePlay']) {
+    const name = msg(lang, `authApp.getApp.store.${store}`);
+    const qr = stores.getByRole('img', {
+      name: msg(lang, 'authApp.getApp.storeQrAlt', { store: name }),
+    });
+    await expect(qr).toBeVisible();
+    expect(await qr.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+    await expect(stores).toContainText(name);
+  }
+  await page.screenshot({ path: shot('20-app-download-now'), fullPage: true });
+  await dialog.getByRole('button', { name: msg(lang, 'common.next') }).click();
+  await dialog.getByRole('button', { name: msg(lang, 'common.next') }).click();
+  await dialog.getByRole('button', { name: msg(lang, 'authApp.scan.cantScan') }).click();
+  const secret = (await dialog.getByTestId('app-secret').innerText()).replace(/\s/g, '');
+  const details = (await dialog.getByTestId('app-manual').innerText()).match(
+    /(\d+)\D+(\d+)\D+\((SHA\d+)\)/,
+  );
+  await dialog.getByRole('button', { name: msg(lang, 'common.next') }).click();
+  const totp = new TOTP({
+    secret: Secret.fromBase32(secret),
+    digits: Number(details?.[1]),
+    period: Number(details?.[2]),
+    algorithm: details?.[3],
+  });
+  await dialog.getByLabel(msg(lang, 'authApp.verify.codeLabel')).fill(totp.generate());
+  await dialog.getByLabel(msg(lang, 'authApp.name.label')).fill('Jobbtelefonen');
+  await page.screenshot({ path: shot('21-app-named') });
+  await dialog.getByRole('button', { name: msg(lang, 'enroll.verify') }).click();
+  await expect(dialog).toContainText(msg(lang, 'authApp.success.named', { name: 'Jobbtelefonen' }));
+  await dialog.getByRole('button', { name: msg(lang, 'common.done'), exact: true }).click();
+  await expect(dialog).toBeHidden();
+
+  // Two apps, told apart: the unnamed one by its number, the new one by its name.
+  const apps = methodRows(page, lang, 'authenticatorApp');
+  await expect(apps).toHaveCount(2);
+  await expect(apps.nth(0)).toContainText(msg(lang, 'securityInfo.numbered', { number: 1 }));
+  await expect(apps.nth(1)).toContainText('Jobbtelefonen');
+  await expect(page.getByTestId('default-badge')).toHaveCount(1);
+  await page.screenshot({ path: shot('22-apps-told-apart'), fullPage: true });
+
+  // "Change default method": no two choices alike, the current default marked.
+  await page.getByTestId('change-default').click();
+  const change = page.getByRole('dialog', {
+    name: msg(lang, 'securityInfo.changeDefaultDialog.title'),
+  });
+  const labels = await change.locator('label').allInnerTexts();
+  expect(labels.length).toBeGreaterThanOrEqual(3);
+  expect(new Set(labels).size).toBe(labels.length);
+  const current = change.locator('label', {
+    hasText: msg(lang, 'securityInfo.changeDefaultDialog.current'),
+  });
+  await expect(current).toHaveCount(1);
+  await expect(current.getByRole('radio')).toBeChecked();
+  await page.screenshot({ path: shot('23-change-default') });
+  await change.getByRole('radio', { name: /Jobbtelefonen/ }).check();
+  await change.getByTestId('change-default-confirm').click();
+  await expect(change).toBeHidden();
+  await expect(page.getByTestId('default-method')).toContainText('Jobbtelefonen');
+  await expect(apps.nth(1).getByTestId('default-badge')).toBeVisible();
+
+  // Lars has a token waiting: offered, activated under his own name for it.
+  const demoToken = DEMO_OATH_TOKENS.find((t) => t.upn.startsWith('lars.nilsson'));
+  if (!demoToken) throw new Error('demo token missing');
+  await openPerson(page, station, 'Lars Nilsson', lang, 'wizard.title');
+  await page.getByRole('button', { name: msg(lang, 'wizard.later') }).click();
+  expect(await offeredKinds(page, lang)).toContain(token);
+  const oath = await startAddMethod(page, lang, 'hardwareToken');
+  await expect(oath.getByTestId('oath-none-waiting')).toHaveCount(0);
+  await oath.getByLabel(msg(lang, 'oath.serial')).fill(demoToken.serial);
+  await oath.getByLabel(msg(lang, 'oath.code')).fill(
+    new TOTP({
+      secret: Secret.fromBase32(demoToken.secretBase32),
+      period: demoToken.period,
+      digits: 6,
+      algorithm: 'SHA1',
+    }).generate(),
+  );
+  await oath.getByLabel(msg(lang, 'oath.name.label')).fill('Nyckelknippan');
+  await oath.getByRole('button', { name: msg(lang, 'oath.activate') }).click();
+  await oath.getByRole('button', { name: msg(lang, 'common.done'), exact: true }).click();
+  await expect(methodRows(page, lang, 'hardwareToken')).toContainText(
+    `Nyckelknippan (${demoToken.serial})`,
+  );
+  // Activated: no token waits for him any more, so none is offered.
+  expect(await offeredKinds(page, lang)).not.toContain(token);
+  await page.screenshot({ path: shot('24-token-named'), fullPage: true });
 });
 
 test('"Done" is one word in each language, matching the seeds', () => {

@@ -5,7 +5,7 @@ import { isStationError } from '../errors';
 import type { PeopleService } from '../people';
 import type { MethodSummary, PersonId } from '../types';
 import { PendingEnrollments } from './pending';
-import type { MethodRegistry } from './registry';
+import { methodName, type MethodRegistry } from './registry';
 import { type TotpAlgorithm } from './totp';
 import { TotpReplayGuard } from './totpReplay';
 
@@ -38,6 +38,18 @@ interface AppState {
 /** Secret size per HMAC (RFC 4226 §4 recommends ≥ 160 bits; match the hash output). */
 const SECRET_BYTES: Record<TotpAlgorithm, number> = { SHA1: 20, SHA256: 32, SHA512: 64 };
 
+/**
+ * "Ladda ned nu": where Microsoft Authenticator is in the app stores, as the seeds' first page
+ * offers it (DESIGN.md §3.4). Public addresses, no person's data.
+ */
+export const APP_STORE_LINKS = [
+  { store: 'appStore', url: 'https://apps.apple.com/app/microsoft-authenticator/id983156458' },
+  {
+    store: 'googlePlay',
+    url: 'https://play.google.com/store/apps/details?id=com.azure.authenticator',
+  },
+] as const;
+
 /** Authenticator app (TOTP) enrollment: QR / manual secret, then a current code (DESIGN.md §3.4). */
 export class AuthenticatorAppEnrollment {
   private readonly pending: PendingEnrollments<AppState>;
@@ -50,6 +62,19 @@ export class AuthenticatorAppEnrollment {
   ) {
     this.pending = new PendingEnrollments(ctx);
     this.replay = new TotpReplayGuard(ctx);
+  }
+
+  /** The app stores' addresses with a QR code each, for the phone's camera. */
+  async downloadLinks(): Promise<
+    { store: 'appStore' | 'googlePlay'; url: string; qrSvg: string }[]
+  > {
+    return Promise.all(
+      APP_STORE_LINKS.map(async (l) => ({
+        store: l.store,
+        url: l.url,
+        qrSvg: await QRCode.toString(l.url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }),
+      })),
+    );
   }
 
   async begin(personId: PersonId): Promise<AuthenticatorAppStart> {
@@ -94,7 +119,8 @@ export class AuthenticatorAppEnrollment {
   }
 
   /** Activation by the code the app shows now (±1 period); stores the method in one transaction. */
-  complete(enrollmentId: string, code: string): MethodSummary {
+  complete(enrollmentId: string, code: string, name?: string): MethodSummary {
+    const given = methodName(name);
     const item = this.pending.get(enrollmentId);
     const s = item.state;
     let check: { accept: () => void };
@@ -108,10 +134,15 @@ export class AuthenticatorAppEnrollment {
       check.accept();
       return this.methods.insert(item.personId, {
         kind: 'authenticatorApp',
-        label: 'Authenticator app',
+        label: given ?? 'Authenticator app',
         detail: '',
         sealedSecret: this.ctx.keys.seal(Buffer.from(s.secretBase32, 'ascii'), 'totp'),
-        data: { period: s.period, digits: s.digits, algorithm: s.algorithm },
+        data: {
+          period: s.period,
+          digits: s.digits,
+          algorithm: s.algorithm,
+          ...(given ? { name: given } : {}),
+        },
       });
     })();
     this.pending.delete(enrollmentId);

@@ -4,7 +4,7 @@ import { StationError } from '../errors';
 import type { OathTokenSummary } from '../oathTokens';
 import type { PeopleService } from '../people';
 import type { MethodSummary, PersonId } from '../types';
-import type { MethodRegistry } from './registry';
+import { methodName, type MethodRegistry } from './registry';
 import { TotpReplayGuard } from './totpReplay';
 
 export const TOKEN_MAX_ATTEMPTS = 5;
@@ -40,7 +40,8 @@ export class HardwareTokenEnrollment {
     }));
   }
 
-  activate(personId: PersonId, serial: string, code: string): MethodSummary {
+  activate(personId: PersonId, serial: string, code: string, name?: string): MethodSummary {
+    const given = methodName(name);
     const person = this.people.get(personId);
     this.methods.assertCanAdd(personId, 'hardwareToken');
     if (typeof serial !== 'string' || serial.length > 64)
@@ -65,7 +66,9 @@ export class HardwareTokenEnrollment {
         personId,
         {
           kind: 'hardwareToken',
-          label: [token.manufacturer, token.model].filter(Boolean).join(' ') || 'Hardware token',
+          label:
+            given ??
+            ([token.manufacturer, token.model].filter(Boolean).join(' ') || 'Hardware token'),
           detail: token.serial,
           sealedSecret: this.ctx.keys.seal(Buffer.from(secret, 'ascii'), 'totp'),
           data: {
@@ -73,6 +76,7 @@ export class HardwareTokenEnrollment {
             digits: token.digits,
             algorithm: 'SHA1',
             serial: token.serial,
+            ...(given ? { name: given } : {}),
           },
         },
         { serial: token.serial },

@@ -1,4 +1,5 @@
 import { MethodRepository, type MethodRow } from '../../db/repositories/methods';
+import { OathTokenRepository } from '../../db/repositories/oathTokens';
 import { PeopleRepository, type PersonRow } from '../../db/repositories/people';
 import type { StationContext } from '../context';
 import { StationError } from '../errors';
@@ -18,6 +19,25 @@ import {
 import { VIRTUAL_KEY_AAGUID } from '../../../native/virtual-key/identity';
 
 export type { MethodRow };
+
+/** The longest name a person may give an authenticator app or hardware token (as a key's). */
+export const METHOD_NAME_MAX = 64;
+
+/**
+ * The person's own name for an app or token ("Jobbtelefonen"), as a security key is named:
+ * trimmed, 1–64 characters, no control characters. `undefined` or blank: no name.
+ */
+export function methodName(name: unknown): string | null {
+  if (name === undefined || name === null) return null;
+  if (typeof name !== 'string')
+    throw new StationError('method.nameInvalid', { max: METHOD_NAME_MAX });
+  const clean = name.normalize('NFC').trim();
+  if (clean === '') return null;
+  if ([...clean].length > METHOD_NAME_MAX || /\p{Cc}/u.test(clean)) {
+    throw new StationError('method.nameInvalid', { max: METHOD_NAME_MAX });
+  }
+  return clean;
+}
 
 /** What an enrollment service hands over when a method is verified and may be stored. */
 export interface NewMethod {
@@ -81,10 +101,12 @@ export class MethodRegistry {
 
   readonly repo: MethodRepository;
   private readonly people: PeopleRepository;
+  private readonly tokens: OathTokenRepository;
 
   constructor(private readonly ctx: StationContext) {
     this.repo = new MethodRepository(ctx.db);
     this.people = new PeopleRepository(ctx.db);
+    this.tokens = new OathTokenRepository(ctx.db);
   }
 
   private rows(personId: PersonId): MethodRow[] {
@@ -236,7 +258,9 @@ export class MethodRegistry {
   }
 
   registrationStatus(personId: PersonId): RegistrationStatus {
-    this.assertPerson(personId);
+    const person = this.assertPerson(personId);
+    // A hardware token is offered only when an administrator imported one for this person.
+    const tokenWaiting = this.tokens.available(person.upn).length > 0;
     const policy = this.ctx.policy();
     const allowed = policy.allowedMethods;
     const rows = this.rows(personId).filter((r) => allowed.includes(r.kind));
@@ -255,6 +279,7 @@ export class MethodRegistry {
     const offerable = METHOD_KINDS.filter((k) => {
       if (!allowed.includes(k)) return false;
       if ((TOTP_KINDS as readonly MethodKind[]).includes(k) && totpFull) return false;
+      if (k === 'hardwareToken' && !tokenWaiting) return false;
       // Apps, tokens and keys can be added several times; one phone, email, question set each.
       return (
         k === 'securityKey' ||
@@ -327,6 +352,7 @@ export function toSummary(r: MethodRow, reveal: boolean): MethodSummary {
     id: r.id,
     kind: r.kind,
     label: r.label,
+    ...(typeof data.name === 'string' && data.name !== '' ? { name: data.name } : {}),
     detail,
     isDefault: r.is_default === 1,
     usableForMfa: isMfaKind(r.kind),

@@ -23,6 +23,12 @@ export function methodDetail(
   if (m.kind === 'securityQuestions' && /^\d+$/.test(m.detail)) {
     return t('securityInfo.questionCount', { count: Number(m.detail) });
   }
+  // Apps and tokens: the person's own name, or their number when several have none.
+  if (m.kind === 'authenticatorApp' || m.kind === 'hardwareToken') {
+    const own = m.name ?? (m.number ? t('securityInfo.numbered', { number: m.number }) : '');
+    if (m.kind === 'authenticatorApp') return own || '–';
+    return own && m.detail ? `${own} (${m.detail})` : own || m.detail || '–';
+  }
   // The kind is named in its own (translated) column; the detail may be empty.
   return m.detail || '–';
 }

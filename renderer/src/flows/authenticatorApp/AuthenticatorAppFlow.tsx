@@ -2,8 +2,12 @@
  * Authenticator app (DESIGN.md §3.4, §1): get the app → set up your account → scan the QR code
  * (or "Can't scan the QR code?": secret, account and issuer) → enter the code → done.
  */
-import { useState } from 'react';
-import type { AuthenticatorAppSetup, MethodSummary } from '../../../../preload/contract';
+import { useEffect, useState } from 'react';
+import type {
+  AppStoreLink,
+  AuthenticatorAppSetup,
+  MethodSummary,
+} from '../../../../preload/contract';
 import { useApi } from '../../api/ApiProvider';
 import { Button } from '../../components/Button';
 import {
@@ -15,6 +19,7 @@ import {
   FlowStep,
   FlowSubmit,
 } from '../../components/FlowParts';
+import { TextField } from '../../components/TextField';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { FlowProps } from '../index';
 import { mustStartOver, useEnrollmentCall, useFlowCompletion } from '../common/useEnrollment';
@@ -29,6 +34,8 @@ export function AuthenticatorAppFlow({ person, onDone }: FlowProps) {
   const [setup, setSetup] = useState<AuthenticatorAppSetup | null>(null);
   const [showManual, setShowManual] = useState(false);
   const [code, setCode] = useState('');
+  // The person's own name for the app, as a key is named: several apps never read the same.
+  const [name, setName] = useState('');
   const { busy, error, setError, run } = useEnrollmentCall();
   const [added, setAdded] = useState<MethodSummary | null>(null);
   // Closing the flow midway forgets the pending secret in main.
@@ -58,7 +65,11 @@ export function AuthenticatorAppFlow({ person, onDone }: FlowProps) {
       return;
     }
     const r = await run(() =>
-      api.enrollment.appComplete({ enrollmentId: setup.enrollmentId, code: typed }),
+      api.enrollment.appComplete({
+        enrollmentId: setup.enrollmentId,
+        code: typed,
+        ...(name.trim() ? { name: name.trim() } : {}),
+      }),
     );
     if (!r.ok) {
       setCode('');
@@ -108,6 +119,7 @@ export function AuthenticatorAppFlow({ person, onDone }: FlowProps) {
           ) : (
             <>
               <p>{t('authApp.getApp.body')}</p>
+              <AppDownload />
               <p>
                 <Button variant="link" onClick={() => setAnyApp(true)}>
                   {t('authApp.getApp.differentApp')}
@@ -206,6 +218,15 @@ export function AuthenticatorAppFlow({ person, onDone }: FlowProps) {
             onChange={setCode}
             digits={setup.manual.digits}
           />
+          <TextField
+            label={t('authApp.name.label')}
+            hint={t('authApp.name.hint')}
+            value={name}
+            maxLength={64}
+            autoComplete="off"
+            onChange={(e) => setName(e.target.value)}
+            data-testid="app-name"
+          />
           <FlowError error={error} />
         </FlowStep>
       ) : null;
@@ -216,8 +237,63 @@ export function AuthenticatorAppFlow({ person, onDone }: FlowProps) {
           title={t('authApp.success.heading')}
           onDone={completion.report}
         >
+          {added?.name ? <p>{t('authApp.success.named', { name: added.name })}</p> : null}
           <p>{added?.isDefault ? t('authApp.success.default') : t('authApp.success.body')}</p>
         </FlowDoneStep>
       );
   }
+}
+
+/** "Ladda ned nu": a QR code per app store for the phone's camera, and the address in words. */
+function AppDownload() {
+  const api = useApi();
+  const { t } = useI18n();
+  const [links, setLinks] = useState<AppStoreLink[] | null>(null);
+  const [open, setOpen] = useState(false);
+  useEffect(() => {
+    if (!open || links) return;
+    let live = true;
+    void api.enrollment.appDownload({}).then((r) => {
+      if (live) setLinks(r.ok ? r.value : []);
+    });
+    return () => {
+      live = false;
+    };
+  }, [api, open, links]);
+  return (
+    <div className="ks-app-download">
+      <Button
+        aria-expanded={open}
+        aria-controls="ks-app-stores"
+        onClick={() => setOpen((v) => !v)}
+        data-testid="app-download-now"
+      >
+        {t('authApp.getApp.downloadNow')}
+      </Button>
+      {open ? (
+        <div id="ks-app-stores" data-testid="app-stores">
+          <p>{t('authApp.getApp.storesBody')}</p>
+          {links === null ? null : (
+            <ul className="ks-app-stores">
+              {links.map((l) => {
+                const store = t(`authApp.getApp.store.${l.store}`);
+                return (
+                  <li key={l.store} data-store={l.store}>
+                    <img
+                      src={l.qrImage}
+                      alt={t('authApp.getApp.storeQrAlt', { store })}
+                      width={160}
+                      height={160}
+                    />
+                    <span className="ks-app-stores__name">{store}</span>
+                    <span className="ks-app-stores__url">{l.url}</span>
+                  </li>
+                );
+              })}
+            </ul>
+          )}
+        </div>
+      ) : null}
+    </div>
+  );
 }

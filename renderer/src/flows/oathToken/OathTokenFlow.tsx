@@ -14,6 +14,7 @@ import {
   FlowError,
   FlowStep,
 } from '../../components/FlowParts';
+import { Notice } from '../../components/Status';
 import { TextField } from '../../components/TextField';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { FlowProps } from '../index';
@@ -24,7 +25,8 @@ export function OathTokenFlow({ person, onDone }: FlowProps) {
   const { t } = useI18n();
   const [serial, setSerial] = useState('');
   const [code, setCode] = useState('');
-  const [available, setAvailable] = useState<OathTokenChoice[]>([]);
+  const [name, setName] = useState('');
+  const [available, setAvailable] = useState<OathTokenChoice[] | null>(null);
   const { busy, error, setError, run } = useEnrollmentCall();
   const completion = useFlowCompletion(onDone);
   const [added, setAdded] = useState<MethodSummary | null>(null);
@@ -49,6 +51,7 @@ export function OathTokenFlow({ person, onDone }: FlowProps) {
         personId: person.id,
         serial: serial.trim(),
         code: cleanCode(code),
+        ...(name.trim() ? { name: name.trim() } : {}),
       }),
     );
     setCode('');
@@ -78,7 +81,13 @@ export function OathTokenFlow({ person, onDone }: FlowProps) {
       actions={<FlowActions onDone={onDone} busy={busy} submit={t('oath.activate')} />}
     >
       <p>{t('oath.body')}</p>
-      {available.length > 0 ? (
+      {/* Said up front: without a token imported for the person, activating can only fail. */}
+      {available?.length === 0 ? (
+        <Notice tone="warning">
+          <p data-testid="oath-none-waiting">{t('oath.noneWaiting')}</p>
+        </Notice>
+      ) : null}
+      {available && available.length > 0 ? (
         <p className="ks-muted" data-testid="oath-available">
           {t('oath.available', {
             serials: available.map((a) => `${a.serial} (${a.manufacturer} ${a.model})`).join(', '),
@@ -95,6 +104,14 @@ export function OathTokenFlow({ person, onDone }: FlowProps) {
         onChange={(e) => setSerial(e.target.value)}
       />
       <CodeField label={t('oath.code')} value={code} onChange={setCode} />
+      <TextField
+        label={t('oath.name.label')}
+        hint={t('oath.name.hint')}
+        value={name}
+        maxLength={64}
+        autoComplete="off"
+        onChange={(e) => setName(e.target.value)}
+      />
       <FlowError error={error} />
     </FlowStep>
   );

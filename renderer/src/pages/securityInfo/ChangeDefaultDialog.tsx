@@ -76,6 +76,11 @@ export function ChangeDefaultDialog({
               onChange={() => setChoice(m.id)}
             />
             <Icon name={methodIconName(m.kind)} /> {describe(m)}
+            {m.id === info.defaultMethodId ? (
+              <span className="ks-badge ks-badge--default">
+                {t('securityInfo.changeDefaultDialog.current')}
+              </span>
+            ) : null}
           </label>
         ))}
       </fieldset>
