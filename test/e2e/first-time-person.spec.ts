@@ -11,14 +11,7 @@ import type { Locator, Page } from '@playwright/test';
 import { Secret, TOTP } from 'otpauth';
 import WebSocket from 'ws';
 import { DEMO_OATH_TOKENS } from '../../main/station/demoSeed';
-import {
-  methodRows,
-  msg,
-  offeredKinds,
-  openSecurityInfo,
-  startAddMethod,
-  type Lang,
-} from './methods-support';
+import { methodRows, msg, offeredKinds, startAddMethod, type Lang } from './methods-support';
 import { chooseKey, openPerson, toPinStep } from './security-key-support';
 import { expect, startStation, test, type RunningStation } from './station';
 
@@ -155,7 +148,7 @@ test('at the desk: prompt, one title, one way back, default marked, notes, one t
   await expect(phone).toBeHidden();
 
   // ---- Anna: the default marked, the directory note, the app reminder, the toasts -------
-  await openSecurityInfo(page, station, 'Anna Svensson', lang);
+  await openPerson(page, station, 'Anna Svensson', lang);
   const table = page.getByTestId('methods');
   await expect(table.getByTestId('default-badge')).toHaveCount(1);
   const defaultRow = table.locator('tr', { has: page.getByTestId('default-badge') });
