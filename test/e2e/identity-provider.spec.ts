@@ -231,6 +231,7 @@ test('identity provider: link, pull 50, kiosk key confirmed at the provider, pho
     // ---- Kiosk: the person signs in with the pass and registers the virtual key ------------
     await page.getByRole('button', { name: msg(lang, 'operator.nav.startKiosk') }).click();
     await kioskSignIn(page, upn, pass);
+    await page.getByTestId('wizard-prompt-next').click();
     const step = page.getByTestId('wizard-step');
     await expect(step).toHaveAttribute('data-kind', 'securityKey');
     await registerKey(page, step, lang, 'Kioskens nyckel', { screenshots: 'identity-provider-06' });
