@@ -236,6 +236,8 @@ const dialog: Until = { sel: 'dialog[open]' };
 const securityInfo: Until = { sel: 'button', text: msg('securityInfo.addMethod') };
 /** The wizard with its plan loaded. */
 const wizardLoaded: Until = { sel: 'button', text: msg('wizard.differentMethod') };
+/** "More information required" with "Next", before the wizard. */
+const wizardPrompt: Until = { sel: 'h2', text: msg('wizard.prompt.title') };
 const peopleList: Until = { sel: '.ks-roster a', text: 'Anna Svensson' };
 
 /**
@@ -284,7 +286,8 @@ async function walk(page: Page, url: string): Promise<{ steps: StepResult[]; pai
   await w.hash('security info → people', '#/people', peopleList);
 
   // ---- The wizard (a person with nothing registered) ------------------------------------
-  await w.click('people → wizard', link('Lars Nilsson'), wizardLoaded);
+  await w.click('people → wizard prompt', link('Lars Nilsson'), wizardPrompt);
+  await w.click('wizard prompt → wizard', button(msg('wizard.prompt.next')), wizardLoaded);
   await w.click('wizard: different method', button(msg('wizard.differentMethod')), {
     sel: 'h2',
     text: msg('wizard.chooseTitle'),
@@ -367,8 +370,9 @@ async function walk(page: Page, url: string): Promise<{ steps: StepResult[]; pai
   await w.click(
     'kiosk: sign in',
     { sel: 'form button[type="submit"]', text: msg('kiosk.welcome.submit') },
-    wizardLoaded,
+    wizardPrompt,
   );
+  await w.click('kiosk wizard prompt → wizard', button(msg('wizard.prompt.next')), wizardLoaded);
   await w.click('kiosk wizard: different method', button(msg('wizard.differentMethod')), {
     sel: 'h2',
     text: msg('wizard.chooseTitle'),
