@@ -3,8 +3,9 @@
  * person's registration (the wizard) → done → the station forgets the session and starts
  * over. Idle: a warning, then the same forgetting. An operator's key or password leaves kiosk
  * mode. "Forgetting" is done twice: main clears the station session (so no contract call
- * reaches the person's data any more), then the page reloads from scratch (no renderer state,
- * no history entry leads back: the kiosk ignores the address and shows what main says).
+ * reaches the person's data any more), then the renderer starts over from scratch (every
+ * provider and page remounted: no renderer state survives; no history entry leads back: the
+ * kiosk ignores the address and shows what main says).
  */
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { AccessStatus, ContractError } from '../../../../preload/contract';
@@ -19,16 +20,17 @@ import { ErrorNotice, Loading } from '../../components';
 import { useCall } from '../../api/ApiProvider';
 import '../operator/operator.css';
 import { CantAccessAccount } from '../reset/CantAccessAccount';
+import { restartApp } from '../../restart';
 
-/** Start over with a fresh document: nothing of the previous person survives in the renderer. */
+/** Start over: nothing of the previous person survives in the renderer (restart.ts). */
 export function restartKiosk(): void {
   try {
     sessionStorage.clear();
   } catch {
     // storage may be unavailable; nothing to clear then
   }
-  window.location.replace(`${window.location.pathname}#/`);
-  window.location.reload();
+  window.history.replaceState(null, '', `${window.location.pathname}#/`);
+  restartApp();
 }
 
 function Welcome({ onUnlock }: { onUnlock: () => void }) {
