@@ -261,7 +261,9 @@ test('operator console and kiosk: first run → key sign-in → roster → pass 
 
     await page.getByLabel(msg(lang, 'kiosk.welcome.upn')).fill('nora.berg@exempel.se');
     await page.getByLabel(msg(lang, 'kiosk.welcome.pass')).fill(noraPass);
-    await page.getByRole('button', { name: msg(lang, 'kiosk.welcome.submit') }).click();
+    await page
+      .getByRole('button', { name: msg(lang, 'kiosk.welcome.submit'), exact: true })
+      .click();
     await expect(page.getByTestId('kiosk-person')).toContainText('Nora Berg');
     // A kiosk person reaches only their own record.
     expect((await contractCall(station, 'securityInfo.get', { personId: noraId })).ok).toBe(true);
@@ -307,7 +309,9 @@ test('operator console and kiosk: first run → key sign-in → roster → pass 
     // The used one-time pass is refused.
     await page.getByLabel(msg(lang, 'kiosk.welcome.upn')).fill('nora.berg@exempel.se');
     await page.getByLabel(msg(lang, 'kiosk.welcome.pass')).fill(noraPass);
-    await page.getByRole('button', { name: msg(lang, 'kiosk.welcome.submit') }).click();
+    await page
+      .getByRole('button', { name: msg(lang, 'kiosk.welcome.submit'), exact: true })
+      .click();
     await expect(page.getByTestId('kiosk-error')).toHaveText(
       msg(lang, 'operator.errors.station.pass.used'),
     );
@@ -318,7 +322,9 @@ test('operator console and kiosk: first run → key sign-in → roster → pass 
     await page.reload();
     await page.getByLabel(msg(lang, 'kiosk.welcome.upn')).fill('olle.strand@exempel.se');
     await page.getByLabel(msg(lang, 'kiosk.welcome.pass')).fill(ollePass);
-    await page.getByRole('button', { name: msg(lang, 'kiosk.welcome.submit') }).click();
+    await page
+      .getByRole('button', { name: msg(lang, 'kiosk.welcome.submit'), exact: true })
+      .click();
     await expect(page.getByTestId('kiosk-person')).toContainText('Olle Strand');
     const olleId = String(
       ((await contractCall(station, 'operator.status', {})).value as { person: { id: string } })
@@ -370,11 +376,13 @@ test('operator console and kiosk: first run → key sign-in → roster → pass 
       .locator('tr', { hasText: msg(lang, 'audit.actions.method_registered') })
       .filter({ hasText: 'nora.berg@exempel.se' });
     // The key the operator enrolled is recorded with the operator as actor; the app Nora set
-    // up herself at the kiosk with Nora as actor.
-    await expect(keyRow.filter({ hasText: 'securityKey' })).toContainText(
+    // up herself at the kiosk with Nora as actor. The details name the method in words.
+    await expect(keyRow.filter({ hasText: msg(lang, 'methods.kind.securityKey') })).toContainText(
       `${OPERATOR.username} (operatör)`,
     );
-    await expect(keyRow.filter({ hasText: 'authenticatorApp' })).toContainText('(person)');
+    await expect(
+      keyRow.filter({ hasText: msg(lang, 'methods.kind.authenticatorApp') }),
+    ).toContainText('(person)');
     await expect(
       rows.locator('tr', { hasText: msg(lang, 'audit.actions.pass_issued') }).first(),
     ).toContainText(OPERATOR.username);
