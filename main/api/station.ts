@@ -6,14 +6,6 @@ export function stationHandlers(
   about: { version: string; host: 'electron' | 'browser' },
 ): DomainHandlers<'station'> {
   return {
-    info() {
-      return {
-        mode: station.mode,
-        version: about.version,
-        organizationName: station.policy.get().organizationName,
-        host: about.host,
-        auditIntact: station.audit.integrityAlarm() === null,
-      };
-    },
+    info: () => ({ ...station.about(), version: about.version, host: about.host }),
   };
 }

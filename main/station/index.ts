@@ -127,6 +127,13 @@ export interface OpenStationOptions {
   readonly auditAnchorDir?: () => string | undefined;
 }
 
+export interface StationAbout {
+  readonly mode: StationMode;
+  readonly organizationName: string;
+  /** No audit integrity alarm is raised (docs/SECURITY-REVIEW.md). */
+  readonly auditIntact: boolean;
+}
+
 export interface Enrollments {
   readonly authenticatorApp: AuthenticatorAppEnrollment;
   readonly hardwareToken: HardwareTokenEnrollment;
@@ -143,6 +150,8 @@ export interface Station {
   readonly mode: StationMode;
   /** The station's time: the host's clock (docs/DESIGN.md §10.2). */
   now(): Date;
+  /** What every page shows of the station: its mode, the organization, the audit chain intact. */
+  about(): StationAbout;
   readonly dataDir: string;
   readonly session: Session;
   readonly auth: AuthService;
@@ -328,6 +337,11 @@ export function openStation(opts: OpenStationOptions): Station {
       passwordReset,
       provisioning,
       checkIntegrity: () => integrityOk(db),
+      about: () => ({
+        mode: modeNow(),
+        organizationName: policy.get().organizationName,
+        auditIntact: audit.integrityAlarm() === null,
+      }),
       close: () => {
         securityKey.cancelAll();
         db.close();

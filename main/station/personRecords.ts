@@ -9,16 +9,12 @@ import type { MethodRegistry, RegistrationStatus } from './methods/registry';
 import type { IssuedPass, PassStatus, TemporaryAccessPasses } from './passes';
 import type { NewPerson, PeopleService, PersonPatch } from './people';
 import type { RegistrationState, RosterService } from './roster';
-import type { MethodSummary, Person, PersonId, PersonStatus } from './types';
+import type { MethodSummary, Person, PersonId } from './types';
 
-export interface PersonRecord {
-  readonly id: PersonId;
-  readonly upn: string;
-  readonly displayName: string;
-  readonly department: string;
-  readonly email: string;
-  readonly mobile: string;
-  readonly status: PersonStatus;
+export interface PersonRecord extends Pick<
+  Person,
+  'id' | 'upn' | 'displayName' | 'department' | 'email' | 'mobile' | 'status'
+> {
   readonly methodCount: number;
   readonly registration: RegistrationState;
   readonly pass: PassStatus | null;
@@ -55,9 +51,9 @@ export class PersonRecords {
       id: p.id,
       upn: p.upn,
       displayName: p.displayName,
-      department: p.department ?? '',
-      email: p.email ?? '',
-      mobile: p.mobile ?? '',
+      department: p.department,
+      email: p.email,
+      mobile: p.mobile,
       status: p.status,
       ...this.roster.standing(id),
       pass: this.passes.status(id),

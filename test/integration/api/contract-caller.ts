@@ -33,3 +33,28 @@ export function contractCaller(host: () => StationHost): ContractCaller {
     },
   };
 }
+
+/** The password every host-level test gives its first operator. */
+export const OPERATOR_PASSWORD = 'a-long-operator-password';
+
+/**
+ * `operator.setup` arguments for a station's first operator in `mode` (signed in afterwards):
+ * organization "Org", one required method, no security key required, 60 s kiosk idle.
+ */
+export function firstRunSetup(
+  mode: 'demo' | 'production',
+  who: { username?: string; displayName?: string; rpId?: string } = {},
+) {
+  return {
+    username: who.username ?? 'op.one',
+    displayName: who.displayName ?? 'Op One',
+    password: OPERATOR_PASSWORD,
+    mode,
+    organizationName: 'Org',
+    rpId: who.rpId ?? 'login.example.org',
+    rpName: 'Org',
+    requiredCount: 1,
+    requireSecurityKey: false,
+    kioskIdleSeconds: 60,
+  };
+}

@@ -13,7 +13,7 @@ import { MemorySettingsStore } from '../../../main/api/settings';
 import { ManualClock } from '../../../main/station/clock';
 import type { StationHost } from '../../../main/api/station-host';
 import { csvLine } from '../../../main/station/csv';
-import { contractCaller } from './contract-caller';
+import { contractCaller, firstRunSetup } from './contract-caller';
 
 const PASSWORD = 'a-long-operator-password';
 const LIVE = /^[=+\-@\t\r]/;
@@ -78,18 +78,10 @@ describe('CSV exports never start a live cell', () => {
         host: 'browser',
         version: 'test',
       });
-      await value('operator.setup', {
-        username: 'op.csv',
-        displayName: 'Op Csv',
-        password: PASSWORD,
-        mode: 'demo',
-        organizationName: 'Org',
-        rpId: 'demo.keystation.local',
-        rpName: 'Org',
-        requiredCount: 1,
-        requireSecurityKey: false,
-        kioskIdleSeconds: 60,
-      });
+      await value(
+        'operator.setup',
+        firstRunSetup('demo', { username: 'op.csv', rpId: 'demo.keystation.local' }),
+      );
     });
 
     afterEach(async () => {

@@ -13,11 +13,10 @@ import { openStationHost } from '../../../main/api';
 import { MemorySettingsStore } from '../../../main/api/settings';
 import type { StationHost } from '../../../main/api/station-host';
 import { DEMO_ACCESS_PASS } from '../../../main/station';
-import { contractCaller } from './contract-caller';
+import { contractCaller, firstRunSetup } from './contract-caller';
 import type { BackupReport, WebAuthnExport } from '../../../preload/contract/roster';
 import { RegistryInspection } from '../../../main/db/inspection';
 
-const PASSWORD = 'a-long-operator-password';
 const LARS = 'lars.nilsson@demo.keystation.local';
 
 describe('roster.exportWebAuthn and roster.backup', () => {
@@ -35,18 +34,10 @@ describe('roster.exportWebAuthn and roster.backup', () => {
       version: 'test',
     });
     // First run in demo mode: the operator is signed in afterwards.
-    await value('operator.setup', {
-      username: 'op.export',
-      displayName: 'Op Export',
-      password: PASSWORD,
-      mode: 'demo',
-      organizationName: 'Org',
-      rpId: 'demo.keystation.local',
-      rpName: 'Org',
-      requiredCount: 1,
-      requireSecurityKey: false,
-      kioskIdleSeconds: 60,
-    });
+    await value(
+      'operator.setup',
+      firstRunSetup('demo', { username: 'op.export', rpId: 'demo.keystation.local' }),
+    );
   });
 
   afterEach(async () => {
@@ -197,18 +188,10 @@ describe('exports on a production station', () => {
       const lars = await call('people.search', { query: 'lars nilsson' });
       const larsId = (lars as { value: { people: { id: string }[] } }).value.people[0].id;
 
-      const setup = await call('operator.setup', {
-        username: 'op.prod',
-        displayName: 'Op Prod',
-        password: PASSWORD,
-        mode: 'production',
-        organizationName: 'Org',
-        rpId: 'login.example.org',
-        rpName: 'Org',
-        requiredCount: 1,
-        requireSecurityKey: false,
-        kioskIdleSeconds: 60,
-      });
+      const setup = await call(
+        'operator.setup',
+        firstRunSetup('production', { username: 'op.prod' }),
+      );
       expect(setup.ok).toBe(true);
       const after = await call('roster.exportWebAuthn', {});
       expect(after.ok).toBe(true);

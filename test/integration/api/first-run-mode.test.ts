@@ -18,25 +18,9 @@ import {
 } from '../../../main/station/stationMode';
 import { DEMO_ACCESS_PASS, DEMO_OPERATOR } from '../../../main/station';
 import { startUdpVirtualKey, type UdpVirtualKey } from '../../../native/virtual-key/index';
-import { contractCaller } from './contract-caller';
+import { contractCaller, firstRunSetup, OPERATOR_PASSWORD } from './contract-caller';
 
-const PASSWORD = 'a-long-operator-password';
-
-/** operator.setup for the station's first operator, in the given mode. */
-function setupFirstOperator(mode: 'demo' | 'production') {
-  return {
-    username: 'op.one',
-    displayName: 'Op One',
-    password: PASSWORD,
-    mode,
-    organizationName: 'Org',
-    rpId: 'login.example.org',
-    rpName: 'Org',
-    requiredCount: 1,
-    requireSecurityKey: false,
-    kioskIdleSeconds: 60,
-  };
-}
+const PASSWORD = OPERATOR_PASSWORD;
 
 describe('station mode (pure)', () => {
   it('before first run the host decides; after it the chosen mode', () => {
@@ -124,7 +108,7 @@ describe('first run on a demo station chooses production', () => {
     });
     await value('securityKey.cancel', { enrollmentId: started.enrollmentId });
 
-    const setup = await call('operator.setup', setupFirstOperator('production'));
+    const setup = await call('operator.setup', firstRunSetup('production'));
     expect(setup.ok).toBe(true);
     expect((await value<{ mode: string }>('operator.status', {})).mode).toBe('production');
 
@@ -208,7 +192,7 @@ describe('first run on a demo station chooses production', () => {
   });
 
   it('a demo station set up as demo keeps its virtual key and demo people', async () => {
-    await value('operator.setup', setupFirstOperator('demo'));
+    await value('operator.setup', firstRunSetup('demo'));
     expect((await devices()).some((d) => d.virtual)).toBe(true);
     expect(await code('virtualKey.list', {})).toBeNull();
     const search = await value<{ people: unknown[] }>('people.search', { query: 'anna' });

@@ -16,24 +16,7 @@ import type { ContractError, EditablePolicy } from '../../../preload/contract';
 import { startUdpVirtualKey, type UdpVirtualKey } from '../../../native/virtual-key/index';
 import en from '../../../renderer/src/i18n/en.json';
 import sv from '../../../renderer/src/i18n/sv.json';
-import { contractCaller } from './contract-caller';
-
-const PASSWORD = 'a-long-operator-password';
-
-function firstRun(mode: 'demo' | 'production') {
-  return {
-    username: 'op.one',
-    displayName: 'Op One',
-    password: PASSWORD,
-    mode,
-    organizationName: 'Org',
-    rpId: 'login.example.org',
-    rpName: 'Org',
-    requiredCount: 1,
-    requireSecurityKey: false,
-    kioskIdleSeconds: 60,
-  };
-}
+import { contractCaller, firstRunSetup } from './contract-caller';
 
 /** The message the security key flow shows for a station error code (renderer/src/i18n). */
 function flowMessage(catalog: unknown, code: string): unknown {
@@ -102,7 +85,7 @@ describe("an operator's own key follows a person's key rules", () => {
 
   it('PIN 0000 is refused as in the person flow, under either PIN rule', async () => {
     await open(true);
-    await value('operator.setup', firstRun('demo'));
+    await value('operator.setup', firstRunSetup('demo'));
 
     // The demo policy: at least 6 characters, no trivial PIN; the operator's key page is told
     // exactly these rules, as a person's key flow is.
@@ -151,7 +134,7 @@ describe("an operator's own key follows a person's key rules", () => {
   it('a production station refuses the virtual key over UDP as in the person flow', async () => {
     udp = await startUdpVirtualKey({ touch: 'auto' });
     await open(false, [udp.path]);
-    await value('operator.setup', firstRun('production'));
+    await value('operator.setup', firstRunSetup('production'));
     // Polled like USB: wait until the UDP key is listed.
     let deviceId = '';
     await expect

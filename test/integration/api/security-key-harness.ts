@@ -14,6 +14,7 @@ import { MemorySettingsStore } from '../../../main/api/settings';
 import type { KeyDevices } from '../../../main/station/devices';
 import type { Station } from '../../../main/station/index';
 import { channelOf, type EventName } from '../../../preload/contract';
+import { firstRunSetup, OPERATOR_PASSWORD } from './contract-caller';
 
 export interface ContractFailure {
   kind: string;
@@ -41,7 +42,7 @@ export interface HarnessOptions {
 }
 
 /** The first operator a production harness sets up (and is signed in as). */
-export const HARNESS_OPERATOR = { username: 'op.harness', password: 'a-long-operator-password' };
+export const HARNESS_OPERATOR = { username: 'op.harness', password: OPERATOR_PASSWORD };
 
 export async function harness(
   mode: 'demo' | 'production',
@@ -91,18 +92,10 @@ export async function harness(
     },
   };
   if (mode === 'production') {
-    await h.call('operator.setup', {
-      username: HARNESS_OPERATOR.username,
-      displayName: 'Harness Operator',
-      password: HARNESS_OPERATOR.password,
-      mode: 'production',
-      organizationName: 'Org',
-      rpId: 'login.example.org',
-      rpName: 'Org',
-      requiredCount: 1,
-      requireSecurityKey: false,
-      kioskIdleSeconds: 60,
-    });
+    await h.call(
+      'operator.setup',
+      firstRunSetup('production', { username: HARNESS_OPERATOR.username }),
+    );
   }
   return h;
 }
