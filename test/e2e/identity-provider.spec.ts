@@ -17,8 +17,15 @@ import type { Locator, Page } from '@playwright/test';
 import WebSocket from 'ws';
 import { GraphProvider, type SeededApp, type SeededTenant } from '../support/graph-provider';
 import { expect, startStation, test, type RunningStation } from './station';
-import { msg } from './methods-support';
-import { registerKey } from './security-key-support';
+import { msg, startAddMethod } from './methods-support';
+import {
+  chooseKey,
+  createPin,
+  keyError,
+  registerKey,
+  toPinStep,
+  touchVirtualKey,
+} from './security-key-support';
 
 const lang = 'sv' as const;
 const OPERATOR = {
@@ -97,15 +104,27 @@ async function testConnection(page: Page): Promise<Locator> {
   return result;
 }
 
-test('identity provider: link, pull 50, kiosk key confirmed at the provider, phone sign-in deleted there', async ({
-  page,
-}) => {
-  test.setTimeout(300_000);
+interface World {
+  provider: GraphProvider;
+  tenant: SeededTenant;
+  app: SeededApp;
+  groupId: string;
+  station: RunningStation & { stop(): Promise<void> };
+  close(): Promise<void>;
+}
+
+/**
+ * The test provider with a tenant, an app (secret, every Keystation permission) and a group of
+ * `n` people with an Authenticator phone sign-in, a phone and an email each; a fresh demo
+ * station that trusts the provider's CA (besides the system's roots), set up with an operator
+ * who is signed out again.
+ */
+async function startWorld(n: number): Promise<World> {
   const provider = await GraphProvider.start({ idleTimeoutMs: 290_000, hardTimeoutMs: 300_000 });
   const tenant: SeededTenant = provider.addTenant();
   const app: SeededApp = tenant.addApp({ secret: true });
   const members = [];
-  for (let i = 0; i < GROUP_SIZE; i++) {
+  for (let i = 0; i < n; i++) {
     members.push(
       tenant.addUser({
         userPrincipalName: `person${i}@${tenant.domain}`,
@@ -119,9 +138,6 @@ test('identity provider: link, pull 50, kiosk key confirmed at the provider, pho
     );
   }
   const group = tenant.addGroup({ displayName: 'Keystation pilot', members });
-  const upn = `person7@${tenant.domain}`;
-
-  // The station trusts the test provider's CA (besides the system's own roots).
   const caDir = mkdtempSync(join(tmpdir(), 'ks-idp-ca-'));
   const caFile = join(caDir, 'ca.pem');
   const system = '/etc/ssl/certs/ca-certificates.crt';
@@ -130,23 +146,44 @@ test('identity provider: link, pull 50, kiosk key confirmed at the provider, pho
     `${existsSync(system) ? readFileSync(system, 'utf8') : ''}\n${provider.caPem}\n`,
   );
   const station = await startStation(['--demo'], { NODE_EXTRA_CA_CERTS: caFile });
+  const setup = await contractCall(station, 'operator.setup', {
+    username: OPERATOR.username,
+    displayName: OPERATOR.name,
+    password: OPERATOR.password,
+    mode: 'demo',
+    organizationName: 'Exempelkommunen',
+    rpId: 'login.exempel.se',
+    rpName: 'Exempelkommunen',
+    requiredCount: 1,
+    requireSecurityKey: true,
+    kioskIdleSeconds: 300,
+  });
+  expect(setup.ok, JSON.stringify(setup)).toBe(true);
+  await contractCall(station, 'operator.signOut', {});
+  return {
+    provider,
+    tenant,
+    app,
+    groupId: group.id,
+    station,
+    async close() {
+      await station.stop();
+      await provider.close();
+      rmSync(caDir, { recursive: true, force: true });
+    },
+  };
+}
+
+test('identity provider: link, pull 50, kiosk key confirmed at the provider, phone sign-in deleted there', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  const world = await startWorld(GROUP_SIZE);
+  const { provider, tenant, app, station } = world;
+  const upn = `person7@${tenant.domain}`;
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   try {
-    const setup = await contractCall(station, 'operator.setup', {
-      username: OPERATOR.username,
-      displayName: OPERATOR.name,
-      password: OPERATOR.password,
-      mode: 'demo',
-      organizationName: 'Exempelkommunen',
-      rpId: 'login.exempel.se',
-      rpName: 'Exempelkommunen',
-      requiredCount: 1,
-      requireSecurityKey: true,
-      kioskIdleSeconds: 300,
-    });
-    expect(setup.ok, JSON.stringify(setup)).toBe(true);
-    await contractCall(station, 'operator.signOut', {});
     await page.goto(station.url);
     await expect(
       page.getByRole('heading', { level: 1, name: msg(lang, 'operator.signIn.title') }),
@@ -169,7 +206,7 @@ test('identity provider: link, pull 50, kiosk key confirmed at the provider, pho
     await page.getByTestId('idp-tenantId').fill(tenant.id);
     await page.getByTestId('idp-clientId').fill(app.appId);
     await page.getByTestId('idp-secret').fill('inte-den-rätta-hemligheten');
-    await page.getByTestId('idp-groupId').fill(group.id);
+    await page.getByTestId('idp-groupId').fill(world.groupId);
     await page.getByText(msg(lang, 'operator.idp.hosts')).click();
     await page.getByTestId('idp-authorityHost').fill(provider.authorityHost);
     await page.getByTestId('idp-graphHost').fill(provider.graphUrl);
@@ -312,8 +349,96 @@ test('identity provider: link, pull 50, kiosk key confirmed at the provider, pho
     await snap(page, '11-deleted');
     expect(pageErrors).toEqual([]);
   } finally {
-    await station.stop();
-    await provider.close();
-    rmSync(caDir, { recursive: true, force: true });
+    await world.close();
+  }
+});
+
+test("the operator's key for a linked person: an expired provider challenge, a new one with one click (en)", async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  const en = 'en' as const;
+  const world = await startWorld(3);
+  const { provider, tenant, app, station } = world;
+  const upn = `person1@${tenant.domain}`;
+  provider.clock.skew(-6 * 60_000);
+  try {
+    await page.goto(station.url);
+    const select = page.getByTestId('language-select');
+    await expect(async () => {
+      await select.selectOption(en);
+      await expect(page.locator('html')).toHaveAttribute('lang', en, { timeout: 1000 });
+    }).toPass({ timeout: 15_000 });
+    const main = page.locator('main');
+    await main.getByRole('radio', { name: msg(en, 'operator.signIn.withPassword') }).check();
+    await main
+      .getByLabel(msg(en, 'operator.signIn.username'), { exact: true })
+      .fill(OPERATOR.username);
+    await main
+      .getByRole('textbox', { name: msg(en, 'operator.signIn.password'), exact: true })
+      .fill(OPERATOR.password);
+    await main.getByRole('button', { name: msg(en, 'operator.signIn.submit') }).click();
+    await expect(page.getByTestId('signed-in-operator')).toBeVisible();
+    // Linked and pulled through the contract (the first test does it through the page).
+    const saved = await contractCall(station, 'identityProvider.saveConnection', {
+      tenantId: tenant.id,
+      clientId: app.appId,
+      credentialKind: 'secret',
+      secret: app.secret,
+      authorityHost: provider.authorityHost,
+      graphHost: provider.graphUrl,
+      groupId: world.groupId,
+    });
+    expect(saved.ok, JSON.stringify(saved)).toBe(true);
+    const pulled = await contractCall(station, 'identityProvider.pull', {});
+    expect(pulled.value).toMatchObject({ people: 3, created: 3 });
+    const person = await contractCall(station, 'people.search', { query: 'Person 01' });
+    const personId = (person.value as { people: { id: string; upn: string }[] }).people.find(
+      (p) => p.upn === upn,
+    )?.id;
+    expect(personId).toBeTruthy();
+
+    // (The provider's clock runs six minutes behind from the start, tokens included: its
+    // five-minute challenges are over when the station gets them.)
+    await page.goto(`${station.origin}/#/people/${personId}/security-info`);
+    await page.getByRole('button', { name: msg(en, 'wizard.later') }).click();
+    const dialog = await startAddMethod(page, en, 'securityKey');
+    await chooseKey(dialog, en);
+    await toPinStep(dialog, en);
+    await createPin(dialog, en);
+    await expect(keyError(dialog)).toContainText(msg(en, 'errors.station.idp.challengeExpired'));
+    await expect(keyError(dialog)).toContainText(msg(en, 'securityKey.next.idp.challengeExpired'));
+    const again = dialog.getByRole('button', {
+      name: msg(en, 'securityKey.errorStep.newChallenge'),
+    });
+    await expect(again).toBeVisible();
+    await page.screenshot({ path: shot('20-challenge-expired') });
+
+    // Its clock put right: one click gets a new challenge, and the key is made against it.
+    provider.clock.skew(0);
+    await again.click();
+    await touchVirtualKey(dialog, en);
+    await dialog.getByLabel(msg(en, 'securityKey.name.label')).fill('Desk key');
+    await dialog.getByRole('button', { name: msg(en, 'common.next') }).click();
+    await touchVirtualKey(dialog, en);
+    await expect(dialog).toContainText(
+      msg(en, 'securityKey.done.registered', { name: 'Desk key' }),
+    );
+    await page.screenshot({ path: shot('21-new-challenge-done') });
+    await dialog.getByRole('button', { name: msg(en, 'common.done') }).click();
+
+    const synced = await contractCall(station, 'identityProvider.sync', {});
+    expect(synced.ok, JSON.stringify(synced)).toBe(true);
+    await expect.poll(() => tenant.fido2Credentials(upn).length, { timeout: 30_000 }).toBe(1);
+    await page.reload();
+    await expect(
+      page
+        .getByTestId('methods')
+        .locator('tr[data-kind="securityKey"]')
+        .getByTestId('method-where'),
+    ).toHaveText(msg(en, 'securityInfo.where.confirmed'));
+    await page.screenshot({ path: shot('22-confirmed-en'), fullPage: true });
+  } finally {
+    await world.close();
   }
 });

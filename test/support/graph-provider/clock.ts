@@ -15,4 +15,12 @@ export class ProviderClock {
     if (!(ms >= 0)) throw new RangeError('advance takes a non-negative number of ms');
     this.offsetMs += ms;
   }
+  /**
+   * A provider whose clock is off from the station's by `ms` (negative: behind), as a test sets
+   * it; `skew(0)` puts it right again. What it issues meanwhile expires by its own time.
+   */
+  skew(ms: number): void {
+    if (!Number.isFinite(ms)) throw new RangeError('skew takes a finite number of ms');
+    this.offsetMs = ms;
+  }
 }

@@ -258,6 +258,10 @@ function OutboxPanel({
       return;
     }
     onChange(r.value.outbox);
+    if (r.value.attempted === 0) {
+      show(t('operator.idp.nothingToSync'), 'success');
+      return;
+    }
     show(
       t('operator.idp.synced', {
         confirmed: r.value.confirmed,

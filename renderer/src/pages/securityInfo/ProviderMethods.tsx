@@ -79,12 +79,30 @@ export function providerTypeName(
   return tDynamic(`securityInfo.providerType.${type}`, type);
 }
 
+/**
+ * What identifies the method to its owner: the phone's type and number, the Authenticator's
+ * device name, the address, the key's name and model — each said once.
+ */
+export function providerDetail(
+  m: ProviderMethod,
+  tDynamic: (k: string, f: string) => string,
+): string {
+  if (m.type === 'phone')
+    return [tDynamic(`securityInfo.phoneType.${m.label}`, m.label), m.detail]
+      .filter(Boolean)
+      .join(' · ');
+  // The Authenticator's device tag and Windows Hello's key strength mean nothing to a person.
+  if (m.type === 'microsoftAuthenticator' || m.type === 'windowsHelloForBusiness') return m.label;
+  return [...new Set([m.label, m.detail].filter(Boolean))].join(' · ');
+}
+
 function describeProviderMethod(
   m: ProviderMethod,
   tDynamic: (k: string, f: string) => string,
 ): string {
   const name = providerTypeName(m.type, tDynamic);
-  return m.label ? `${name} – ${m.label}` : name;
+  const detail = providerDetail(m, tDynamic);
+  return detail ? `${name} – ${detail}` : name;
 }
 
 function DeleteProviderMethodDialog({
@@ -196,7 +214,7 @@ export function ProviderMethodsSection({
                 data-type={m.type}
               >
                 <th scope="row">{providerTypeName(m.type, tDynamic)}</th>
-                <td>{[m.label, m.detail].filter(Boolean).join(' · ') || '–'}</td>
+                <td>{providerDetail(m, tDynamic) || '–'}</td>
                 <td>
                   {m.createdAt ? (
                     <time dateTime={m.createdAt}>{formatDate(m.createdAt)}</time>
