@@ -49,6 +49,8 @@ export interface BoardKeyView {
   reason: string | null;
   model: string | null;
   keyConfig: 'set' | 'unsupported' | 'skipped' | null;
+  /** The key had authenticatorConfig; null: not known yet. */
+  authenticatorConfig: boolean | null;
   insertedAt: string;
   provisioned: number;
 }

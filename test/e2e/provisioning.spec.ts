@@ -4,6 +4,7 @@
  * them on 3 of the station's demo virtual keys in parallel, pulls one key while it waits for a
  * touch (its person goes back in the queue and is finished on another key), takes the PIN slips
  * once (each PIN found once in the PDF), and the registrations verify at the test provider.
+ * Key 3 is a CTAP 2.0 key: the board says it lacked authenticatorConfig.
  * Screenshots: test/artifacts/provisioning-*.png.
  */
 import { spawnSync } from 'node:child_process';
@@ -77,7 +78,10 @@ test('6 people on 3 keys in parallel, one key pulled mid-way, PIN slips once, re
   const { users } = tenant.addPeople(6, { methods: [] });
   const upns = users.map((u) => u.userPrincipalName);
 
-  const station = await startStation(['--demo']);
+  // Key 3 is a first-generation FIDO2 key (CTAP 2.0): no authenticatorConfig.
+  const station = await startStation(['--demo'], {
+    KEYSTATION_VIRTUAL_KEY_PROFILES: 'ctap21,ctap21,ctap20',
+  });
   const c = await contract(station);
   try {
     // The people are in the roster (a roster import), and 3 keys are plugged in: keys 1 and 3
@@ -187,6 +191,10 @@ test('6 people on 3 keys in parallel, one key pulled mid-way, PIN slips once, re
     await expect(counts).toHaveText(
       msg(lang, 'operator.provision.counts', { done: 6, total: 6, queued: 0, failed: 0 }),
     );
+    // Key 3 said it lacked authenticatorConfig: its people have no min length / forced change.
+    await expect(page.getByTestId('board-unsupported')).toBeVisible();
+    await expect(keyRow(page, 'virtual-3').getByTestId('board-no-config')).toBeVisible();
+    await expect(keyRow(page, 'virtual-1').getByTestId('board-no-config')).toHaveCount(0);
     // The pulled person was finished on another key: key 2 never came back.
     await expect(pulledRow).toHaveAttribute('data-state', 'done');
     await expect(key2).toContainText(msg(lang, 'operator.provision.removed'));

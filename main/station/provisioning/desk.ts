@@ -56,6 +56,8 @@ export interface DeskKeyRow {
   readonly model: string | null;
   /** After a person: 'set' (min length / force change applied) or 'unsupported'. */
   readonly keyConfig: 'set' | 'unsupported' | 'skipped' | null;
+  /** The key had authenticatorConfig (min PIN length, forced change); null: not known yet. */
+  readonly authenticatorConfig: boolean | null;
   /** When the key was plugged in (ISO): the reset's power-up window counts from it. */
   readonly insertedAt: string;
   /** People this key finished in this run. */
@@ -259,6 +261,8 @@ export class ProvisioningDesk {
               ...row,
               model: done.key.model,
               keyConfig: done.keyConfig,
+              authenticatorConfig:
+                done.keyConfig === 'skipped' ? row.authenticatorConfig : done.keyConfig === 'set',
               provisioned: row.provisioned + 1,
             });
         },
@@ -338,6 +342,7 @@ export class ProvisioningDesk {
       reason: null,
       model: before?.model ?? null,
       keyConfig: null,
+      authenticatorConfig: before?.authenticatorConfig ?? null,
       insertedAt: this.now(),
       provisioned: before?.provisioned ?? 0,
     });

@@ -368,7 +368,9 @@ export class ProvisioningRun {
       throw new PersonProblem('challengeExpired');
     const options = JSON.parse(row.options) as PublicKeyCredentialCreationOptionsJSON;
     const rpId = options.rp.id ?? new URL(this.origin).hostname;
-    const algs = new Set(ctap.info.algorithms?.map((a) => a.alg) ?? [-7]);
+    // CTAP 2.0 keys don't list their algorithms (getInfo 0x0A is 2.1): every one does ES256.
+    const listed = ctap.info.algorithms?.map((a) => a.alg) ?? [];
+    const algs = new Set(listed.length ? listed : [-7]);
     if (!options.pubKeyCredParams.some((p) => algs.has(p.alg)))
       throw new KeyProblem('noCommonAlgorithm');
 

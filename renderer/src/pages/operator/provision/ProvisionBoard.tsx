@@ -57,6 +57,11 @@ function KeyRow({
       <th scope="row">
         {name}
         {k.model ? <div className="ks-muted">{k.model}</div> : null}
+        {k.authenticatorConfig === false ? (
+          <div className="ks-muted" data-testid="board-no-config">
+            {t('operator.provision.keyNoConfig')}
+          </div>
+        ) : null}
         {!k.present ? <div className="ks-muted">{t('operator.provision.removed')}</div> : null}
       </th>
       <td data-testid="board-person">
@@ -144,7 +149,7 @@ export function ProvisionBoard({
   const counting = run.keys.some((k) => countdownSteps.has(k.step) && k.present);
   const now = useNow(counting);
   const c = run.counts;
-  const unsupported = run.keys.filter((k) => k.keyConfig === 'unsupported');
+  const unsupported = run.keys.filter((k) => k.authenticatorConfig === false);
 
   return (
     <section aria-labelledby="ks-prov-board" className="ks-prov-section" data-testid="board">
