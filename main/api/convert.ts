@@ -46,6 +46,7 @@ export function toContractMethod(m: MethodSummary): ContractMethod {
     label: m.label,
     detail: m.detail,
     ...(m.name ? { name: m.name } : {}),
+    ...(m.number !== undefined ? { number: m.number } : {}),
     isDefault: m.isDefault,
     usableForMfa: m.usableForMfa,
     createdAt: m.createdAt,

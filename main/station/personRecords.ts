@@ -36,6 +36,19 @@ export interface SecurityInfo {
   readonly registration: RegistrationStatus;
 }
 
+/**
+ * Several apps or tokens without a name read "Autentiseringsapp 1", "… 2" by their place in the
+ * list (the person can name each when adding it), so no two rows or choices read the same.
+ */
+export function numberUnnamed(methods: readonly MethodSummary[]): MethodSummary[] {
+  const ofKind = (kind: string) => methods.filter((m) => m.kind === kind);
+  return methods.map((m) => {
+    if (m.name || (m.kind !== 'authenticatorApp' && m.kind !== 'hardwareToken')) return m;
+    const same = ofKind(m.kind);
+    return same.length > 1 ? { ...m, number: same.indexOf(m) + 1 } : m;
+  });
+}
+
 export class PersonRecords {
   constructor(
     private readonly people: PeopleService,
@@ -101,7 +114,7 @@ export class PersonRecords {
 
   securityInfo(id: PersonId): SecurityInfo {
     const person = this.people.get(id);
-    const methods = this.methods.list(id);
+    const methods = numberUnnamed(this.methods.list(id));
     return {
       person: { ...person, methodCount: methods.length },
       methods,

@@ -50,6 +50,8 @@ export interface MethodSummary {
   readonly detail: string;
   /** The person's own name for an authenticator app or hardware token, when they gave one. */
   readonly name?: string;
+  /** Unnamed apps or tokens of one kind: their place in the list, 1-based (numberUnnamed). */
+  readonly number?: number;
   readonly isDefault: boolean;
   readonly usableForMfa: boolean;
   readonly createdAt: string;

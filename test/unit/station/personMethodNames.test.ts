@@ -4,7 +4,7 @@
  * name (as a key does); unnamed ones of a kind are numbered so no two read the same.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { numberUnnamed } from '../../../main/api/security-info';
+import { numberUnnamed } from '../../../main/station/personRecords';
 import { toContractMethod } from '../../../main/api/convert';
 import { totpCode } from '../../../main/station/methods/totp';
 import { makeStation, type TestStation } from './helpers';
@@ -72,15 +72,17 @@ describe('apps and tokens a person can tell apart', () => {
 
   it('unnamed apps of a kind are numbered by their place; a single one and named ones are not', async () => {
     await (await addApp()).complete();
-    let list = numberUnnamed(t.station.methods.list(anna).map(toContractMethod));
+    let list = numberUnnamed(t.station.methods.list(anna));
     expect(list.map((m) => m.number)).toEqual([undefined]);
     await (await addApp()).complete();
     await (await addApp('Surfplattan')).complete();
-    list = numberUnnamed(t.station.methods.list(anna).map(toContractMethod));
+    list = numberUnnamed(t.station.methods.list(anna));
     expect(list.map((m) => [m.name ?? null, m.number ?? null])).toEqual([
       [null, 1],
       [null, 2],
       ['Surfplattan', null],
     ]);
+    // The contract carries the number to the page.
+    expect(toContractMethod(list[1]).number).toBe(2);
   });
 });
