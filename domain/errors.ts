@@ -82,7 +82,8 @@ export const STATION_ERROR_CODES = [
   'securityKey.resetTooLate', // reset refused: it must come within seconds of inserting the key
   'securityKey.uvBlocked', // too many unrecognised fingerprints: use the PIN
   'securityKey.fingerprintNameInvalid', // params.max
-  'securityKey.mdsInvalid', // an imported FIDO metadata BLOB failed verification; params.detail
+  'securityKey.mdsInvalid', // an imported FIDO metadata BLOB failed verification; params.detail (format, root, chain, signature, older)
+  'securityKey.modelCompromised', // the imported FIDO metadata reports this model revoked or compromised; params.model, params.status
   // temporary access passes
   'pass.invalid', // wrong or unknown
   'pass.expired',

@@ -93,6 +93,16 @@ export {
   type ModelEntry,
 } from './client/keyModel';
 export {
+  MAX_MDS_BLOB_LENGTH,
+  MdsBlobError,
+  mdsCatalog,
+  modelStatus,
+  verifyMdsBlob,
+  type MdsFailure,
+  type MdsModel,
+  type VerifiedMdsBlob,
+} from './client/mds';
+export {
   BioEnrollment,
   feedbackName,
   type BioModality,

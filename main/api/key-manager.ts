@@ -96,6 +96,13 @@ export function keyManagerHandlers(manager: SecurityKeyManager): DomainHandlers<
       await manager.reset(deviceId, progressTo(ctx, operationId));
       return ok;
     },
+    metadata() {
+      const m = manager.metadata();
+      return { ...m, flagged: m.flagged.map((f) => ({ ...f })) };
+    },
+    async importMetadata({ blob, rootPem }) {
+      return manager.importMetadata(blob, rootPem);
+    },
     cancel({ operationId }) {
       manager.cancel(operationId);
       return ok;

@@ -36,7 +36,8 @@ import {
 } from './access';
 
 export const WS_PATH = '/api';
-const MAX_MESSAGE_BYTES = 256 * 1024;
+/** The largest contract argument is a FIDO metadata BLOB (keyManager.importMetadata, 32 MiB). */
+const MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
 const MAX_IN_FLIGHT = 16;
 
 export interface BrowserHostOptions {

@@ -29,6 +29,7 @@ export const AUDIT_ACTIONS = [
   'operator.keyRegistered',
   'securityKey.pinChanged', // a forced PIN change during key enrollment (never the PIN)
   'securityKey.managed', // the key manager changed a key: details.operation (never the PIN)
+  'keyModels.imported', // a FIDO metadata BLOB was verified and replaced the key-model catalog
   'person.signedIn',
   'person.signInFailed',
   'settings.changed',

@@ -43,6 +43,7 @@ import { backupRegistry, backupToDataDir, type BackupReport, type BackupResult }
 import { registerStationContext } from './internals';
 import { ProvisioningService } from './provisioning/service';
 import { PasswordReset } from './passwordReset';
+import { KeyModelService } from './keyModels';
 
 export { StationError, STATION_ERROR_CODES, ROW_ERROR_CODES, isStationError } from './errors';
 export type { StationErrorCode, RowErrorCode, RowError } from './errors';
@@ -76,6 +77,7 @@ export type { OperatorAccount } from './operators';
 export type { PersonRecord, PassSlip, SecurityInfo } from './personRecords';
 export type { RosterPreview, RosterImportResult, WebAuthnRegistrationExport } from './roster';
 export type { BackupReport, BackupResult } from './backup';
+export type { KeyMetadataStatus, KeyMetadataImport } from './keyModels';
 export type {
   ResetView,
   ResetOutcome,
@@ -177,6 +179,8 @@ export interface Station {
   readonly passwordReset: PasswordReset;
   /** Provisioning keys for others: jobs and their registry side (docs/PROVISIONING.md). */
   readonly provisioning: ProvisioningService;
+  /** Key models: the built-in AAGUID list and an imported FIDO metadata BLOB (docs/KEYS.md). */
+  readonly keyModels: KeyModelService;
   /** Online backup to a new file, then integrity check and audit verification of the copy. */
   backup(destinationFile: string): Promise<BackupResult>;
   /** A verified backup under `<dataDir>/backups/`, counted and hashed (DESIGN.md §6). */
@@ -279,12 +283,14 @@ export function openStation(opts: OpenStationOptions): Station {
     const roster = new RosterService(context);
     const operators = new OperatorService(context);
     const idp = new IdpService(context, people, methods, opts.idp);
+    const keyModels = new KeyModelService(context);
     const securityKey = new SecurityKeyEnrollment(
       context,
       people,
       methods,
       opts.securityKeys ?? nativeSecurityKeyClient,
       idp,
+      keyModels,
     );
     const provisioning = new ProvisioningService(context, people, methods, idp);
     const securityQuestions = new SecurityQuestionsEnrollment(context, people, methods, questions);
@@ -336,6 +342,7 @@ export function openStation(opts: OpenStationOptions): Station {
       auditViewer: new AuditViewer(audit, people),
       passwordReset,
       provisioning,
+      keyModels,
       checkIntegrity: () => integrityOk(db),
       about: () => ({
         mode: modeNow(),

@@ -11,7 +11,6 @@ import {
   CtapPinError,
   KeyCapabilityError,
   KeyManager,
-  builtInModels,
   isCtapError,
   isTransportError,
   type DeviceTarget,
@@ -28,6 +27,7 @@ import { checkNewKeyPin } from './methods/securityKeyRules';
 import type { MethodRepository } from '../db/repositories/methods';
 import type { Station } from './index';
 import { stationContext } from './internals';
+import type { KeyMetadataImport, KeyMetadataStatus, KeyModelService } from './keyModels';
 
 /** The slice of KeyDevices (main/station/devices.ts) the key manager needs. */
 export interface KeyManagerDevices {
@@ -173,10 +173,26 @@ export class SecurityKeyManager {
   constructor(
     station: Station,
     private readonly devices: KeyManagerDevices,
-    private readonly models: () => ModelCatalog = () => builtInModels,
+    models?: () => ModelCatalog,
   ) {
     this.ctx = stationContext(station);
     this.methods = station.methods.repo;
+    this.keyModels = station.keyModels;
+    this.models = models ?? (() => station.keyModels.catalog());
+  }
+
+  private readonly keyModels: KeyModelService;
+  private readonly models: () => ModelCatalog;
+
+  /** The imported FIDO metadata: when, how many models, which are flagged. */
+  metadata(): KeyMetadataStatus {
+    this.ctx.session.assertStaff();
+    return this.keyModels.status();
+  }
+
+  /** Import a FIDO metadata (MDS3) BLOB, verified against `rootPem` or the FIDO roots. */
+  importMetadata(blob: string, rootPem?: string): Promise<KeyMetadataImport> {
+    return this.keyModels.import(blob, rootPem);
   }
 
   /** Opens the key, runs `op`, closes it; every failure in the station's words. */

@@ -19,6 +19,10 @@ export interface Args {
   name?: string;
   cred?: string;
   timeoutMs?: number;
+  /** A FIDO metadata (MDS3) BLOB file for model names and unsafe-model warnings. */
+  mds?: string;
+  /** The PEM root the BLOB must chain to (default: the FIDO Alliance roots). */
+  mdsRoot?: string;
 }
 
 const PIN_FLAGS = new Set(['--pin', '--new-pin', '--current-pin']);
@@ -86,6 +90,12 @@ export function parseArgs(argv: readonly string[]): Args {
       case '--cred':
         args.cred = value();
         break;
+      case '--mds':
+        args.mds = value();
+        break;
+      case '--mds-root':
+        args.mdsRoot = value();
+        break;
       case '--timeout': {
         const n = Number(value());
         if (!Number.isFinite(n) || n <= 0) throw new UsageError('--timeout takes seconds');
@@ -97,6 +107,8 @@ export function parseArgs(argv: readonly string[]): Args {
         args.positional.push(a);
     }
   }
+  if (args.mdsRoot !== undefined && args.mds === undefined)
+    throw new UsageError('--mds-root goes with --mds <blob file>');
   return args;
 }
 

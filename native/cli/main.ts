@@ -40,12 +40,15 @@ export const COMMANDS: readonly CliCommand[] = [
 
 const byName = new Map(COMMANDS.map((c) => [c.name, c]));
 
-export const USAGE = `Usage: keystation-key [--device <number | hid path | udp:host:port>] [--json] [--timeout <s>] <command>
+export const USAGE = `Usage: keystation-key [--device <number | hid path | udp:host:port>] [--json] [--timeout <s>]
+                      [--mds <metadata BLOB> [--mds-root <root PEM>]] <command>
 
 Commands:
 ${COMMANDS.flatMap((c) => c.usage.map((u) => `  ${u}`)).join('\n')}
 
 With several keys plugged in and no --device, you are asked to touch the one you want.
+--mds: a FIDO metadata (MDS3) BLOB, verified against --mds-root or the FIDO Alliance roots,
+names the models and warns about models it reports as revoked or compromised.
 PINs are read from a hidden prompt, or one per line from stdin; never from arguments.
 Exit codes: 0 ok, 1 usage, 2 key error (CTAP), 3 communication error, 4 other.`;
 
@@ -73,6 +76,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   const onSigint = (): void => session.controller.abort();
   process.once('SIGINT', onSigint);
   try {
+    await session.loadMetadata();
     await run(args, session);
     return 0;
   } catch (e) {

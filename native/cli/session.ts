@@ -2,8 +2,14 @@
  * One CLI run: output (human or --json), choosing and opening the key (by index, path, the only
  * one, or "touch the key you want"), PIN prompts, and the KeyManager every command works on.
  */
+import { readFile } from 'node:fs/promises';
 import {
   KeyManager,
+  builtInModels,
+  combineCatalogs,
+  mdsCatalog,
+  verifyMdsBlob,
+  type ModelCatalog,
   isTransportError,
   listDevices,
   toBase64Url,
@@ -45,6 +51,7 @@ export function parseDeviceIndex(device: string): number | undefined {
 export class Session {
   private manager: KeyManager | undefined;
   private touchShown = false;
+  private models: ModelCatalog | undefined;
   readonly controller = new AbortController();
 
   constructor(
@@ -69,7 +76,27 @@ export class Session {
       },
       ...(this.args.timeoutMs !== undefined ? { touchTimeoutMs: this.args.timeoutMs } : {}),
       pin: ({ purpose }) => this.pin(purpose === 'new' ? 'New PIN: ' : 'PIN: '),
+      ...(this.models ? { models: this.models } : {}),
     };
+  }
+
+  /** `--mds FILE [--mds-root FILE]`: verify the BLOB, then name models (and flag) from it. */
+  async loadMetadata(): Promise<void> {
+    if (this.args.mds === undefined) return;
+    const read = async (file: string, what: string) => {
+      try {
+        return await readFile(file, 'utf8');
+      } catch (e) {
+        throw new UsageError(`Cannot read the ${what} ${file}: ${(e as Error).message}`);
+      }
+    };
+    const blob = await read(this.args.mds, 'metadata BLOB');
+    const rootPem =
+      this.args.mdsRoot !== undefined
+        ? await read(this.args.mdsRoot, 'root certificate')
+        : undefined;
+    const verified = await verifyMdsBlob(blob, rootPem !== undefined ? { rootPem } : {});
+    this.models = combineCatalogs(mdsCatalog(verified.models), builtInModels);
   }
 
   /** Open options for a target: the node-hid seam and OS facts when a test gave them. */
@@ -145,19 +172,21 @@ export class Session {
     this.io.err(
       `${candidates.length} keys found. Touch the key you want to use (or choose with --device <number>)…`,
     );
-    const winner = await Promise.any(
-      candidates.map(async (c) => {
-        await c.manager.select();
-        return c;
-      }),
-    ).catch((e: unknown) => {
+    const attempts = candidates.map(async (c) => {
+      // keys that can blink do, so the person sees which ones wait
+      if (c.manager.ctap.device.capabilities.wink) await c.manager.wink().catch(() => undefined);
+      await c.manager.select();
+      return c;
+    });
+    const winner = await Promise.any(attempts).catch((e: unknown) => {
       const first = e instanceof AggregateError ? e.errors[0] : e;
       throw first;
     });
+    for (const c of candidates) if (c !== winner) c.stop.abort();
+    // each other key answers its CANCEL before it is closed
+    await Promise.allSettled(attempts);
     for (const c of candidates) {
-      if (c === winner) continue;
-      c.stop.abort();
-      await c.manager.close().catch(() => undefined);
+      if (c !== winner) await c.manager.close().catch(() => undefined);
     }
     return winner.manager;
   }

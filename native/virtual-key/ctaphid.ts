@@ -31,7 +31,8 @@ export interface CtapHidEngineOptions {
   handleMsg?(apdu: Uint8Array, signal: AbortSignal): Promise<Uint8Array>;
   /** Current keepalive status while a CBOR request is running. */
   keepaliveStatus(): number;
-  onWink(): void;
+  /** CTAPHID_WINK received. Absent: no WINK capability, and WINK is ERR_INVALID_CMD. */
+  onWink?(): void;
   /** Send one report to a port (routing, latency and faults are the device's business). */
   send(port: HidPort, report: Uint8Array): void;
 }
@@ -192,6 +193,7 @@ export class CtapHidEngine {
       case CtapHidCommand.PING:
         return this.reply(port, cid, cmd, data);
       case CtapHidCommand.WINK:
+        if (!this.opts.onWink) return this.error(port, cid, CtapHidError.INVALID_CMD);
         if (data.length !== 0) return this.error(port, cid, CtapHidError.INVALID_LEN);
         this.opts.onWink();
         return this.reply(port, cid, cmd, new Uint8Array(0));
@@ -228,7 +230,7 @@ export class CtapHidEngine {
     body[14] = (fw >> 8) & 0xff;
     body[15] = fw & 0xff;
     body[16] =
-      CtapHidCapability.WINK |
+      (this.opts.onWink ? CtapHidCapability.WINK : 0) |
       (this.opts.handleCbor ? CtapHidCapability.CBOR : 0) |
       (this.opts.handleMsg ? 0 : CtapHidCapability.NMSG);
     this.reply(port, cid, CtapHidCommand.INIT, body);

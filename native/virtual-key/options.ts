@@ -102,6 +102,11 @@ export interface VirtualKeyOptions {
   clock?: () => number;
   /** Device descriptor fields for `connect()` (path defaults to `virtual:<n>`). */
   serialNumber?: string;
+  /**
+   * CTAPHID WINK capability (default true: the key blinks on WINK and emits `wink`). false: a
+   * key without a light to blink; INIT leaves the capability out and WINK is ERR_INVALID_CMD.
+   */
+  wink?: boolean;
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * `keystation-virtual-key --port <port> [--profile ctap21|ctap21pre|ctap20|u2f|bio|fips]
  *   [--state <file>] [--touch auto|manual|deny] [--touch-timeout <ms>] [--touch-delay <ms>]
- *   [--key-time-ms <ms>] [--count <n>] [--attestation test|generated] [--seed <s>] [--builtin-uv]`
+ *   [--key-time-ms <ms>] [--count <n>] [--attestation test|generated] [--seed <s>] [--builtin-uv]
+ *   [--no-wink]`
  * Serves a virtual key on udp:127.0.0.1:<port> and prints exactly one line per key when ready
  * (`--count n`: n keys, each on its own port; with `--port 0` each picks a free one). Exits
  * cleanly on SIGINT/SIGTERM. In manual mode, Enter on a TTY stdin touches the key, 'd' + Enter
@@ -14,7 +15,7 @@ import { KEY_PROFILES, isKeyProfileName } from './profiles';
 
 function usage(message: string): never {
   process.stderr.write(
-    `${message}\nusage: keystation-virtual-key --port <port> [--profile ${KEY_PROFILES.join('|')}] [--state <file>] [--touch auto|manual|deny] [--touch-timeout <ms>] [--touch-delay <ms>] [--key-time-ms <ms>] [--count <n>] [--attestation test|generated] [--seed <seed>] [--builtin-uv]\n`,
+    `${message}\nusage: keystation-virtual-key --port <port> [--profile ${KEY_PROFILES.join('|')}] [--state <file>] [--touch auto|manual|deny] [--touch-timeout <ms>] [--touch-delay <ms>] [--key-time-ms <ms>] [--count <n>] [--attestation test|generated] [--seed <seed>] [--builtin-uv] [--no-wink]\n`,
   );
   process.exit(2);
 }
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
         attestation: { type: 'string', default: 'test' },
         seed: { type: 'string' },
         'builtin-uv': { type: 'boolean', default: false },
+        'no-wink': { type: 'boolean', default: false },
         profile: { type: 'string', default: 'ctap21' },
         'touch-delay': { type: 'string' },
         'key-time-ms': { type: 'string' },
@@ -85,6 +87,7 @@ async function main(): Promise<void> {
         ...(touchDelayMs !== undefined ? { touchDelayMs } : {}),
         ...(keyTimeMs !== undefined ? { keyTimeMs } : {}),
         builtInUv: values['builtin-uv'] === true,
+        ...(values['no-wink'] === true ? { wink: false } : {}),
       }),
     );
   }

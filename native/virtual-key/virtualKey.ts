@@ -186,7 +186,7 @@ export class VirtualKey extends EventEmitter<VirtualKeyEvents> implements Connec
         this.waiting || this.autoTouchPending
           ? KeepaliveStatus.UPNEEDED
           : KeepaliveStatus.PROCESSING,
-      onWink: () => this.emit('wink'),
+      ...(options.wink === false ? {} : { onWink: () => this.emit('wink') }),
       send: (port, report) => this.sendReport(port, report),
     });
     if (!loaded) this.persist();

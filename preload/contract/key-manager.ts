@@ -69,6 +69,21 @@ export interface MetadataImportResult {
   entries: number;
   compromised: number;
   nextUpdate: string | null;
+  /** The BLOB's serial number (`no`). */
+  serial: number;
+}
+
+/** The imported FIDO metadata (MDS3) BLOB, if any, and the models it flags. */
+export interface KeyMetadataView {
+  imported: boolean;
+  serial: number | null;
+  nextUpdate: string | null;
+  importedAt: string | null;
+  root: string | null;
+  entries: number;
+  /** The BLOB's nextUpdate has passed: import a newer one. */
+  stale: boolean;
+  flagged: { aaguid: string; name: string; status: string }[];
 }
 
 const deviceId = z.string().min(1).max(64);
@@ -145,4 +160,25 @@ export const keyManagerCalls = {
   /** Guided reset: progress remove → insert → touch | hold → done. */
   reset: call(z.object({ deviceId, operationId }).strict()).returns<{ ok: true }>(),
   cancel: call(z.object({ operationId }).strict()).returns<{ ok: true }>(),
+  /** The imported FIDO metadata BLOB: serial, next update, models flagged as unsafe. */
+  metadata: call(z.object({}).strict()).returns<KeyMetadataView>(),
+  /**
+   * Import a FIDO MDS3 BLOB (the JWT as downloaded), verified against `rootPem` (PEM) or the
+   * FIDO Alliance roots; refused whole (securityKey.mdsInvalid) if it does not verify.
+   */
+  importMetadata: call(
+    z
+      .object({
+        blob: z
+          .string()
+          .min(1)
+          .max(32 * 1024 * 1024),
+        rootPem: z
+          .string()
+          .min(1)
+          .max(64 * 1024)
+          .optional(),
+      })
+      .strict(),
+  ).returns<MetadataImportResult>(),
 };

@@ -11,6 +11,7 @@ import { m009RosterReadModel } from './009_roster_read_model';
 import { m010IdentityProvider } from './010_identity_provider';
 import { m011Provisioning } from './011_provisioning';
 import { m012PasswordReset } from './012_password_reset';
+import { m013KeyModels } from './013_key_models';
 
 /** One numbered, forward-only schema step (Signal-Desktop style). */
 export interface Migration {
@@ -32,4 +33,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m010IdentityProvider,
   m011Provisioning,
   m012PasswordReset,
+  m013KeyModels,
 ];

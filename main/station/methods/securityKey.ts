@@ -30,6 +30,7 @@ import {
   isVirtualKeyAaguid,
 } from './securityKeyRules';
 import type { IdpService } from '../idp/service';
+import type { KeyModelService } from '../keyModels';
 
 /** WebAuthn client origin for credentials made against the provider's options (DESIGN.md §7). */
 export const PROVIDER_ORIGIN = 'https://login.microsoftonline.com';
@@ -224,6 +225,7 @@ export class SecurityKeyEnrollment {
     private readonly methods: MethodRegistry,
     private readonly client: SecurityKeyClient,
     private readonly idp?: IdpService,
+    private readonly models?: KeyModelService,
   ) {
     this.pending = new PendingEnrollments<KeyState>(ctx, (state) => {
       void state.ctap.close().catch(() => undefined);
@@ -300,6 +302,11 @@ export class SecurityKeyEnrollment {
 
   private checkModel(aaguid: string): void {
     checkKeyModel(this.ctx.policy().securityKey, this.ctx.mode, aaguid);
+    this.models?.checkNotCompromised(aaguid);
+  }
+
+  private modelName(aaguid: string): string {
+    return this.models?.importedName(aaguid) ?? modelName(aaguid);
   }
 
   async begin(
@@ -351,7 +358,7 @@ export class SecurityKeyEnrollment {
         : (this.methods.repo.keyUserHandle(personId) ?? randomBytes(16));
       const partial = {
         aaguid,
-        model: modelName(aaguid),
+        model: this.modelName(aaguid),
         isVirtual: isVirtualKeyAaguid(aaguid),
         firmware: info.firmwareVersion === undefined ? null : String(info.firmwareVersion),
         versions: [...info.versions],
@@ -600,7 +607,7 @@ export class SecurityKeyEnrollment {
       transports: response.response.transports ?? ['usb'],
       fmt: r.fmt,
       aaguid,
-      model: modelName(aaguid),
+      model: this.modelName(aaguid),
       userHandle: s.userHandle,
       registrationJson: JSON.stringify(response),
     };

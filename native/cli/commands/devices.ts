@@ -24,6 +24,9 @@ interface ListedKey {
   model?: string;
   firmware?: string;
   aaguid?: string;
+  /** An imported metadata BLOB (--mds) reports this model as revoked or compromised. */
+  mdsStatus?: string;
+  compromised?: boolean;
   error?: string;
 }
 
@@ -51,6 +54,10 @@ export const list: CliCommand = {
         row.model = desc.model;
         row.firmware = desc.firmware.display;
         row.aaguid = desc.aaguid;
+        if (desc.compromised) {
+          row.compromised = true;
+          row.mdsStatus = desc.mdsStatus;
+        }
       } catch (e) {
         row.error = errorMessage(e);
       } finally {
@@ -66,7 +73,7 @@ export const list: CliCommand = {
               .map((k) =>
                 k.error
                   ? `${k.index}  ${k.product ?? 'Security key'}${k.usb ? ` (${k.usb})` : ''}  ${k.path}\n   ${k.error}`
-                  : `${k.index}  ${k.model}  firmware ${k.firmware}${k.usb ? ` (${k.usb})` : ''}  ${k.path}`,
+                  : `${k.index}  ${k.model}  firmware ${k.firmware}${k.usb ? ` (${k.usb})` : ''}  ${k.path}${k.compromised ? `\n   WARNING: FIDO metadata reports this model ${k.mdsStatus}` : ''}`,
               )
               .join('\n'),
       keys,

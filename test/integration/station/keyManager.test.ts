@@ -19,8 +19,13 @@ class TestKeys {
   readonly keys = new Map<string, VirtualKey>();
   private readonly events = new EventEmitter();
 
-  add(deviceId: string, profile: KeyProfileName = 'ctap21', touch: 'auto' | 'manual' = 'auto') {
-    const key = new VirtualKey({ profile, touch, resetWindowMs: 10_000 });
+  add(
+    deviceId: string,
+    profile: KeyProfileName = 'ctap21',
+    touch: 'auto' | 'manual' = 'auto',
+    opts: { wink?: boolean } = {},
+  ) {
+    const key = new VirtualKey({ profile, touch, resetWindowMs: 10_000, ...opts });
     this.keys.set(deviceId, key);
     key.on('plugged', () => this.events.emit('change', { type: 'inserted', deviceId }));
     key.on('unplugged', () => this.events.emit('change', { type: 'removed', deviceId }));
@@ -228,11 +233,40 @@ describe('the key manager against virtual keys', () => {
           if (waiting.size === 2) resolve();
         });
     });
+    let winked = 0;
+    a.on('wink', () => winked++);
+    b.on('wink', () => winked++);
     const chosen = manager.choose([]);
     await bothWaiting;
+    // each key blinked once before it waited for the touch
+    expect(winked).toBe(2);
     expect(b.touch()).toBe(true);
     await expect(chosen).resolves.toBe('b');
     await expect.poll(() => a.waitingForTouch).toBe(false);
+  });
+
+  it('wink: "Blink the key" where the key can; a key without the capability is told, and still chosen by touch', async () => {
+    const a = keys.add('a', 'ctap21', 'manual');
+    const dark = keys.add('dark', 'ctap21', 'manual', { wink: false });
+    let winks = 0;
+    a.on('wink', () => winks++);
+    await manager.wink('a');
+    expect(winks).toBe(1);
+    expect((await manager.overview('a')).wink).toBe(true);
+    expect((await manager.overview('dark')).wink).toBe(false);
+    await expect(manager.wink('dark')).rejects.toMatchObject({
+      code: 'securityKey.notSupportedByKey',
+      params: { capability: 'wink' },
+    });
+    const waiting = Promise.all(
+      [a, dark].map((k) => new Promise<void>((resolve) => k.once('upneeded', () => resolve()))),
+    );
+    const chosen = manager.choose(['a', 'dark']);
+    await waiting;
+    // 'a' blinked before it waited for its touch; 'dark' was never sent WINK
+    expect(winks).toBe(2);
+    expect(dark.touch()).toBe(true);
+    await expect(chosen).resolves.toBe('dark');
   });
 
   it('guided reset: remove → re-insert → same key checked → reset sent at once → touch → done', async () => {

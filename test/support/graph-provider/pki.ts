@@ -225,3 +225,24 @@ export function thumbprints(certPem: string): { thumbprintSha1: string; thumbpri
 export function privateKeyFromPem(pem: string): KeyObject {
   return createPrivateKey(pem);
 }
+
+/** A P-256 signing certificate (digitalSignature, not a CA) issued by `ca`; e.g. an MDS BLOB signer. */
+export function issueSigningCertificate(
+  ca: TestCa,
+  subject: string,
+): { certPem: string; privateKey: KeyObject } {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const certPem = issue({
+    issuer: ca.commonName,
+    subject,
+    subjectPublic: publicKey,
+    issuerPrivate: ca.privateKey,
+    issuerPublic: ca.publicKey,
+    days: 2,
+    extensions: [
+      extension(OID.basicConstraints, true, seq()),
+      extension(OID.keyUsage, true, bitString(Uint8Array.of(0x80), 7)),
+    ],
+  });
+  return { certPem, privateKey };
+}

@@ -104,6 +104,21 @@ describe('CTAPHID channel and command errors', () => {
     expect(winks).toBe(1);
   });
 
+  it('a key without a light (wink: false): INIT leaves out the WINK capability, WINK is ERR_INVALID_CMD', async () => {
+    const key = newKey({ wink: false });
+    let winks = 0;
+    key.on('wink', () => winks++);
+    const p = new TestPlatform(key.connect());
+    await p.send([initPacket(BROADCAST, CMD.INIT, 8, Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8))]);
+    const raw = await p.conn.readReport(1000);
+    // capabilities CBOR|NMSG only
+    expect(raw[23]).toBe(0x0c);
+    const cid = new DataView(raw.buffer, raw.byteOffset).getUint32(15);
+    await p.send([initPacket(cid, CMD.WINK, 0)]);
+    await expectError(p, cid, 0x01);
+    expect(winks).toBe(0);
+  });
+
   it('INVALID_SEQ for an out-of-order continuation; the channel still works afterwards', async () => {
     const p = new TestPlatform(newKey().connect());
     const cid = await p.init();

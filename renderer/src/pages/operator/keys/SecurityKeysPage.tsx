@@ -12,6 +12,7 @@ import { VirtualKeyPanel } from '../../../flows/securityKey/VirtualKeyPanel';
 import { useI18n } from '../../../i18n/I18nProvider';
 import { ConsoleLayout } from '../ConsoleLayout';
 import { KeyDetails } from './KeyDetails';
+import { KeyMetadata } from './KeyMetadata';
 import { useKeyError, useOperation } from './keyOperation';
 import './keys.css';
 
@@ -22,6 +23,8 @@ export function SecurityKeysPage() {
   const [keys, setKeys] = useState<KeyChoiceView[] | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [error, setError] = useState<ContractError | null>(null);
+  /** Bumped by a metadata import, so the key's details are read again with the new models. */
+  const [generation, setGeneration] = useState(0);
   const choosing = useOperation();
   const { state: info } = useCall((a) => a.station.info({}), []);
   const demo = info.status === 'ok' && info.value.mode === 'demo';
@@ -122,9 +125,15 @@ export function SecurityKeysPage() {
         </p>
       ) : null}
       {selected && !keys?.find((k) => k.deviceId === selected)?.problem ? (
-        <KeyDetails key={selected} deviceId={selected} onChanged={refresh} />
+        <KeyDetails key={`${selected}-${generation}`} deviceId={selected} onChanged={refresh} />
       ) : null}
       {demo ? <VirtualKeyPanel deviceId={selected ?? undefined} /> : null}
+      <KeyMetadata
+        onImported={() => {
+          setGeneration((g) => g + 1);
+          void refresh();
+        }}
+      />
     </ConsoleLayout>
   );
 }
