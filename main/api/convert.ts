@@ -47,6 +47,9 @@ export function toContractMethod(m: MethodSummary): ContractMethod {
     detail: m.detail,
     ...(m.name ? { name: m.name } : {}),
     ...(m.number !== undefined ? { number: m.number } : {}),
+    ...(m.phoneType === 'alternateMobile' || m.phoneType === 'office'
+      ? { phoneType: m.phoneType }
+      : {}),
     isDefault: m.isDefault,
     usableForMfa: m.usableForMfa,
     createdAt: m.createdAt,

@@ -49,9 +49,15 @@ export function enrollmentHandlers(
     contactOptions: () => sentCodes.options(opts.gateway),
     demoMessage: ({ enrollmentId }) => sentCodes.message(enrollmentId),
 
-    async phoneBegin({ personId, kind, number, country, delivery }) {
+    async phoneBegin({ personId, kind, number, country, delivery, phoneType }) {
       return {
-        ...(await phone.begin(registryId(personId), { kind, number, country, delivery })),
+        ...(await phone.begin(registryId(personId), {
+          kind,
+          number,
+          country,
+          delivery,
+          phoneType,
+        })),
       };
     },
     phoneComplete: ({ enrollmentId, code }) => toContractMethod(phone.complete(enrollmentId, code)),

@@ -52,6 +52,8 @@ export interface MethodSummary {
   readonly name?: string;
   /** Unnamed apps or tokens of one kind: their place in the list, 1-based (numberUnnamed). */
   readonly number?: number;
+  /** A phone call's phone: the mobile, an alternate mobile or an office phone. */
+  readonly phoneType?: 'mobile' | 'alternateMobile' | 'office';
   readonly isDefault: boolean;
   readonly usableForMfa: boolean;
   readonly createdAt: string;

@@ -145,6 +145,8 @@ export const enrollmentCalls = {
           .regex(/^[A-Z]{2}$/)
           .optional(),
         delivery: z.enum(deliveries),
+        /** A call may go to another phone than the mobile (seed 002); texts: the mobile only. */
+        phoneType: z.enum(['mobile', 'alternateMobile', 'office']).optional(),
       })
       .strict(),
   ).returns<PhoneVerification>(),

@@ -16,6 +16,8 @@ export interface MethodSummary {
   detail: string;
   /** The person's own name for an authenticator app or hardware token, when they gave one. */
   name?: string;
+  /** A phone call to another phone than the mobile: an alternate mobile or an office phone. */
+  phoneType?: 'alternateMobile' | 'office';
   /**
    * Apps and tokens without a name, when the person has several of that kind: their place in
    * the list ("Autentiseringsapp 2"), so no two read the same.

@@ -370,6 +370,22 @@ test('apps and tokens: offered when there is one, named by the person, told apar
   await expect(page.getByTestId('default-method')).toContainText('Jobbtelefonen');
   await expect(apps.nth(1).getByTestId('default-badge')).toBeVisible();
 
+  // Seed 002: a call to another number than the mobile — Erik adds his office phone.
+  const call = await startAddMethod(page, lang, 'phoneCall');
+  await call.getByTestId('phone-type').selectOption('office');
+  // Texts go to the mobile only: for the office phone the one way is a call.
+  await expect(call.getByRole('button', { name: msg(lang, 'phone.number.text') })).toHaveCount(0);
+  await call.getByLabel(msg(lang, 'phone.number.label')).fill('08-123 456 78');
+  await page.screenshot({ path: shot('25-office-phone') });
+  await call.getByRole('button', { name: msg(lang, 'phone.number.call') }).click();
+  await call.getByLabel(msg(lang, 'enroll.codeLabel')).fill(await codeFromDemoOutbox(call));
+  await call.getByRole('button', { name: msg(lang, 'enroll.verify') }).click();
+  await call.getByRole('button', { name: msg(lang, 'common.done'), exact: true }).click();
+  const calls = methodRows(page, lang, 'phoneCall');
+  await expect(calls).toHaveCount(2);
+  await expect(calls.nth(1)).toContainText(`(${msg(lang, 'phone.type.officeShort')})`);
+  await page.screenshot({ path: shot('26-office-phone-listed'), fullPage: true });
+
   // Lars has a token waiting: offered, activated under his own name for it.
   const demoToken = DEMO_OATH_TOKENS.find((t) => t.upn.startsWith('lars.nilsson'));
   if (!demoToken) throw new Error('demo token missing');

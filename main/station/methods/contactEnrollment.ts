@@ -13,6 +13,8 @@ interface ContactState {
   readonly channel: MessageChannel;
   readonly destination: string;
   readonly delivery: Delivery;
+  /** Stored with the method (a phone's type: mobile, alternate mobile, office). */
+  readonly data?: Readonly<Record<string, string>>;
 }
 
 /** Where a pending enrollment sent its code, and from when (to find the message again). */
@@ -85,7 +87,7 @@ export class ContactEnrollment {
       check.consume();
       return this.methods.insert(
         item.personId,
-        { kind: item.state.kind, label, detail: item.state.destination },
+        { kind: item.state.kind, label, detail: item.state.destination, data: item.state.data },
         { verification: 'code' },
       );
     })();
@@ -100,7 +102,7 @@ export class ContactEnrollment {
       if (item.state.delivery === 'gateway') this.codes.retire(enrollmentId);
       return this.methods.insert(
         item.personId,
-        { kind: item.state.kind, label, detail: item.state.destination },
+        { kind: item.state.kind, label, detail: item.state.destination, data: item.state.data },
         { verification: 'operatorInPerson', verifiedBy: operator.label },
       );
     })();
@@ -126,7 +128,7 @@ export class ContactEnrollment {
       if (item.state.delivery === 'gateway') this.codes.retire(enrollmentId);
       return this.methods.insert(
         item.personId,
-        { kind: item.state.kind, label, detail: item.state.destination },
+        { kind: item.state.kind, label, detail: item.state.destination, data: item.state.data },
         {
           verification: 'operatorInPerson',
           verifiedBy: operator.username,

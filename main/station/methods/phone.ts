@@ -13,7 +13,15 @@ export interface PhoneRequest {
   /** ISO 3166 alpha-2 country for numbers typed without +; e.g. 'SE'. */
   readonly country?: string;
   readonly delivery: Delivery;
+  /**
+   * Which of the person's phones (seed 002: a call may go to another number than the mobile):
+   * the mobile (texts and calls), an alternate mobile or an office phone (calls). Default mobile.
+   */
+  readonly phoneType?: PhoneType;
 }
+
+export const PHONE_TYPES = ['mobile', 'alternateMobile', 'office'] as const;
+export type PhoneType = (typeof PHONE_TYPES)[number];
 
 export interface ParsedPhone {
   readonly e164: string;
@@ -82,7 +90,17 @@ export class PhoneEnrollment {
     if (req.kind !== 'phoneSms' && req.kind !== 'phoneCall')
       throw new StationError('input.invalid', { field: 'kind' });
     this.methods.assertCanAdd(personId, req.kind);
-    if (this.methods.list(personId).some((m) => m.kind === req.kind)) {
+    const phoneType = req.phoneType ?? 'mobile';
+    if (!(PHONE_TYPES as readonly string[]).includes(phoneType)) {
+      throw new StationError('input.invalid', { field: 'phoneType' });
+    }
+    // Texts go to the mobile only; calls to each of the three phones once.
+    if (req.kind === 'phoneSms' && phoneType !== 'mobile') {
+      throw new StationError('input.invalid', { field: 'phoneType' });
+    }
+    const sameType = (m: MethodSummary) =>
+      m.kind === req.kind && (m.kind === 'phoneSms' || (m.phoneType ?? 'mobile') === phoneType);
+    if (this.methods.list(personId).some(sameType)) {
       throw new StationError('method.alreadyRegistered', { kind: req.kind });
     }
     const phone = parsePhone(req.number, req.country);
@@ -97,6 +115,7 @@ export class PhoneEnrollment {
       channel: req.kind === 'phoneSms' ? 'sms' : 'call',
       destination: phone.e164,
       delivery: req.delivery,
+      ...(req.kind === 'phoneCall' ? { data: { phoneType } } : {}),
     });
     return {
       ...started,

@@ -280,7 +280,9 @@ export class MethodRegistry {
       if (!allowed.includes(k)) return false;
       if ((TOTP_KINDS as readonly MethodKind[]).includes(k) && totpFull) return false;
       if (k === 'hardwareToken' && !tokenWaiting) return false;
-      // Apps, tokens and keys can be added several times; one phone, email, question set each.
+      // Apps, tokens and keys can be added several times; calls to each of the person's three
+      // phones (mobile, alternate, office); one text number, email, question set each.
+      if (k === 'phoneCall') return rows.filter((r) => r.kind === 'phoneCall').length < 3;
       return (
         k === 'securityKey' ||
         k === 'authenticatorApp' ||
@@ -353,6 +355,10 @@ export function toSummary(r: MethodRow, reveal: boolean): MethodSummary {
     kind: r.kind,
     label: r.label,
     ...(typeof data.name === 'string' && data.name !== '' ? { name: data.name } : {}),
+    ...(r.kind === 'phoneCall' &&
+    (data.phoneType === 'alternateMobile' || data.phoneType === 'office')
+      ? { phoneType: data.phoneType as 'alternateMobile' | 'office' }
+      : {}),
     detail,
     isDefault: r.is_default === 1,
     usableForMfa: isMfaKind(r.kind),

@@ -23,6 +23,10 @@ export function methodDetail(
   if (m.kind === 'securityQuestions' && /^\d+$/.test(m.detail)) {
     return t('securityInfo.questionCount', { count: Number(m.detail) });
   }
+  // A call to another phone than the mobile says which (seed 002).
+  if (m.kind === 'phoneCall' && m.phoneType) {
+    return `${m.detail} (${t(`phone.type.${m.phoneType}Short`)})`;
+  }
   // Apps and tokens: the person's own name, or their number when several have none.
   if (m.kind === 'authenticatorApp' || m.kind === 'hardwareToken') {
     const own = m.name ?? (m.number ? t('securityInfo.numbered', { number: m.number }) : '');

@@ -85,4 +85,43 @@ describe('apps and tokens a person can tell apart', () => {
     // The contract carries the number to the page.
     expect(toContractMethod(list[1]).number).toBe(2);
   });
+
+  it('calls may go to an alternate and an office phone besides the mobile; texts to the mobile only', async () => {
+    const call = (number: string, phoneType?: 'mobile' | 'alternateMobile' | 'office') =>
+      t.station.enroll.phone.begin(anna, {
+        kind: 'phoneCall',
+        number,
+        country: 'SE',
+        delivery: 'gateway',
+        phoneType,
+      });
+    const confirm = async (started: Promise<{ enrollmentId: string }>) => {
+      const { enrollmentId } = await started;
+      return t.station.enroll.phone.complete(enrollmentId, t.gateway.lastCode());
+    };
+    expect((await confirm(call('070-111 22 33'))).phoneType).toBeUndefined();
+    expect(t.station.methods.registrationStatus(anna).offerable).toContain('phoneCall');
+    const office = await confirm(call('08-123 456 78', 'office'));
+    expect(office.phoneType).toBe('office');
+    await expect(call('08-765 432 10', 'office')).rejects.toMatchObject({
+      code: 'method.alreadyRegistered',
+    });
+    await expect(
+      t.station.enroll.phone.begin(anna, {
+        kind: 'phoneSms',
+        number: '070-111 22 44',
+        country: 'SE',
+        delivery: 'gateway',
+        phoneType: 'office',
+      }),
+    ).rejects.toMatchObject({ code: 'input.invalid' });
+    await confirm(call('070-999 88 77', 'alternateMobile'));
+    // All three phones have their call: no more calls offered.
+    expect(t.station.methods.registrationStatus(anna).offerable).not.toContain('phoneCall');
+    expect(t.station.methods.list(anna).map((m) => [m.kind, m.phoneType ?? 'mobile'])).toEqual([
+      ['phoneCall', 'mobile'],
+      ['phoneCall', 'office'],
+      ['phoneCall', 'alternateMobile'],
+    ]);
+  });
 });

@@ -46,6 +46,8 @@ export function PhoneFlow({ person, onDone, preferred }: FlowProps & { preferred
   const [country, setCountry] = useState('SE');
   const [number, setNumber] = useState('');
   const [inPerson, setInPerson] = useState(false);
+  // Seed 002: a call may go to another phone than the mobile (an alternate or office phone).
+  const [phoneType, setPhoneType] = useState<'mobile' | 'alternateMobile' | 'office'>('mobile');
   const [options, setOptions] = useState<ContactOptions | null>(null);
   const [offerable, setOfferable] = useState<MethodKind[] | null>(null);
   const countries = useMemo(() => countryOptions(language), [language]);
@@ -77,7 +79,9 @@ export function PhoneFlow({ person, onDone, preferred }: FlowProps & { preferred
   // Kinds the organization does not allow (or already registered) are not offered at all.
   const order: PhoneKind[] =
     preferred === 'phoneSms' ? ['phoneSms', 'phoneCall'] : ['phoneCall', 'phoneSms'];
-  const kinds = order.filter((k) => offerable.includes(k));
+  const offered = order.filter((k) => offerable.includes(k));
+  // Texts go to the mobile only: another phone gets a call.
+  const kinds = phoneType === 'mobile' ? offered : offered.filter((k) => k === 'phoneCall');
 
   const begin = async (kind: PhoneKind) => {
     if (number.trim() === '') {
@@ -91,6 +95,7 @@ export function PhoneFlow({ person, onDone, preferred }: FlowProps & { preferred
         number: number.trim(),
         country,
         delivery: inPerson ? 'inPerson' : 'gateway',
+        ...(kind === 'phoneCall' ? { phoneType } : {}),
       });
       return r.ok ? { ok: true, value: { ...r.value, kind } } : r;
     });
@@ -176,6 +181,27 @@ export function PhoneFlow({ person, onDone, preferred }: FlowProps & { preferred
     >
       <p>{t('phone.number.body')}</p>
       {kinds.length === 0 ? <Notice tone="warning">{t('phone.number.noneOffered')}</Notice> : null}
+      {offered.includes('phoneCall') ? (
+        <div className="ks-flow-select">
+          <label htmlFor="ks-phone-type">{t('phone.type.label')}</label>
+          <select
+            id="ks-phone-type"
+            value={phoneType}
+            aria-describedby="ks-phone-type-hint"
+            onChange={(e) => setPhoneType(e.target.value as typeof phoneType)}
+            data-testid="phone-type"
+          >
+            {(['mobile', 'alternateMobile', 'office'] as const).map((p) => (
+              <option key={p} value={p}>
+                {t(`phone.type.${p}`)}
+              </option>
+            ))}
+          </select>
+          <p className="ks-field__hint" id="ks-phone-type-hint">
+            {t('phone.type.callOnly')}
+          </p>
+        </div>
+      ) : null}
       <div className="ks-flow-fields">
         <div className="ks-flow-select">
           <label htmlFor="ks-phone-country">{t('phone.number.country')}</label>
