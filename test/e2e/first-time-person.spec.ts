@@ -11,7 +11,14 @@ import type { Locator, Page } from '@playwright/test';
 import { Secret, TOTP } from 'otpauth';
 import WebSocket from 'ws';
 import { DEMO_OATH_TOKENS } from '../../main/station/demoSeed';
-import { methodRows, msg, offeredKinds, startAddMethod, type Lang } from './methods-support';
+import {
+  codeFromDemoOutbox,
+  methodRows,
+  msg,
+  offeredKinds,
+  startAddMethod,
+  type Lang,
+} from './methods-support';
 import { chooseKey, openPerson, toPinStep } from './security-key-support';
 import { expect, startStation, test, type RunningStation } from './station';
 
