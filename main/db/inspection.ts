@@ -37,6 +37,14 @@ export class RegistryInspection {
     return count(this.db, 'SELECT count(*) AS n FROM people');
   }
 
+  /** Identity-provider outbox items not yet confirmed (pending, or sent and not answered). */
+  idpOutboxOpen(): number {
+    return count(
+      this.db,
+      "SELECT count(*) AS n FROM idp_outbox WHERE state IN ('pending', 'sent')",
+    );
+  }
+
   methods(): StoredMethod[] {
     return this.db
       .prepare('SELECT id, person_id, kind, secret, data, is_default FROM methods ORDER BY id')

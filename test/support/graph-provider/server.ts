@@ -229,8 +229,21 @@ export class GraphProvider {
 
   private log(e: Omit<RequestLogEntry, 'seq' | 'at'>): number {
     const seq = ++this.seq;
-    if (this.logRequests) this.requests.push({ seq, at: this.clock.iso(), ...e });
+    const entry = { seq, at: this.clock.iso(), ...e };
+    if (this.logRequests) this.requests.push(entry);
+    for (const w of [...this.watchers]) w(entry);
     return seq;
+  }
+
+  private readonly watchers = new Set<(e: RequestLogEntry) => void>();
+
+  /**
+   * Calls `fn` with each request as it is logged: after the provider processed it and before
+   * its reply is written (a crash test can stop its client exactly there). Returns an unwatch.
+   */
+  watch(fn: (e: RequestLogEntry) => void): () => void {
+    this.watchers.add(fn);
+    return () => this.watchers.delete(fn);
   }
 
   private async onRequest(host: FaultHost, q: IncomingMessage, r: ServerResponse): Promise<void> {
