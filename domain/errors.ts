@@ -83,6 +83,8 @@ export const STATION_ERROR_CODES = [
   'securityKey.uvBlocked', // too many unrecognised fingerprints: use the PIN
   'securityKey.fingerprintNameInvalid', // params.max
   'securityKey.mdsInvalid', // an imported FIDO metadata BLOB failed verification; params.detail (format, root, chain, signature, older)
+  'securityKey.restartUnavailable', // "Restart as administrator" is not offered here (not Windows, already elevated, browser mode)
+  'securityKey.restartRefused', // the administrator (UAC) prompt was refused or could not start
   'securityKey.modelCompromised', // the imported FIDO metadata reports this model revoked or compromised; params.model, params.status
   // temporary access passes
   'pass.invalid', // wrong or unknown

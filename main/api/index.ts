@@ -35,7 +35,7 @@ import { securityKeyHandlers } from './security-key';
 import type { SettingsStore } from './settings';
 import { settingsHandlers } from './settings-handlers';
 import { stationHandlers } from './station';
-import type { StationHost, StationHostOptions } from './station-host';
+import type { HostElevation, StationHost, StationHostOptions } from './station-host';
 import { currentStationMode } from '../station/stationMode';
 import { hiddenPersonRefusal } from './station-mode';
 import { virtualKeyHandlers } from './virtual-key';
@@ -54,6 +54,8 @@ export interface HandlerDeps {
   operatorKeys?: OperatorKeyCeremonies;
   /** --audit-anchor, when the host was given one (it wins over the app setting). */
   auditAnchorDir?: string;
+  /** "Restart as administrator" (the Electron host on Windows). */
+  elevation?: HostElevation;
 }
 
 export function createHandlers(deps: HandlerDeps): ContractHandlers {
@@ -91,7 +93,10 @@ export function createHandlers(deps: HandlerDeps): ContractHandlers {
       new SecurityKeyFlow(deps.station.enroll.securityKey, deps.station.policy, keyDevices),
     ),
     virtualKey: virtualKeyHandlers(keyDevices),
-    keyManager: keyManagerHandlers(new SecurityKeyManager(deps.station, keyDevices)),
+    keyManager: keyManagerHandlers(
+      new SecurityKeyManager(deps.station, keyDevices),
+      deps.elevation,
+    ),
     passwordReset: passwordResetHandlers(deps.station, access, keyDevices),
     provisioning: provisioningHandlers(
       deps.station,
@@ -166,6 +171,7 @@ export function composeStationHost(
     access,
     operatorKeys,
     ...(options.auditAnchorDir !== undefined ? { auditAnchorDir: options.auditAnchorDir } : {}),
+    ...(options.elevation ? { elevation: options.elevation } : {}),
   });
   const host: StationHost = {
     // Authorisation per session role, before any handler (main/api/authorization.ts).

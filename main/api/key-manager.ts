@@ -4,8 +4,10 @@
  * operations run under their operation id in the manager, so `cancel` stops the key (CTAPHID
  * CANCEL), and report their steps as `operation.progress`.
  */
+import { StationError } from '../station';
 import type { KeyManagerProgress, SecurityKeyManager } from '../station/keyManager';
 import type { CallContext, DomainHandlers } from './dispatch';
+import type { HostElevation } from './station-host';
 
 const ok = { ok: true as const };
 
@@ -37,7 +39,10 @@ function progressTo(
   };
 }
 
-export function keyManagerHandlers(manager: SecurityKeyManager): DomainHandlers<'keyManager'> {
+export function keyManagerHandlers(
+  manager: SecurityKeyManager,
+  elevation?: HostElevation,
+): DomainHandlers<'keyManager'> {
   return {
     async keys() {
       return { keys: await manager.keys() };
@@ -102,6 +107,19 @@ export function keyManagerHandlers(manager: SecurityKeyManager): DomainHandlers<
     },
     async importMetadata({ blob, rootPem }) {
       return manager.importMetadata(blob, rootPem);
+    },
+    async elevation() {
+      return { canRestart: elevation ? await elevation.canRestartElevated() : false };
+    },
+    async restartAsAdministrator() {
+      if (!elevation || !(await elevation.canRestartElevated()))
+        throw new StationError('securityKey.restartUnavailable');
+      try {
+        await elevation.restartElevated();
+      } catch {
+        throw new StationError('securityKey.restartRefused');
+      }
+      return ok;
     },
     cancel({ operationId }) {
       manager.cancel(operationId);

@@ -16,6 +16,16 @@ export interface StationHost {
   close(): Promise<void> | void;
 }
 
+/**
+ * "Restart as administrator" (docs/KEYS.md "Windows"): given by the Electron host on Windows
+ * (main/electron/elevation.ts); absent in browser mode and elsewhere, so the button is hidden.
+ */
+export interface HostElevation {
+  canRestartElevated(): Promise<boolean>;
+  /** Starts the app again elevated (UAC prompt) and quits; rejects when that was refused. */
+  restartElevated(): Promise<void>;
+}
+
 export interface StationHostOptions {
   /** Where the registry (SQLite) and browser-mode settings live. */
   dataDir: string;
@@ -51,6 +61,8 @@ export interface StationHostOptions {
    * `auditAnchorDir` app setting.
    */
   auditAnchorDir?: string;
+  /** The desktop host's "Restart as administrator" (Windows); absent in browser mode. */
+  elevation?: HostElevation;
 }
 
 /** The station settings a host may take from its environment (read once, at start-up). */

@@ -19,6 +19,7 @@ import { securityHeaders } from '../api/content-security-policy';
 import { mimeTypeOf, resolveRendererFile } from '../api/renderer-files';
 import type { SettingsStore } from '../api/settings';
 import { stationEnvironment, type StationHost, type StationHostOptions } from '../api/station-host';
+import { windowsElevation } from './elevation';
 import { registerContractIpc } from './ipc';
 import { installKioskWindows, type InstalledKiosk } from './kiosk-electron';
 import { fileKeySealer } from '../api/station-key';
@@ -112,6 +113,15 @@ export function runDesktopApp(options: DesktopAppOptions): void {
       // UDP keys only: the idle and touch-timeout test settings are the browser host's, so an
       // installed station's behaviour never depends on them.
       keyPaths: stationEnvironment(process.env).keyPaths,
+      // Windows without elevation: the key manager offers "Restart as administrator".
+      elevation: windowsElevation({
+        platform: process.platform,
+        execPath: process.execPath,
+        args: process.argv.slice(1),
+        release: () => app.releaseSingleInstanceLock(),
+        reacquire: () => void app.requestSingleInstanceLock(),
+        quit: () => app.quit(),
+      }),
     });
     const host = stationHost;
 

@@ -160,6 +160,13 @@ export const keyManagerCalls = {
   /** Guided reset: progress remove → insert → touch | hold → done. */
   reset: call(z.object({ deviceId, operationId }).strict()).returns<{ ok: true }>(),
   cancel: call(z.object({ operationId }).strict()).returns<{ ok: true }>(),
+  /**
+   * Windows without elevation (docs/KEYS.md "Windows"): whether the desktop app can start itself
+   * again as administrator. Always false in browser mode.
+   */
+  elevation: call(z.object({}).strict()).returns<{ canRestart: boolean }>(),
+  /** Start the app again as administrator (UAC prompt); this one quits when that started. */
+  restartAsAdministrator: call(z.object({}).strict()).returns<{ ok: true }>(),
   /** The imported FIDO metadata BLOB: serial, next update, models flagged as unsafe. */
   metadata: call(z.object({}).strict()).returns<KeyMetadataView>(),
   /**

@@ -210,31 +210,53 @@ test('two keys: labelled by model, firmware and index; touching one chooses it',
   });
 });
 
-/** Touch one demo key by id over the contract (what the panel's button does for key N). */
+/**
+ * Touch one demo key by id over the contract (what the panel's button does for key N): as soon
+ * as the station says that key waits for a touch (`virtualKey.changed`), never after a sleep.
+ */
 async function touchKeyById(station: RunningStation, deviceId: string): Promise<void> {
   const { default: WebSocket } = await import('ws');
   const url = new URL(station.url);
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const ws = new WebSocket(
-      `ws://${url.host}/api?token=${encodeURIComponent(url.searchParams.get('token') ?? '')}`,
-      { headers: { Origin: url.origin } },
-    );
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
+  const ws = new WebSocket(
+    `ws://${url.host}/api?token=${encodeURIComponent(url.searchParams.get('token') ?? '')}`,
+    { headers: { Origin: url.origin } },
+  );
+  type Status = { deviceId: string; waitingForTouch: boolean };
+  let nextId = 0;
+  const replies = new Map<number, (result: unknown) => void>();
+  let onWaiting: (() => void) | undefined;
+  ws.on('message', (data) => {
+    const m = JSON.parse(String(data)) as {
+      id?: number;
+      result?: unknown;
+      event?: string;
+      payload?: { keys?: Status[] };
+    };
+    if (m.id !== undefined) replies.get(m.id)?.(m.result);
+    if (
+      m.event === 'virtualKey.changed' &&
+      m.payload?.keys?.some((k) => k.deviceId === deviceId && k.waitingForTouch)
+    )
+      onWaiting?.();
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  const call = <T>(name: string, args: object) =>
+    new Promise<{ ok: boolean; value?: T }>((resolve) => {
+      const id = ++nextId;
+      replies.set(id, resolve as (r: unknown) => void);
+      ws.send(JSON.stringify({ id, call: `ks:virtualKey.${name}`, args }));
     });
-    const answer = new Promise<{ ok: boolean; value?: { touched: boolean } }>((resolve) => {
-      ws.on('message', (data) => {
-        const m = JSON.parse(String(data)) as { id?: number; result?: never };
-        if (m.id === 1) resolve(m.result as never);
-      });
-    });
-    ws.send(JSON.stringify({ id: 1, call: 'ks:virtualKey.touch', args: { deviceId } }));
-    const r = await answer;
+  try {
+    const waiting = new Promise<void>((resolve) => (onWaiting = resolve));
+    // The key may be waiting already (its event came before this socket): ask once first.
+    const list = await call<{ keys: Status[] }>('list', {});
+    if (!list.value?.keys.some((k) => k.deviceId === deviceId && k.waitingForTouch)) await waiting;
+    const r = await call<{ touched: boolean }>('touch', { deviceId });
+    if (!r.ok || !r.value?.touched) throw new Error(`${deviceId} was not waiting for a touch`);
+  } finally {
     ws.close();
-    if (r.ok && r.value?.touched) return;
-    if (Date.now() > deadline) throw new Error(`${deviceId} never waited for a touch`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

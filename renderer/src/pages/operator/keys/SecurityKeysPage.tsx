@@ -27,6 +27,12 @@ export function SecurityKeysPage() {
   const [generation, setGeneration] = useState(0);
   const choosing = useOperation();
   const { state: info } = useCall((a) => a.station.info({}), []);
+  // Windows without elevation: the desktop app can start itself again as administrator.
+  const { state: elevation } = useCall((a) => a.keyManager.elevation({}), []);
+  const canRestart = elevation.status === 'ok' && elevation.value.canRestart;
+  const needsAdministrator =
+    error?.code === 'needs-administrator' ||
+    (keys ?? []).some((k) => k.problem === 'needs-administrator');
   const demo = info.status === 'ok' && info.value.mode === 'demo';
 
   const refresh = useCallback(async () => {
@@ -123,6 +129,20 @@ export function SecurityKeysPage() {
         <p className="ks-field__error" role="alert" data-testid="keys-error">
           {keyError(error)}
         </p>
+      ) : null}
+      {needsAdministrator && canRestart ? (
+        <div className="ks-keys-choose" data-testid="restart-as-administrator">
+          <Button
+            onClick={() =>
+              void api.keyManager.restartAsAdministrator({}).then((r) => {
+                if (!r.ok) setError(r.error);
+              })
+            }
+          >
+            {t('operator.keys.restartAsAdministrator')}
+          </Button>
+          <p className="ks-field__hint">{t('operator.keys.restartAsAdministratorHint')}</p>
+        </div>
       ) : null}
       {selected && !keys?.find((k) => k.deviceId === selected)?.problem ? (
         <KeyDetails key={`${selected}-${generation}`} deviceId={selected} onChanged={refresh} />
