@@ -110,7 +110,7 @@ export interface AppStoreLink {
 }
 
 export const enrollmentCalls = {
-  /** Where to get Microsoft Authenticator, with a QR code per app store (seeds 000/001). */
+  /** Where to get Microsoft Authenticator, with a QR code per app store (docs/DESIGN.md §3.4). */
   appDownload: call(z.object({}).strict()).returns<AppStoreLink[]>(),
   /** Seed 001 "Konfigurera ditt konto": a fresh secret, QR code and manual-entry details. */
   appBegin: call(z.object({ personId: personIdSchema }).strict()).returns<AuthenticatorAppSetup>(),
@@ -145,7 +145,7 @@ export const enrollmentCalls = {
           .regex(/^[A-Z]{2}$/)
           .optional(),
         delivery: z.enum(deliveries),
-        /** A call may go to another phone than the mobile (seed 002); texts: the mobile only. */
+        /** A call may go to another phone than the mobile (docs/DESIGN.md §3.5); texts: the mobile only. */
         phoneType: z.enum(['mobile', 'alternateMobile', 'office']).optional(),
       })
       .strict(),

@@ -14,7 +14,7 @@ export interface PhoneRequest {
   readonly country?: string;
   readonly delivery: Delivery;
   /**
-   * Which of the person's phones (seed 002: a call may go to another number than the mobile):
+   * Which of the person's phones (docs/DESIGN.md §3.5: a call may go to another number than the mobile):
    * the mobile (texts and calls), an alternate mobile or an office phone (calls). Default mobile.
    */
   readonly phoneType?: PhoneType;

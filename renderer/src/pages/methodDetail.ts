@@ -23,7 +23,7 @@ export function methodDetail(
   if (m.kind === 'securityQuestions' && /^\d+$/.test(m.detail)) {
     return t('securityInfo.questionCount', { count: Number(m.detail) });
   }
-  // A call to another phone than the mobile says which (seed 002).
+  // A call to another phone than the mobile says which (docs/DESIGN.md §3.5).
   if (m.kind === 'phoneCall' && m.phoneType) {
     return `${m.detail} (${t(`phone.type.${m.phoneType}Short`)})`;
   }
