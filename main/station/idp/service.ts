@@ -797,16 +797,16 @@ export class IdpService {
     if (!providerId) return;
     const provider = this.providerOrThrow();
     if (row.kind === 'phoneSms' || row.kind === 'phoneCall') {
-      // The provider holds one number per phone type: the first is the mobile.
-      const request = provider.phoneRegistration(providerId, row.detail, 'mobile');
-      this.enqueue(
-        row.person_id,
-        `phone:${row.id}`,
-        'phone.add',
-        request,
-        { phoneType: 'mobile' },
-        row.id,
-      );
+      // The provider holds one number per phone type (mobile, alternate mobile, office); a call
+      // to another phone keeps its type, texts always go to the mobile.
+      const data = JSON.parse(row.data) as { phoneType?: unknown };
+      const phoneType =
+        row.kind === 'phoneCall' &&
+        (data.phoneType === 'alternateMobile' || data.phoneType === 'office')
+          ? data.phoneType
+          : 'mobile';
+      const request = provider.phoneRegistration(providerId, row.detail, phoneType);
+      this.enqueue(row.person_id, `phone:${row.id}`, 'phone.add', request, { phoneType }, row.id);
     } else if (row.kind === 'email') {
       const request = provider.emailRegistration(providerId, row.detail);
       this.enqueue(

@@ -121,4 +121,27 @@ describe('push problems against the test provider', () => {
       s.close();
     }
   });
+  it('a call to an office phone reaches the provider as the office phone, beside the mobile', async () => {
+    const s = linkedStation(w);
+    try {
+      await s.station.idp.pull();
+      // user3 has a mobile at the provider already: the office phone takes its own slot.
+      const p = s.station.people.getByUpn(`user3@${w.tenant.domain}`);
+      const e = await s.station.enroll.phone.begin(p.id, {
+        kind: 'phoneCall',
+        number: '+46812345678',
+        delivery: 'gateway',
+        phoneType: 'office',
+      });
+      // A call reads the code digit by digit.
+      const spoken = s.station.outbox.list()[0]?.text.match(/(\d ){5}\d/)?.[0] ?? '';
+      const m = s.station.enroll.phone.complete(e.enrollmentId, spoken.replace(/ /g, ''));
+      await s.station.idp.push();
+      expect(s.station.idp.personView(p.id).sync[String(m.id)]).toBe('confirmed');
+      const phones = w.tenant.methods(p.upn, 'phone');
+      expect(phones.find((x) => x.phoneType === 'office')?.phoneNumber).toBe('+46 812345678');
+    } finally {
+      s.close();
+    }
+  });
 });
