@@ -5,14 +5,17 @@
  * of sleeping, so a run never waits in real time.
  * Usage: node pushChild.mjs <dataDir> <caFile>
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { openStation } from '../../../main/station/index';
 
 const [dataDir, caFile] = process.argv.slice(2);
 // Ends with the test: its stdin closes when the parent goes, whatever way it goes.
 process.stdin.on('end', () => process.exit(3));
 process.stdin.resume();
-let offset = 0;
+// The child's clock runs on from where the last (killed) child left it, as a real clock would:
+// the outbox's next tries were written on that clock.
+const offsetFile = `${dataDir}.clock-offset`;
+let offset = existsSync(offsetFile) ? Number(readFileSync(offsetFile, 'utf8')) || 0 : 0;
 const clock = (): Date => new Date(Date.now() + offset);
 const station = openStation({
   dataDir,
@@ -22,6 +25,7 @@ const station = openStation({
     ca: readFileSync(caFile, 'utf8'),
     sleep: async (ms) => {
       offset += ms;
+      writeFileSync(offsetFile, String(offset));
     },
   },
 });
