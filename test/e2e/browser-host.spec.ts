@@ -31,11 +31,11 @@ test('keyboard only: search, open a person with incomplete registration, dark th
   await page.screenshot({ path: artifact('04-roster-keyboard-dark'), fullPage: true });
   await page.keyboard.press('Enter');
 
-  // Lars has no methods: the "Keep your account secure" wizard opens first (DESIGN.md §3.2);
-  // "Set up later" leads to his Security info page.
-  await expect(
-    page.getByRole('heading', { level: 1, name: 'Håll ditt konto säkert' }),
-  ).toBeVisible();
+  // Lars has no methods: the "Protect your account" wizard opens first with its "More
+  // information required" prompt (DESIGN.md §3.2); "Set up later" leads to his Security info page.
+  await expect(page.getByRole('heading', { level: 1, name: 'Skydda ditt konto' })).toBeVisible();
+  const prompt = page.getByTestId('wizard-prompt');
+  await expect(prompt.getByRole('heading', { name: 'Mer information krävs' })).toBeVisible();
   await page.getByRole('button', { name: 'Konfigurera senare' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Säkerhetsinformation' })).toBeVisible();
   await expect(page.getByText('Registreringen är inte klar. Det här saknas:')).toBeVisible();

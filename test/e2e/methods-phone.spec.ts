@@ -23,8 +23,15 @@ for (const lang of ['sv', 'en'] as const) {
     await expectStepFocused(dialog, msg(lang, 'phone.number.heading'));
     // Sweden is preselected; a local number is enough.
     await expect(dialog.getByLabel(msg(lang, 'phone.number.country'))).toHaveValue('SE');
-    // Keyboard only, from the focused heading: Tab to the country, Tab to the number, Enter.
+    // Keyboard only, from the focused heading: Tab to which phone (offered where calls are; a
+    // text goes to the mobile, the default), Tab to the country, Tab to the number, Enter.
     await page.keyboard.press('Tab');
+    const phoneType = dialog.getByTestId('phone-type');
+    if ((await phoneType.count()) > 0) {
+      await expect(phoneType).toBeFocused();
+      await expect(phoneType).toHaveValue('mobile');
+      await page.keyboard.press('Tab');
+    }
     await expect(dialog.getByLabel(msg(lang, 'phone.number.country'))).toBeFocused();
     await page.keyboard.press('Tab');
     await expect(dialog.getByLabel(msg(lang, 'phone.number.label'))).toBeFocused();
