@@ -181,4 +181,92 @@ export class RegistryInspection {
   lastAuditSeq(): number {
     return count(this.db, 'SELECT coalesce(max(seq), 0) AS n FROM audit_log');
   }
+
+  // The schema itself, for main/db's own migration tests.
+
+  /** The connection settings the crash-safety promise depends on (docs/DESIGN.md §5). */
+  connectionSettings(): { journalMode: string; synchronous: number; foreignKeys: boolean } {
+    return {
+      journalMode: String(this.db.pragma('journal_mode', { simple: true })),
+      synchronous: Number(this.db.pragma('synchronous', { simple: true })),
+      foreignKeys: this.db.pragma('foreign_keys', { simple: true }) === 1,
+    };
+  }
+
+  /** The names of the registry's tables, sorted. */
+  tables(): string[] {
+    return (
+      this.db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .all() as { name: string }[]
+    ).map((r) => r.name);
+  }
+
+  /** A table's columns (name, NOT NULL), in order; none for a table that does not exist. */
+  columns(table: string): { name: string; notnull: boolean }[] {
+    return (
+      this.db.prepare('SELECT name, "notnull" AS nn FROM pragma_table_info(?)').all(table) as {
+        name: string;
+        nn: number;
+      }[]
+    ).map((c) => ({ name: c.name, notnull: c.nn === 1 }));
+  }
+
+  /** The number of rows in one of the registry's tables. */
+  rowCount(table: string): number {
+    if (!this.tables().includes(table)) throw new Error(`no table ${table}`);
+    return count(this.db, `SELECT count(*) AS n FROM "${table}"`);
+  }
+
+  /** People whose name, UPN or department matches a full-text query (schema 1 to 5). */
+  fullTextMatches(query: string): number[] {
+    return (
+      this.db.prepare('SELECT rowid FROM people_fts WHERE people_fts MATCH ?').all(query) as {
+        rowid: number;
+      }[]
+    ).map((r) => r.rowid);
+  }
+
+  /** A person's folded search keys (schema 6 on). */
+  personSearchKeys(id: number): { search_name: string; search_sort: string } | undefined {
+    return this.db.prepare('SELECT search_name, search_sort FROM people WHERE id = ?').get(id) as
+      { search_name: string; search_sort: string } | undefined;
+  }
+
+  /** How SQLite runs a search-as-you-type name prefix scan (EXPLAIN QUERY PLAN details). */
+  namePrefixPlan(prefix: string): string[] {
+    return (
+      this.db
+        .prepare(
+          'EXPLAIN QUERY PLAN SELECT id FROM people WHERE search_name >= ? AND search_name < ? ORDER BY search_name LIMIT 20',
+        )
+        .all(prefix, `${prefix}\uffff`) as { detail: string }[]
+    ).map((r) => r.detail);
+  }
+
+  /** The person of each outbox message (null once the person is gone). */
+  outboxPersonIds(): (number | null)[] {
+    return (
+      this.db.prepare('SELECT person_id FROM outbox ORDER BY id').all() as {
+        person_id: number | null;
+      }[]
+    ).map((r) => r.person_id);
+  }
+
+  /** The person of each identity-provider outbox item (null once the person is gone). */
+  idpOutboxPersonIds(): (number | null)[] {
+    return (
+      this.db.prepare('SELECT person_id FROM idp_outbox ORDER BY id').all() as {
+        person_id: number | null;
+      }[]
+    ).map((r) => r.person_id);
+  }
+
+  /** Requests to an administrator: the ID typed and the person it named (null once gone). */
+  adminRequests(): { upn: string; person_id: number | null }[] {
+    return this.db.prepare('SELECT upn, person_id FROM admin_requests ORDER BY id').all() as {
+      upn: string;
+      person_id: number | null;
+    }[];
+  }
 }

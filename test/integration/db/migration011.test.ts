@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../../main/db/connection';
 import { MIGRATIONS } from '../../../main/db/migrations/index';
 import { ProvisioningRepository } from '../../../main/db/repositories/provisioning';
+import { RegistryTampering } from '../../../main/db/tampering';
 
 describe('migration 011 provisioning', () => {
   let dir: string;
@@ -39,9 +40,9 @@ describe('migration 011 provisioning', () => {
         person('b@x', 'c3'),
       ]),
     ).toBe(2);
-    expect(() =>
-      db.prepare(`UPDATE provisioning_people SET state = 'lost' WHERE upn = 'a@x'`).run(),
-    ).toThrow(/CHECK/);
+    expect(() => new RegistryTampering(db).setProvisioningPersonState('a@x', 'lost')).toThrow(
+      /CHECK/,
+    );
     const first = repo.claimNext('j1', 'k1', 't')!;
     const second = repo.claimNext('j1', 'k2', 't')!;
     expect([first.upn, second.upn]).toEqual(['a@x', 'b@x']);

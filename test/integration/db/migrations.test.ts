@@ -9,17 +9,9 @@ import {
   schemaVersion,
   type Db,
 } from '../../../main/db/connection';
+import { RegistryInspection } from '../../../main/db/inspection';
 import { MIGRATIONS } from '../../../main/db/migrations/index';
-
-const NOW = '2026-03-02T09:00:00.000Z';
-
-function tables(db: Db): string[] {
-  return (
-    db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table') ORDER BY name").all() as {
-      name: string;
-    }[]
-  ).map((r) => r.name);
-}
+import { RegistryTampering } from '../../../main/db/tampering';
 
 describe('registry file', () => {
   let dir: string;
@@ -30,9 +22,11 @@ describe('registry file', () => {
 
   it('opens with WAL, synchronous=FULL and foreign keys on', () => {
     const db = openDatabase({ path: join(dir, 'r.sqlite') });
-    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
-    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(new RegistryInspection(db).connectionSettings()).toEqual({
+      journalMode: 'wal',
+      synchronous: 2, // FULL
+      foreignKeys: true,
+    });
     expect(schemaVersion(db)).toBe(MIGRATIONS.length);
     expect(integrityOk(db)).toBe(true);
     db.close();
@@ -50,7 +44,7 @@ describe('registry file', () => {
   it('refuses a registry from a newer Keystation', () => {
     const path = join(dir, 'r.sqlite');
     const db = openDatabase({ path });
-    db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    new RegistryTampering(db).setSchemaVersion(MIGRATIONS.length + 1);
     db.close();
     expect(() => openDatabase({ path })).toThrow(/newer/);
   });
@@ -68,17 +62,27 @@ describe('registry file', () => {
     expect(() => openDatabase({ path, migrations: broken })).toThrow();
     const db = openDatabase({ path, migrations: MIGRATIONS.slice(0, 2) });
     expect(schemaVersion(db)).toBe(2);
-    expect(tables(db)).not.toContain('half');
+    expect(new RegistryInspection(db).tables()).not.toContain('half');
     db.close();
   });
 });
 
-/** One test per migration: apply up to it from the previous version, check what it adds. */
+/**
+ * One test per migration: apply up to it from the previous version, check what it adds. Rows
+ * are written past the repositories (main/db/tampering.ts) so each constraint shows on its own.
+ */
 describe('each migration', () => {
   let dir: string;
   let db: Db;
+  let look: RegistryInspection;
+  let raw: RegistryTampering;
+  const at = (n: number) => {
+    db = openDatabase({ path: join(dir, 'r.sqlite'), migrations: MIGRATIONS.slice(0, n) });
+    look = new RegistryInspection(db);
+    raw = new RegistryTampering(db);
+  };
   const upTo = (n: number) => {
-    db = openDatabase({ path: join(dir, 'r.sqlite'), migrations: MIGRATIONS.slice(0, n - 1) });
+    at(n - 1);
     expect(schemaVersion(db)).toBe(n - 1);
     migrate(db, MIGRATIONS.slice(0, n));
     expect(schemaVersion(db)).toBe(n);
@@ -93,7 +97,7 @@ describe('each migration', () => {
 
   it('001 people and methods: FTS in step, cascade delete, one default, MFA-only default', () => {
     upTo(1);
-    expect(tables(db)).toEqual(
+    expect(look.tables()).toEqual(
       expect.arrayContaining([
         'people',
         'methods',
@@ -103,145 +107,89 @@ describe('each migration', () => {
         'security_answers',
       ]),
     );
-    db.prepare(
-      'INSERT INTO people (upn, display_name, created_at, updated_at) VALUES (?, ?, ?, ?)',
-    ).run('a@x.org', 'Anna Svensson', NOW, NOW);
-    expect(
-      db.prepare('SELECT rowid FROM people_fts WHERE people_fts MATCH \'"svens"*\'').all(),
-    ).toHaveLength(1);
-    expect(() =>
-      db
-        .prepare(
-          'INSERT INTO people (upn, display_name, created_at, updated_at) VALUES (?, ?, ?, ?)',
-        )
-        .run('A@X.ORG', 'Dup', NOW, NOW),
-    ).toThrow(/UNIQUE/);
-    const ins = db.prepare(
-      'INSERT INTO methods (person_id, kind, is_default, created_at) VALUES (1, ?, ?, ?)',
+    const p = raw.insertPerson({ upn: 'a@x.org', displayName: 'Anna Svensson' });
+    expect(look.fullTextMatches('"svens"*')).toEqual([p]);
+    expect(() => raw.insertPerson({ upn: 'A@X.ORG', displayName: 'Dup' })).toThrow(/UNIQUE/);
+    raw.insertMethod({ personId: p, kind: 'phoneSms', isDefault: true });
+    expect(() => raw.insertMethod({ personId: p, kind: 'securityKey', isDefault: true })).toThrow(
+      /UNIQUE/,
     );
-    ins.run('phoneSms', 1, NOW);
-    expect(() => ins.run('securityKey', 1, NOW)).toThrow(/UNIQUE/);
-    expect(() => ins.run('email', 1, NOW)).toThrow(/CHECK/);
-    expect(() => ins.run('fax', 0, NOW)).toThrow(/CHECK/);
-    expect(() =>
-      db
-        .prepare('INSERT INTO methods (person_id, kind, created_at) VALUES (99, ?, ?)')
-        .run('email', NOW),
-    ).toThrow(/FOREIGN KEY/);
-    db.prepare('DELETE FROM people WHERE id = 1').run();
-    expect(db.prepare('SELECT count(*) AS n FROM methods').get()).toEqual({ n: 0 });
-    expect(
-      db.prepare('SELECT rowid FROM people_fts WHERE people_fts MATCH \'"svens"*\'').all(),
-    ).toHaveLength(0);
+    expect(() => raw.insertMethod({ personId: p, kind: 'email', isDefault: true })).toThrow(
+      /CHECK/,
+    );
+    expect(() => raw.insertMethod({ personId: p, kind: 'fax' })).toThrow(/CHECK/);
+    expect(() => raw.insertMethod({ personId: 99, kind: 'email' })).toThrow(/FOREIGN KEY/);
+    raw.deletePerson(p);
+    expect(look.rowCount('methods')).toBe(0);
+    expect(look.fullTextMatches('"svens"*')).toEqual([]);
   });
 
   it('002 audit and settings: the audit log refuses UPDATE and DELETE', () => {
     upTo(2);
-    expect(tables(db)).toEqual(
+    expect(look.tables()).toEqual(
       expect.arrayContaining(['audit_log', 'station_settings', 'station_key']),
     );
-    db.prepare(
-      "INSERT INTO audit_log (seq, at, station_id, actor_kind, action, prev_hash, hash) VALUES (1, ?, 's', 'system', 'x', x'00', x'00')",
-    ).run(NOW);
-    expect(() => db.prepare("UPDATE audit_log SET action = 'y'").run()).toThrow(/append-only/);
-    expect(() => db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
-    expect(() =>
-      db
-        .prepare(
-          "INSERT INTO station_key (id, sealed, sealer, created_at) VALUES (2, x'00', 'f', ?)",
-        )
-        .run(NOW),
-    ).toThrow(/CHECK/);
+    raw.insertAuditRow(1);
+    expect(() => raw.setAuditActions('y')).toThrow(/append-only/);
+    expect(() => raw.deleteAuditLog()).toThrow(/append-only/);
+    expect(look.rowCount('audit_log')).toBe(1);
+    expect(() => raw.insertStationKey(2)).toThrow(/CHECK/);
   });
 
   it('003 OATH token inventory: period 30 or 60, one method per token', () => {
     upTo(3);
-    const ins = db.prepare(
-      "INSERT INTO oath_tokens (serial, upn, secret, period, imported_at) VALUES (?, 'a@x.org', x'00', ?, ?)",
+    raw.insertOathToken({ serial: 'T1', upn: 'a@x.org', period: 30 });
+    raw.insertOathToken({ serial: 'T2', upn: 'a@x.org', period: 60 });
+    expect(() => raw.insertOathToken({ serial: 'T3', upn: 'a@x.org', period: 45 })).toThrow(
+      /CHECK/,
     );
-    ins.run('T1', 30, NOW);
-    ins.run('T2', 60, NOW);
-    expect(() => ins.run('T3', 45, NOW)).toThrow(/CHECK/);
-    expect(() => ins.run('T1', 30, NOW)).toThrow(/UNIQUE|PRIMARY/);
+    expect(() => raw.insertOathToken({ serial: 'T1', upn: 'a@x.org', period: 30 })).toThrow(
+      /UNIQUE|PRIMARY/,
+    );
   });
 
   it('004 passes and operators: one pass per person, removed with the person', () => {
     upTo(4);
-    db.prepare(
-      'INSERT INTO people (upn, display_name, created_at, updated_at) VALUES (?, ?, ?, ?)',
-    ).run('a@x.org', 'A', NOW, NOW);
-    const ins = db.prepare(
-      "INSERT INTO access_passes (person_id, pass_hash, one_time, issued_at, expires_at) VALUES (1, 'h', 1, ?, ?)",
-    );
-    ins.run(NOW, NOW);
-    expect(() => ins.run(NOW, NOW)).toThrow(/UNIQUE|PRIMARY/);
-    db.prepare('DELETE FROM people').run();
-    expect(db.prepare('SELECT count(*) AS n FROM access_passes').get()).toEqual({ n: 0 });
-    db.prepare(
-      "INSERT INTO operators (username, display_name, created_at) VALUES ('Desk', 'D', ?)",
-    ).run(NOW);
-    expect(() =>
-      db
-        .prepare(
-          "INSERT INTO operators (username, display_name, created_at) VALUES ('desk', 'D', ?)",
-        )
-        .run(NOW),
-    ).toThrow(/UNIQUE/);
-    expect(() =>
-      db
-        .prepare(
-          "INSERT INTO operators (username, display_name, role, created_at) VALUES ('x', 'D', 'root', ?)",
-        )
-        .run(NOW),
-    ).toThrow(/CHECK/);
+    const p = raw.insertPerson({ upn: 'a@x.org', displayName: 'A' });
+    raw.insertPass(p);
+    expect(() => raw.insertPass(p)).toThrow(/UNIQUE|PRIMARY/);
+    raw.deletePerson(p);
+    expect(look.rowCount('access_passes')).toBe(0);
+    raw.insertOperator({ username: 'Desk' });
+    expect(() => raw.insertOperator({ username: 'desk' })).toThrow(/UNIQUE/);
+    expect(() => raw.insertOperator({ username: 'x', role: 'root' })).toThrow(/CHECK/);
   });
 
   it('005 verification codes and outbox: channels checked, codes removed with the person', () => {
     upTo(5);
-    db.prepare(
-      'INSERT INTO people (upn, display_name, created_at, updated_at) VALUES (?, ?, ?, ?)',
-    ).run('a@x.org', 'A', NOW, NOW);
-    const ins = db.prepare(
-      "INSERT INTO verification_codes (id, person_id, channel, destination, code_hash, created_at, expires_at) VALUES (?, 1, ?, 'd', x'00', ?, ?)",
+    const p = raw.insertPerson({ upn: 'a@x.org', displayName: 'A' });
+    raw.insertVerificationCode({ id: 'c1', personId: p, channel: 'sms' });
+    expect(() => raw.insertVerificationCode({ id: 'c2', personId: p, channel: 'pigeon' })).toThrow(
+      /CHECK/,
     );
-    ins.run('c1', 'sms', NOW, NOW);
-    expect(() => ins.run('c2', 'pigeon', NOW, NOW)).toThrow(/CHECK/);
-    db.prepare(
-      "INSERT INTO outbox (channel, destination, body_sealed, person_id, created_at) VALUES ('email', 'd', x'00', 1, ?)",
-    ).run(NOW);
-    db.prepare('DELETE FROM people').run();
-    expect(db.prepare('SELECT count(*) AS n FROM verification_codes').get()).toEqual({ n: 0 });
-    expect(db.prepare('SELECT person_id FROM outbox').get()).toEqual({ person_id: null });
+    raw.insertOutboxMessage({ personId: p, channel: 'email' });
+    raw.deletePerson(p);
+    expect(look.rowCount('verification_codes')).toBe(0);
+    expect(look.outboxPersonIds()).toEqual([null]);
   });
 
   it('006 search keys: FTS replaced by folded name keys, existing people backfilled', () => {
-    db = openDatabase({ path: join(dir, 'r.sqlite'), migrations: MIGRATIONS.slice(0, 5) });
-    db.prepare(
-      'INSERT INTO people (upn, display_name, created_at, updated_at) VALUES (?, ?, ?, ?)',
-    ).run('a@x.org', 'Åsa Örn-Ståhl', NOW, NOW);
+    at(5);
+    const p = raw.insertPerson({ upn: 'a@x.org', displayName: 'Åsa Örn-Ståhl' });
     migrate(db, MIGRATIONS.slice(0, 6));
     expect(schemaVersion(db)).toBe(6);
-    expect(tables(db)).not.toContain('people_fts');
-    expect(db.prepare('SELECT search_name, search_sort FROM people').get()).toEqual({
+    expect(look.tables()).not.toContain('people_fts');
+    expect(look.personSearchKeys(p)).toEqual({
       search_name: 'asa orn stahl',
       search_sort: 'stahl asa orn',
     });
-    const plan = db
-      .prepare(
-        "EXPLAIN QUERY PLAN SELECT id FROM people WHERE search_name >= 'as' AND search_name < 'as\uffff' ORDER BY search_name LIMIT 20",
-      )
-      .all() as { detail: string }[];
-    expect(plan.map((p) => p.detail).join()).toMatch(/USING (COVERING )?INDEX people_search_name/);
+    expect(look.namePrefixPlan('as').join()).toMatch(/USING (COVERING )?INDEX people_search_name/);
   });
 
   it('007 key registration json: a nullable column on security key credentials', () => {
     upTo(7);
-    const cols = (
-      db.prepare('PRAGMA table_info(security_key_credentials)').all() as {
-        name: string;
-        notnull: number;
-      }[]
-    ).find((c) => c.name === 'registration_json');
-    expect(cols).toMatchObject({ notnull: 0 });
+    expect(
+      look.columns('security_key_credentials').find((c) => c.name === 'registration_json'),
+    ).toMatchObject({ notnull: false });
   });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../../main/db/connection';
 import { MethodRepository } from '../../../main/db/repositories/methods';
+import { OathTokenRepository } from '../../../main/db/repositories/oathTokens';
 import { PeopleRepository } from '../../../main/db/repositories/people';
 import { foldForSearch, searchKeys } from '../../../main/db/searchKeys';
 
@@ -88,9 +89,17 @@ describe('repositories', () => {
       },
       AT,
     );
-    db.prepare(
-      "INSERT INTO oath_tokens (serial, upn, secret, period, imported_at, method_id) VALUES ('S1', ?, x'00', 30, ?, ?)",
-    ).run(values.upn, AT, b);
+    const tokens = new OathTokenRepository(db);
+    tokens.insert({
+      serial: 'S1',
+      upn: values.upn,
+      secret: Buffer.from([0]),
+      period: 30,
+      manufacturer: '',
+      model: '',
+      importedAt: AT,
+    });
+    expect(tokens.activate('S1', b, AT)).toBe(true);
     methods.insertKeyCredential(a, {
       credentialId: Buffer.from([9]),
       publicKey: Buffer.from([8]),
@@ -110,9 +119,7 @@ describe('repositories', () => {
     ]);
     expect(methods.keyUserHandle(p)).toEqual(Buffer.from([7]));
     methods.remove(b);
-    expect(db.prepare("SELECT method_id FROM oath_tokens WHERE serial = 'S1'").get()).toEqual({
-      method_id: null,
-    });
+    expect(tokens.find('S1')).toMatchObject({ method_id: null });
     methods.remove(a);
     expect(methods.keyCredentialIds(p)).toEqual([]);
     expect(methods.hasDefault(p)).toBe(false);

@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrate, openDatabase, schemaVersion, type Db } from '../../../main/db/connection';
 import { MIGRATIONS } from '../../../main/db/migrations/index';
 import { TotpStepRepository } from '../../../main/db/repositories/totpSteps';
+import { RegistryTampering } from '../../../main/db/tampering';
 
 describe('security migrations', () => {
   let dir: string;
@@ -38,8 +39,6 @@ describe('security migrations', () => {
     repo.accept(mac, 100, '2026-03-02T09:00:02.000Z');
     repo.accept(mac, 99, '2026-03-02T09:00:03.000Z');
     expect(repo.get(mac)).toEqual({ last_step: 100, failures: 0, last_failure_at: null });
-    expect(() =>
-      db.prepare('INSERT INTO totp_steps (secret_mac, updated_at) VALUES (?, ?)').run(mac, 'x'),
-    ).toThrow(/UNIQUE|PRIMARY/);
+    expect(() => new RegistryTampering(db).insertTotpStep(mac)).toThrow(/UNIQUE|PRIMARY/);
   });
 });

@@ -59,7 +59,8 @@ beforeAll(async () => {
   groupId = people.group!.id;
   caFile = join(dir, 'ca.pem');
   writeFileSync(caFile, provider.caPem);
-  // Inside the repo so the bundle resolves better-sqlite3 & co. from node_modules.
+  // Inside the repo so the bundle resolves the native modules (the SQLite driver & co.) from
+  // node_modules.
   const cache = join(import.meta.dirname, '../../../node_modules/.cache/keystation-crash');
   mkdirSync(cache, { recursive: true });
   childJs = join(cache, `idpPushChild-${process.pid}.mjs`);

@@ -23,7 +23,8 @@ let childJs: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ks-crash-'));
-  // Inside the repo so the bundle resolves better-sqlite3 & co. from node_modules (ESM ignores NODE_PATH).
+  // Inside the repo so the bundle resolves the native modules (the SQLite driver & co.) from
+  // node_modules (ESM ignores NODE_PATH).
   const cache = join(import.meta.dirname, '../../../node_modules/.cache/keystation-crash');
   mkdirSync(cache, { recursive: true });
   childJs = join(cache, `crashChild-${process.pid}.mjs`);

@@ -27,11 +27,11 @@ async function layersAs(fixture: string, filePath: string): Promise<string[]> {
 }
 
 describe('ESLint layering', () => {
-  it('a renderer file importing node:fs, electron, better-sqlite3 or main/ is an error', async () => {
+  it('a renderer file importing node:fs, electron, the SQLite driver or main/ is an error', async () => {
     const messages = await lintAs('renderer-imports-node.tsx', 'renderer/src/pages/Leaky.tsx');
     expect(messages.every((m) => m.severity === 2)).toBe(true);
     const lines = messages.map((m) => m.line).sort();
-    // node:fs (line 3), electron (4), better-sqlite3 (5), main/station (6)
+    // node:fs (line 3), electron (4), the SQLite driver (5), main/station (6)
     expect(lines).toEqual([3, 4, 5, 6]);
   });
 
@@ -99,21 +99,24 @@ describe('ESLint layering', () => {
       ]);
     });
 
-    it('better-sqlite3 and .prepare( only under main/db/ (and its own tests)', async () => {
+    it('the SQLite driver and prepared statements only under main/db/', async () => {
       expect(await layersAs('sql-outside-db.ts', 'main/station/leak.ts')).toEqual([
         '3:sql-outside-db',
         '6:sql-outside-db',
       ]);
       expect(await layersAs('sql-outside-db.ts', 'main/api/leak.ts')).toHaveLength(2);
       expect(await layersAs('sql-outside-db.ts', 'main/db/repositories/ok.ts')).toEqual([]);
-      // Tests look at the registry through main/db/inspection.ts, not with SQL of their own;
-      // only main/db's own tests (migrations, triggers) write it.
+      // Tests look at the registry through main/db/inspection.ts and write past the services
+      // through main/db/tampering.ts, never with SQL of their own: main/db's own tests included.
       expect(await layersAs('sql-outside-db.ts', 'test/integration/station/leak.test.ts')).toEqual([
         '3:sql-outside-db',
         '6:sql-outside-db',
       ]);
       expect(await layersAs('sql-outside-db.ts', 'test/e2e/leak.spec.ts')).toHaveLength(2);
-      expect(await layersAs('sql-outside-db.ts', 'test/integration/db/ok.test.ts')).toEqual([]);
+      expect(await layersAs('sql-outside-db.ts', 'test/integration/db/leak.test.ts')).toEqual([
+        '3:sql-outside-db',
+        '6:sql-outside-db',
+      ]);
     });
 
     it('a module that follows the layers passes (the tests can tell the difference)', async () => {
