@@ -43,7 +43,8 @@ export function passwordResetHandlers(
     sendCode: ({ resetId, methodId }) => reset.sendCode(resetId, registryId(methodId)),
     verifyCode: ({ resetId, methodId, code }) =>
       toView(reset.verifyCode(resetId, registryId(methodId), code)),
-    verifyQuestions: ({ resetId, answers }) => toView(reset.verifyQuestions(resetId, answers)),
+    verifyQuestions: async ({ resetId, answers }) =>
+      toView(await reset.verifyQuestions(resetId, answers)),
     verifyKey: async ({ resetId, deviceId, pin, operationId }, ctx) =>
       toView(
         await reset.verifyKey(resetId, devices.target(deviceId), pin, {

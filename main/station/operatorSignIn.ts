@@ -15,11 +15,9 @@ import { toAccount, type OperatorAccount, type OperatorService } from './operato
 import type { PassStatus, TemporaryAccessPasses } from './passes';
 import type { PeopleService } from './people';
 import { StationStateRepository } from '../db/repositories/stationState';
-import { slowHash, slowHashMatchesAsync } from './secrets';
+import { decoySlowHash, slowHashMatchesAsync } from './secrets';
 import { LOCKOUT_FAILURES, SignInThrottle } from './signInThrottle';
 import type { Person } from './types';
-
-let decoyHash: string | undefined;
 
 /** station_settings key of an operator's password lockout (its value: when it began). */
 const lockoutKey = (operatorId: number): string => `operator.lockout.${operatorId}`;
@@ -154,10 +152,10 @@ export class AuthService {
     return op;
   }
 
-  /** Kiosk sign-in with a temporary access pass. */
-  signInWithPass(upn: string, pass: string): Person {
+  /** Kiosk sign-in with a temporary access pass (checked off the event loop). */
+  async signInWithPass(upn: string, pass: string): Promise<Person> {
     const person = this.people.findByUpn(String(upn ?? '').slice(0, 256));
-    const verified = this.passes.verify(person, pass);
+    const verified = await this.passes.verify(person, pass);
     this.signedIn(
       () => this.ctx.session.setPerson(verified.id, verified.upn),
       () => this.ctx.audit.append('person.signedIn', verified.id, { method: 'accessPass' }),
@@ -209,8 +207,7 @@ export class AuthService {
     let matches = false;
     try {
       if (!row || row.password_hash === null) {
-        decoyHash ??= slowHash('decoy operator password');
-        await slowHashMatchesAsync(typed, decoyHash);
+        await slowHashMatchesAsync(typed, await decoySlowHash('operator password'));
       } else {
         matches = await slowHashMatchesAsync(typed, row.password_hash);
       }

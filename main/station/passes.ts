@@ -3,7 +3,7 @@ import { AccessPassRepository } from '../db/repositories/passes';
 import { PeopleRepository } from '../db/repositories/people';
 import type { StationContext } from './context';
 import { StationError } from './errors';
-import { slowHash, slowHashMatches } from './secrets';
+import { decoySlowHash, slowHash, slowHashMatchesAsync } from './secrets';
 import type { Person, PersonId } from './types';
 
 export const PASS_LENGTH = { min: 8, max: 48, default: 12 } as const;
@@ -25,9 +25,6 @@ export interface PassStatus {
   readonly used: boolean;
   readonly expired: boolean;
 }
-
-/** Computed once so an unknown UPN costs the same scrypt time as a wrong pass. */
-let decoyHash: string | undefined;
 
 /**
  * Temporary access passes for kiosk sign-in (DESIGN.md §3.8): one per person (a new one replaces
@@ -116,32 +113,39 @@ export class TemporaryAccessPasses {
 
   /**
    * Checks a pass; the hash is compared first, so "expired" or "used" is only ever told to
-   * someone who knows the pass. A one-time pass is marked used in the same transaction.
+   * someone who knows the pass. A one-time pass is marked used in the same transaction. The
+   * scrypt runs off the event loop, and an unknown UPN costs the same scrypt work as a wrong
+   * pass.
    */
-  verify(person: Person | undefined, pass: string): Person {
+  async verify(person: Person | undefined, pass: string): Promise<Person> {
     const row = person ? this.repo.forPerson(person.id) : undefined;
     const typed = typeof pass === 'string' ? pass.trim().slice(0, 64) : '';
     if (!person || !row) {
-      decoyHash ??= slowHash('decoy pass');
-      slowHashMatches(typed, decoyHash);
+      await slowHashMatchesAsync(typed, await decoySlowHash('pass'));
       throw new StationError('pass.invalid');
     }
-    if (!slowHashMatches(typed, String(row.pass_hash))) {
+    const checkedHash = String(row.pass_hash);
+    if (!(await slowHashMatchesAsync(typed, checkedHash))) {
       this.ctx.db.transaction(() =>
         this.ctx.audit.append('person.signInFailed', person.id, { method: 'accessPass' }),
       )();
       throw new StationError('pass.invalid');
     }
-    if (this.ctx.clock().getTime() > Date.parse(row.expires_at))
+    // While the hash was being checked the pass may have been replaced or revoked: only the
+    // pass that matched may sign in, read again now.
+    const current = this.repo.forPerson(person.id);
+    if (!current || String(current.pass_hash) !== checkedHash) throw new StationError('pass.invalid');
+    if (this.ctx.clock().getTime() > Date.parse(current.expires_at))
       throw new StationError('pass.expired');
-    if (row.one_time === 1 && row.used_at !== null) throw new StationError('pass.used');
-    if (person.status !== 'active') throw new StationError('person.disabled');
+    if (current.one_time === 1 && current.used_at !== null) throw new StationError('pass.used');
+    if (person.status !== 'active' || this.people.byId(person.id)?.status !== 'active')
+      throw new StationError('person.disabled');
     this.ctx.db.transaction(() => {
-      if (row.one_time === 1) {
+      if (current.one_time === 1) {
         if (!this.repo.markUsed(person.id, this.ctx.clock().toISOString()))
           throw new StationError('pass.used');
       }
-      this.ctx.audit.append('pass.used', person.id, { oneTime: row.one_time === 1 });
+      this.ctx.audit.append('pass.used', person.id, { oneTime: current.one_time === 1 });
     })();
     return person;
   }

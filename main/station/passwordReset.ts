@@ -145,6 +145,8 @@ function keepalive(i: KeyInteraction | undefined): (s: KeepaliveState) => void {
 export class PasswordReset {
   readonly repo: PasswordResetRepository;
   private readonly resets = new Map<string, ResetState>();
+  /** The security-question check in progress (or done), so the next one waits for it. */
+  private questionCheck: Promise<void> = Promise.resolve();
   private readonly codes: VerificationCodes;
   private readonly replay: TotpReplayGuard;
 
@@ -301,11 +303,28 @@ export class PasswordReset {
     return this.verified(s, m.id, m.kind, () => check.consume());
   }
 
-  /** Security questions: the questions this reset asked, each answer against its stored hash. */
+  /**
+   * Security questions: the questions this reset asked, each answer against its stored hash (off
+   * the event loop). One check at a time on the station: a guess waits for the one before it,
+   * then meets that one's counted failure, so parallel guesses can't slip past the failure
+   * limits (per person or per station).
+   */
   verifyQuestions(
     resetId: string,
     answers: readonly { questionId: string; answer: string }[],
-  ): ResetView {
+  ): Promise<ResetView> {
+    const mine = this.questionCheck.then(() => this.checkQuestions(resetId, answers));
+    this.questionCheck = mine.then(
+      () => undefined,
+      () => undefined,
+    );
+    return mine;
+  }
+
+  private async checkQuestions(
+    resetId: string,
+    answers: readonly { questionId: string; answer: string }[],
+  ): Promise<ResetView> {
     const s = this.verifying(resetId);
     const m = this.deps.methods
       .list((s.person as Person).id)
@@ -317,9 +336,11 @@ export class PasswordReset {
       given.length === asked.size &&
       new Set(given.map((a) => a?.questionId)).size === asked.size &&
       given.every((a) => asked.has(a?.questionId));
-    if (!complete || !this.deps.questions.verify((s.person as Person).id, given)) {
+    if (!complete || !(await this.deps.questions.verify((s.person as Person).id, given))) {
       throw this.failed(s, 'securityQuestions', new StationError('reset.notVerified'));
     }
+    // The reset may have ended (or been verified another way) while the answers were hashed.
+    this.verifying(resetId);
     return this.verified(s, m.id, 'securityQuestions', () => undefined);
   }
 

@@ -178,62 +178,96 @@ const SCRYPT_R = 8;
 const SCRYPT_P = 1;
 const SCRYPT_LEN = 32;
 
-/** Salted slow hash, self-describing: `scrypt$N$r$p$salt$hash` (base64url). */
-export function slowHash(secret: string): string {
-  const salt = randomBytes(16);
-  const hash = scryptSync(secret.normalize('NFC'), salt, SCRYPT_LEN, {
-    N: SCRYPT_N,
-    r: SCRYPT_R,
-    p: SCRYPT_P,
-  });
-  return `scrypt$${SCRYPT_N}$${SCRYPT_R}$${SCRYPT_P}$${salt.toString('base64url')}$${hash.toString('base64url')}`;
-}
+type ScryptParams = { N: number; r: number; p: number; maxmem: number };
 
-export function slowHashMatches(secret: string, stored: string): boolean {
+/** The parts of a `scrypt$N$r$p$salt$hash` string, or null when it is not one. */
+function parseSlowHash(
+  stored: string,
+): { params: ScryptParams; salt: Buffer; expected: Buffer } | null {
   const parts = stored.split('$');
-  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return null;
   const [, n, r, p, saltText, hashText] = parts;
-  const expected = Buffer.from(hashText, 'base64url');
-  const actual = scryptSync(
-    secret.normalize('NFC'),
-    Buffer.from(saltText, 'base64url'),
-    expected.length,
-    {
+  return {
+    params: {
       N: Number(n),
       r: Number(r),
       p: Number(p),
       maxmem: 256 * Number(n) * Number(r) + 1024 * 1024,
     },
+    salt: Buffer.from(saltText, 'base64url'),
+    expected: Buffer.from(hashText, 'base64url'),
+  };
+}
+
+function formatSlowHash(salt: Buffer, hash: Buffer): string {
+  return `scrypt$${SCRYPT_N}$${SCRYPT_R}$${SCRYPT_P}$${salt.toString('base64url')}$${hash.toString('base64url')}`;
+}
+
+const SCRYPT_PARAMS = { N: SCRYPT_N, r: SCRYPT_R, p: SCRYPT_P };
+
+/** `crypto.scrypt` as a promise: the work runs on libuv's thread pool, not the event loop. */
+function scryptAsync(
+  secret: string,
+  salt: Buffer,
+  length: number,
+  params: Partial<ScryptParams>,
+): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) =>
+    scrypt(secret, salt, length, params, (err, key) => (err ? reject(err) : resolve(key))),
   );
+}
+
+/** Salted slow hash, self-describing: `scrypt$N$r$p$salt$hash` (base64url). */
+export function slowHash(secret: string): string {
+  const salt = randomBytes(16);
+  return formatSlowHash(salt, scryptSync(secret.normalize('NFC'), salt, SCRYPT_LEN, SCRYPT_PARAMS));
+}
+
+/** `slowHash` off the event loop; the same format and parameters. */
+export async function slowHashAsync(secret: string): Promise<string> {
+  const salt = randomBytes(16);
+  return formatSlowHash(
+    salt,
+    await scryptAsync(secret.normalize('NFC'), salt, SCRYPT_LEN, SCRYPT_PARAMS),
+  );
+}
+
+export function slowHashMatches(secret: string, stored: string): boolean {
+  const parsed = parseSlowHash(stored);
+  if (!parsed) return false;
+  const { params, salt, expected } = parsed;
+  const actual = scryptSync(secret.normalize('NFC'), salt, expected.length, params);
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
 /**
- * `slowHashMatches` off the event loop (libuv's thread pool): a sign-in being checked never
- * stalls the other clients' calls. Used where guesses come in from outside (operator passwords).
+ * `slowHashMatches` off the event loop (libuv's thread pool): a secret being checked never
+ * stalls the other clients' calls. Used wherever guesses come in from outside: operator
+ * passwords, kiosk passes, security-question answers.
  */
 export async function slowHashMatchesAsync(secret: string, stored: string): Promise<boolean> {
-  const parts = stored.split('$');
-  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
-  const [, n, r, p, saltText, hashText] = parts;
-  const expected = Buffer.from(hashText, 'base64url');
-  const actual = await new Promise<Buffer>((resolve, reject) =>
-    scrypt(
-      secret.normalize('NFC'),
-      Buffer.from(saltText, 'base64url'),
-      expected.length,
-      {
-        N: Number(n),
-        r: Number(r),
-        p: Number(p),
-        maxmem: 256 * Number(n) * Number(r) + 1024 * 1024,
-      },
-      (err, key) => (err ? reject(err) : resolve(key)),
-    ),
-  );
+  const parsed = parseSlowHash(stored);
+  if (!parsed) return false;
+  const { params, salt, expected } = parsed;
+  const actual = await scryptAsync(secret.normalize('NFC'), salt, expected.length, params);
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
+const decoys = new Map<string, Promise<string>>();
+
+/**
+ * A stand-in hash to check against when there is nothing real to compare (an unknown user, a
+ * question not answered): the same scrypt work as a real check, so the answer's timing tells
+ * nothing. Made once per purpose, off the event loop.
+ */
+export function decoySlowHash(purpose: string): Promise<string> {
+  let made = decoys.get(purpose);
+  if (!made) {
+    made = slowHashAsync(`decoy ${purpose}`);
+    decoys.set(purpose, made);
+  }
+  return made;
+}
 export function equalBytes(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }

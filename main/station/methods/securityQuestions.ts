@@ -2,12 +2,14 @@ import type { StationContext } from '../context';
 import { StationError } from '../errors';
 import type { PeopleService } from '../people';
 import type { QuestionBank, SecurityQuestion } from '../questionBank';
-import { slowHash, slowHashMatches } from '../secrets';
+import { decoySlowHash, slowHash, slowHashMatchesAsync } from '../secrets';
 import type { MethodSummary, PersonId } from '../types';
 import type { MethodRegistry } from './registry';
 
 export const ANSWER_MIN = 3;
 export const ANSWER_MAX = 40;
+/** At most this many answers are hashed per check, whatever a caller sends. */
+const ANSWERS_CHECKED_MAX = 10;
 
 /**
  * Case- and whitespace-insensitive form of an answer (DESIGN.md §1: normalize first, then hash):
@@ -105,14 +107,30 @@ export class SecurityQuestionsEnrollment {
     return this.methods.get(personId, methodId);
   }
 
-  /** Password-reset check: every given answer must match its stored hash. */
-  verify(personId: PersonId, answers: readonly { questionId: string; answer: string }[]): boolean {
+  /**
+   * Password-reset check: every given answer must match its stored hash. Off the event loop, and
+   * every answer is hashed — also after a wrong one, and against a stand-in for a question the
+   * person has no answer to — so the time taken tells nothing about which answer was wrong.
+   */
+  async verify(
+    personId: PersonId,
+    answers: readonly { questionId: string; answer: string }[],
+  ): Promise<boolean> {
     const method = this.methods.list(personId).find((m) => m.kind === 'securityQuestions');
-    if (!method || answers.length === 0) return false;
-    const byId = this.methods.repo.answers(method.id);
-    return answers.every((a) => {
-      const h = byId.get(a.questionId);
-      return h !== undefined && slowHashMatches(normalizeAnswer(a.answer), h);
-    });
+    const byId = method ? this.methods.repo.answers(method.id) : new Map<string, string>();
+    const given = Array.isArray(answers) ? answers.slice(0, ANSWERS_CHECKED_MAX) : [];
+    const decoy = await decoySlowHash('security answer');
+    const results = await Promise.all(
+      given.map(async (a) => {
+        const stored = typeof a?.questionId === 'string' ? byId.get(a.questionId) : undefined;
+        const typed = normalizeAnswer(typeof a?.answer === 'string' ? a.answer : '').slice(
+          0,
+          4 * ANSWER_MAX,
+        );
+        const matches = await slowHashMatchesAsync(typed, stored ?? decoy);
+        return stored !== undefined && matches;
+      }),
+    );
+    return method !== undefined && results.length > 0 && results.every(Boolean);
   }
 }

@@ -125,7 +125,7 @@ describe('nothing secret at rest or in logs', () => {
       secrets.push(pass.pass);
       s.auth.signOut();
       await attempt(() => s.auth.signInWithPass('anna@example.org', pass.pass.slice(1)));
-      s.auth.signInWithPass('anna@example.org', pass.pass);
+      await s.auth.signInWithPass('anna@example.org', pass.pass);
       s.auth.signOut();
       await s.auth.signInOperator('desk', opPassword);
       const report =

@@ -144,7 +144,7 @@ describe('verification', () => {
     ).rejects.toMatchObject({ code: 'code.rateLimited' });
   });
 
-  it('security questions: the asked questions, checked against the stored hashes', () => {
+  it('security questions: the asked questions, checked against the stored hashes', async () => {
     const id = addPerson(s);
     const bank = s.enroll.securityQuestions.bank();
     const chosen = bank.questions.slice(0, bank.required);
@@ -161,10 +161,10 @@ describe('verification', () => {
         questionId: q,
         answer: wrong ? 'fel svar' : `  svar NUMMER ${chosen.findIndex((c) => c.id === q)} `,
       }));
-    expect(() => s.passwordReset.verifyQuestions(r.resetId, answer(true))).toThrow(
+    await expect(s.passwordReset.verifyQuestions(r.resetId, answer(true))).rejects.toThrow(
       expect.objectContaining({ code: 'reset.notVerified' }),
     );
-    expect(s.passwordReset.verifyQuestions(r.resetId, answer(false)).complete).toBe(true);
+    expect((await s.passwordReset.verifyQuestions(r.resetId, answer(false))).complete).toBe(true);
   });
 
   it('an administrator always needs two different methods, whatever the policy', async () => {
@@ -243,7 +243,7 @@ describe('rate limits and lockouts', () => {
     expect(s.passwordReset.start(upnOf(id)).outcome).toBe('verify');
   });
 
-  it('per station: failures across many IDs lock the station for everyone', () => {
+  it('per station: failures across many IDs lock the station for everyone', async () => {
     const { max } = limit('station', 'failure');
     let n = 0;
     let locked = false;
@@ -262,7 +262,7 @@ describe('rate limits and lockouts', () => {
       const r = s.passwordReset.start(upnOf(id));
       for (let k = 0; k < 3 && !locked; k++) {
         try {
-          s.passwordReset.verifyQuestions(
+          await s.passwordReset.verifyQuestions(
             r.resetId,
             r.questionIds.map((q) => ({ questionId: q, answer: 'fel fel' })),
           );

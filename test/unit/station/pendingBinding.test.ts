@@ -35,16 +35,16 @@ describe('pending enrollments are bound to their session and person', () => {
   });
   afterEach(() => t.close());
 
-  const signIn = (id: number): void => {
+  const signIn = async (id: number): Promise<void> => {
     t.station.auth.signOut();
-    t.station.auth.signInWithPass(upn[id], passes[id]);
+    await t.station.auth.signInWithPass(upn[id], passes[id]);
   };
 
   it('another kiosk person can neither cancel nor complete an app enrollment by id', async () => {
-    signIn(anna);
+    await signIn(anna);
     const s = await t.station.enroll.authenticatorApp.begin(anna);
     const secret = s.manual.secret.replace(/ /g, '');
-    signIn(bo);
+    await signIn(bo);
     expect(codeOf(() => t.station.enroll.authenticatorApp.cancel(s.enrollmentId))).toBe(
       'enrollment.notFound',
     );
@@ -53,7 +53,7 @@ describe('pending enrollments are bound to their session and person', () => {
       'enrollment.notFound',
     );
     // Anna, back in a new kiosk session, starts over: the old id is gone for her too.
-    signIn(anna);
+    await signIn(anna);
     expect(codeOf(() => t.station.enroll.authenticatorApp.complete(s.enrollmentId, code))).toBe(
       'enrollment.notFound',
     );
@@ -61,7 +61,7 @@ describe('pending enrollments are bound to their session and person', () => {
   });
 
   it('another kiosk person can neither cancel nor complete a phone enrollment by id', async () => {
-    signIn(anna);
+    await signIn(anna);
     const s = await t.station.enroll.phone.begin(anna, {
       kind: 'phoneSms',
       number: '070-123 45 67',
@@ -69,12 +69,12 @@ describe('pending enrollments are bound to their session and person', () => {
       delivery: 'gateway',
     });
     const code = t.gateway.lastCode();
-    signIn(bo);
+    await signIn(bo);
     expect(codeOf(() => t.station.enroll.phone.cancel(s.enrollmentId))).toBe('enrollment.notFound');
     expect(codeOf(() => t.station.enroll.phone.complete(s.enrollmentId, code))).toBe(
       'enrollment.notFound',
     );
-    signIn(anna);
+    await signIn(anna);
     expect(codeOf(() => t.station.enroll.phone.complete(s.enrollmentId, code))).toBe(
       'enrollment.notFound',
     );
@@ -82,7 +82,7 @@ describe('pending enrollments are bound to their session and person', () => {
   });
 
   it('the person who began it, in the same session, still completes it', async () => {
-    signIn(anna);
+    await signIn(anna);
     const s = await t.station.enroll.authenticatorApp.begin(anna);
     const code = totpCode(s.manual.secret.replace(/ /g, ''), P, t.clock.now());
     expect(t.station.enroll.authenticatorApp.complete(s.enrollmentId, code).kind).toBe(

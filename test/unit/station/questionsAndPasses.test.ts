@@ -30,7 +30,7 @@ describe('security questions', () => {
     }
   });
 
-  it('normalizes case and whitespace before hashing; only salted scrypt hashes are stored', () => {
+  it('normalizes case and whitespace before hashing; only salted scrypt hashes are stored', async () => {
     expect(normalizeAnswer('  Stora\t  SKOLAN ')).toBe('stora skolan');
     const m = t.station.enroll.securityQuestions.register(p, A);
     expect(m).toMatchObject({
@@ -55,12 +55,12 @@ describe('security questions', () => {
       .map((answer_hash) => ({ answer_hash }));
     expect(new Set(all.map((r) => r.answer_hash)).size).toBe(2);
     expect(
-      t.station.enroll.securityQuestions.verify(p, [
+      await t.station.enroll.securityQuestions.verify(p, [
         { questionId: 'q.firstSchool', answer: 'STORA skolan' },
       ]),
     ).toBe(true);
     expect(
-      t.station.enroll.securityQuestions.verify(p, [
+      await t.station.enroll.securityQuestions.verify(p, [
         { questionId: 'q.firstSchool', answer: 'stora skola' },
       ]),
     ).toBe(false);
@@ -102,7 +102,7 @@ describe('security questions', () => {
     expect(withAnswer('Volvo   ' + 'x'.repeat(34)).call(null).kind).toBe('securityQuestions'); // 40 after collapsing
   });
 
-  it('registering again replaces the old answers', () => {
+  it('registering again replaces the old answers', async () => {
     t.station.enroll.securityQuestions.register(p, A);
     t.station.enroll.securityQuestions.register(p, [
       ...A.slice(0, 2),
@@ -110,7 +110,7 @@ describe('security questions', () => {
     ]);
     expect(t.station.methods.list(p).filter((m) => m.kind === 'securityQuestions')).toHaveLength(1);
     expect(
-      t.station.enroll.securityQuestions.verify(p, [{ questionId: 'q.firstCar', answer: 'saab' }]),
+      await t.station.enroll.securityQuestions.verify(p, [{ questionId: 'q.firstCar', answer: 'saab' }]),
     ).toBe(true);
     expect(new RegistryInspection(stationContext(t.station).db).answerCount()).toBe(3);
   });
@@ -154,15 +154,15 @@ describe('temporary access passes', () => {
     ).toHaveLength(48);
   });
 
-  it('hashed at rest; one-time pass signs in once; kiosk person confined to self', () => {
+  it('hashed at rest; one-time pass signs in once; kiosk person confined to self', async () => {
     const issued = t.station.passes.issue(p, { oneTime: true });
     const [passHash] = new RegistryInspection(stationContext(t.station).db).passHashes();
     const row = { pass_hash: passHash };
     expect(String(row.pass_hash)).not.toContain(issued.pass);
-    expect(() => t.station.auth.signInWithPass('kiosk@example.org', issued.pass + 'x')).toThrow(
+    await expect(t.station.auth.signInWithPass('kiosk@example.org', issued.pass + 'x')).rejects.toThrow(
       expect.objectContaining({ code: 'pass.invalid' }),
     );
-    const person = t.station.auth.signInWithPass('KIOSK@example.org', issued.pass);
+    const person = await t.station.auth.signInWithPass('KIOSK@example.org', issued.pass);
     expect(person.id).toBe(p);
     expect(t.station.session.actor).toMatchObject({ kind: 'person', id: String(p) });
     const other = t.station.people.findByUpn('kiosk@example.org');
@@ -177,38 +177,38 @@ describe('temporary access passes', () => {
       expect.objectContaining({ code: 'session.operatorRequired' }),
     );
     t.station.auth.signOut();
-    expect(() => t.station.auth.signInWithPass('kiosk@example.org', issued.pass)).toThrow(
+    await expect(t.station.auth.signInWithPass('kiosk@example.org', issued.pass)).rejects.toThrow(
       expect.objectContaining({ code: 'pass.used' }),
     );
   });
 
-  it('multi-use until it expires; a new pass replaces the old one', () => {
+  it('multi-use until it expires; a new pass replaces the old one', async () => {
     const a = t.station.passes.issue(p, { oneTime: false, lifetimeMinutes: 10 });
-    t.station.auth.signInWithPass('kiosk@example.org', a.pass);
-    t.station.auth.signInWithPass('kiosk@example.org', a.pass);
+    await t.station.auth.signInWithPass('kiosk@example.org', a.pass);
+    await t.station.auth.signInWithPass('kiosk@example.org', a.pass);
     t.station.session.clear();
     const b = t.station.passes.issue(p, { oneTime: false });
-    expect(() => t.station.auth.signInWithPass('kiosk@example.org', a.pass)).toThrow(
+    await expect(t.station.auth.signInWithPass('kiosk@example.org', a.pass)).rejects.toThrow(
       expect.objectContaining({ code: 'pass.invalid' }),
     );
-    t.station.auth.signInWithPass('kiosk@example.org', b.pass);
+    await t.station.auth.signInWithPass('kiosk@example.org', b.pass);
     t.station.session.clear();
     t.clock.advance(61 * 60_000);
     expect(t.station.passes.status(p)).toMatchObject({ expired: true, oneTime: false });
-    expect(() => t.station.auth.signInWithPass('kiosk@example.org', b.pass)).toThrow(
+    await expect(t.station.auth.signInWithPass('kiosk@example.org', b.pass)).rejects.toThrow(
       expect.objectContaining({ code: 'pass.expired' }),
     );
     expect(new RegistryInspection(stationContext(t.station).db).passCount()).toBe(1);
   });
 
-  it('unknown person and revoked pass are both pass.invalid; audit has no pass', () => {
+  it('unknown person and revoked pass are both pass.invalid; audit has no pass', async () => {
     const a = t.station.passes.issue(p);
-    expect(() => t.station.auth.signInWithPass('nobody@example.org', a.pass)).toThrow(
+    await expect(t.station.auth.signInWithPass('nobody@example.org', a.pass)).rejects.toThrow(
       expect.objectContaining({ code: 'pass.invalid' }),
     );
     t.station.passes.revoke(p);
     expect(t.station.passes.status(p)).toBeNull();
-    expect(() => t.station.auth.signInWithPass('kiosk@example.org', a.pass)).toThrow(
+    await expect(t.station.auth.signInWithPass('kiosk@example.org', a.pass)).rejects.toThrow(
       expect.objectContaining({ code: 'pass.invalid' }),
     );
     expect(t.station.roster.exportAudit()).not.toContain(a.pass);
