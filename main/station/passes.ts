@@ -134,7 +134,8 @@ export class TemporaryAccessPasses {
     // While the hash was being checked the pass may have been replaced or revoked: only the
     // pass that matched may sign in, read again now.
     const current = this.repo.forPerson(person.id);
-    if (!current || String(current.pass_hash) !== checkedHash) throw new StationError('pass.invalid');
+    if (!current || String(current.pass_hash) !== checkedHash)
+      throw new StationError('pass.invalid');
     if (this.ctx.clock().getTime() > Date.parse(current.expires_at))
       throw new StationError('pass.expired');
     if (current.one_time === 1 && current.used_at !== null) throw new StationError('pass.used');

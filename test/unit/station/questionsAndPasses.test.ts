@@ -110,7 +110,9 @@ describe('security questions', () => {
     ]);
     expect(t.station.methods.list(p).filter((m) => m.kind === 'securityQuestions')).toHaveLength(1);
     expect(
-      await t.station.enroll.securityQuestions.verify(p, [{ questionId: 'q.firstCar', answer: 'saab' }]),
+      await t.station.enroll.securityQuestions.verify(p, [
+        { questionId: 'q.firstCar', answer: 'saab' },
+      ]),
     ).toBe(true);
     expect(new RegistryInspection(stationContext(t.station).db).answerCount()).toBe(3);
   });
@@ -159,9 +161,9 @@ describe('temporary access passes', () => {
     const [passHash] = new RegistryInspection(stationContext(t.station).db).passHashes();
     const row = { pass_hash: passHash };
     expect(String(row.pass_hash)).not.toContain(issued.pass);
-    await expect(t.station.auth.signInWithPass('kiosk@example.org', issued.pass + 'x')).rejects.toThrow(
-      expect.objectContaining({ code: 'pass.invalid' }),
-    );
+    await expect(
+      t.station.auth.signInWithPass('kiosk@example.org', issued.pass + 'x'),
+    ).rejects.toThrow(expect.objectContaining({ code: 'pass.invalid' }));
     const person = await t.station.auth.signInWithPass('KIOSK@example.org', issued.pass);
     expect(person.id).toBe(p);
     expect(t.station.session.actor).toMatchObject({ kind: 'person', id: String(p) });

@@ -227,7 +227,9 @@ describe('demo station', () => {
       expect(
         s.methods.ssprReadiness(s.people.getByUpn('oskar.ek@demo.keystation.local').id).reason,
       ).toBe('sspr.notEnabled');
-      expect((await s.auth.signInWithPass(DEMO_ACCESS_PASS.upn, DEMO_ACCESS_PASS.pass)).id).toBe(lars.id);
+      expect((await s.auth.signInWithPass(DEMO_ACCESS_PASS.upn, DEMO_ACCESS_PASS.pass)).id).toBe(
+        lars.id,
+      );
       s.auth.signOut();
       expect(
         (await s.auth.signInOperator(DEMO_OPERATOR.username, DEMO_OPERATOR.password)).role,
