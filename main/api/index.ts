@@ -12,6 +12,7 @@ import { StationAccess } from '../station/access';
 import { KeyDevices } from '../station/devices';
 import { OperatorKeyCeremonies } from '../station/operatorKeys';
 import { SecurityKeyManager } from '../station/keyManager';
+import { PasswordResetKeys } from '../station/passwordResetKeys';
 import { SecurityKeyFlow } from '../station/securityKeyFlow';
 import { ProvisioningDesk } from '../station/provisioning/desk';
 import { provisioningHandlers } from './provisioning';
@@ -97,7 +98,11 @@ export function createHandlers(deps: HandlerDeps): ContractHandlers {
       new SecurityKeyManager(deps.station, keyDevices),
       deps.elevation,
     ),
-    passwordReset: passwordResetHandlers(deps.station, access, keyDevices),
+    passwordReset: passwordResetHandlers(
+      deps.station,
+      access,
+      new PasswordResetKeys(deps.station.passwordReset, keyDevices),
+    ),
     provisioning: provisioningHandlers(
       deps.station,
       new ProvisioningDesk(deps.station, keyDevices, () =>

@@ -5,7 +5,7 @@
 import type { AdminRequestView, ResetView } from '../../preload/contract';
 import type { AdminRequest, ResetView as StationResetView, Station } from '../station';
 import type { StationAccess } from '../station/access';
-import type { KeyDevices } from '../station/devices';
+import type { PasswordResetKeys } from '../station/passwordResetKeys';
 import { registryId } from './convert';
 import type { DomainHandlers } from './dispatch';
 import { keyInteraction } from './security-key';
@@ -31,7 +31,7 @@ function toRequest(r: AdminRequest): AdminRequestView {
 export function passwordResetHandlers(
   station: Station,
   access: StationAccess,
-  devices: KeyDevices,
+  keys: PasswordResetKeys,
 ): DomainHandlers<'passwordReset'> {
   const reset = station.passwordReset;
   return {
@@ -47,7 +47,7 @@ export function passwordResetHandlers(
       toView(await reset.verifyQuestions(resetId, answers)),
     verifyKey: async ({ resetId, deviceId, pin, operationId }, ctx) =>
       toView(
-        await reset.verifyKey(resetId, devices.target(deviceId), pin, {
+        await keys.verifyKey(resetId, deviceId, pin, {
           interaction: keyInteraction(ctx, operationId, { touched: false }),
         }),
       ),
