@@ -22,6 +22,8 @@ import { HttpTransport, NetworkError, retryAfterSeconds, type HttpReply } from '
 import type {
   ConnectionCheck,
   ConnectionProblem,
+  HardwareOathOutcome,
+  HardwareOathToken,
   IdentityProvider,
   IssuedCreationOptions,
   ProviderMethod,
@@ -65,7 +67,13 @@ export const PERMISSIONS = {
   methodsRead: 'UserAuthenticationMethod.Read.All',
   methodsWrite: 'UserAuthenticationMethod.ReadWrite.All',
   passkeyWrite: 'UserAuthMethod-Passkey.ReadWrite.All',
+  /** The tenant's hardware OATH inventory (beta authenticationMethodDevices). */
+  oathDevices: 'Policy.ReadWrite.AuthenticationMethod',
+  /** Assign and activate a hardware OATH token for another user (beta, application). */
+  oathAssign: 'UserAuthenticationMethod.ReadWrite.All',
 } as const;
+
+const OATH_DEVICES = '/beta/directory/authenticationMethodDevices/hardwareOathDevices';
 
 const TYPE_BY_ODATA: Record<string, ProviderMethodType> = {
   '#microsoft.graph.fido2AuthenticationMethod': 'fido2',
@@ -98,7 +106,7 @@ const WRITE_PERMISSION: Record<ProviderMethodType, string> = {
   phone: 'UserAuthMethod-Phone.ReadWrite.All',
   email: 'UserAuthMethod-Email.ReadWrite.All',
   softwareOath: 'UserAuthMethod-SoftwareOATH.ReadWrite.All',
-  hardwareOath: 'UserAuthMethod-HardwareOATH.ReadWrite.All',
+  hardwareOath: PERMISSIONS.oathAssign,
   temporaryAccessPass: 'UserAuthMethod-TAP.ReadWrite.All',
   windowsHelloForBusiness: 'UserAuthMethod-WindowsHello.ReadWrite.All',
   password: 'User-PasswordProfile.ReadWrite.All',
@@ -111,6 +119,12 @@ function typeOfPath(path: string): ProviderMethodType {
   for (const [type, seg] of Object.entries(METHOD_SEGMENT))
     if (seg === segment) return type as ProviderMethodType;
   return /^\/(v1\.0|beta)\/users\/[^/]+$/.test(path) ? 'password' : 'other';
+}
+
+/** The permission a write to this path needs (named when Graph answers 403). */
+function permissionOfPath(path: string): string {
+  if (path.startsWith(OATH_DEVICES)) return PERMISSIONS.oathDevices;
+  return WRITE_PERMISSION[typeOfPath(path)];
 }
 
 /** Digits only, for comparing phone numbers written differently ("+46 70…" / "+4670…"). */
@@ -697,11 +711,159 @@ export class GraphProvider implements IdentityProvider {
   deletion(userId: string, type: ProviderMethodType, providerMethodId: string): ProviderRequest {
     const segment = METHOD_SEGMENT[type];
     if (!segment) throw new GraphReadError(0, 'notDeletable');
+    // Hardware OATH methods are in Graph's beta only.
+    const version = type === 'hardwareOath' ? 'beta' : 'v1.0';
     return {
       method: 'DELETE',
-      path: `/v1.0/users/${encodeURIComponent(userId)}/authentication/${segment}/${encodeURIComponent(providerMethodId)}`,
+      path: `/${version}/users/${encodeURIComponent(userId)}/authentication/${segment}/${encodeURIComponent(providerMethodId)}`,
       body: null,
     };
+  }
+
+  /** Graph beta: POST /directory/authenticationMethodDevices/hardwareOathDevices (no secret yet). */
+  hardwareOathRegistration(token: HardwareOathToken): ProviderRequest {
+    return {
+      method: 'POST',
+      path: OATH_DEVICES,
+      body: {
+        displayName: token.displayName,
+        serialNumber: token.serialNumber,
+        manufacturer: token.manufacturer,
+        model: token.model,
+        timeIntervalInSeconds: token.timeIntervalInSeconds,
+        hashFunction: 'hmacsha1',
+      },
+    };
+  }
+
+  /** A read for one hardware OATH step: its JSON, or the reply that says why not. */
+  private async oathRead(
+    path: string,
+    permission: string,
+  ): Promise<{ json: unknown } | { reply: ProviderReply }> {
+    try {
+      return { json: await this.read(path) };
+    } catch (e) {
+      if (e instanceof NetworkError)
+        return {
+          reply: e.mayHaveArrived
+            ? { kind: 'lost', detail: e.detail }
+            : { kind: 'stopped', problem: networkProblem(e) },
+        };
+      if (e instanceof TokenError) return { reply: { kind: 'stopped', problem: e.problem } };
+      if (e instanceof GraphReadError) {
+        if (e.status === 403)
+          return {
+            reply: { kind: 'stopped', problem: { code: 'idp.missingPermission', permission } },
+          };
+        if (e.status === 429 || e.status === 503)
+          return { reply: { kind: 'throttled', status: e.status, retryAfterSeconds: null } };
+        if (e.status >= 500 || e.status === 401)
+          return { reply: { kind: 'serverError', status: e.status, message: e.code } };
+        return { reply: { kind: 'rejected', status: e.status, code: e.code, message: '' } };
+      }
+      throw e;
+    }
+  }
+
+  /** The provider's device with this serial number (its inventory is tenant-wide), or null. */
+  private async oathDevice(
+    serialNumber: string,
+    manufacturer: string,
+  ): Promise<{ device: Record<string, unknown> | null } | { reply: ProviderReply }> {
+    const filter = `serialNumber eq '${serialNumber.replace(/'/g, "''")}'`;
+    const r = await this.oathRead(
+      `${OATH_DEVICES}?$filter=${encodeURIComponent(filter)}`,
+      PERMISSIONS.oathDevices,
+    );
+    if ('reply' in r) return r;
+    const list = ((obj(r.json).value as unknown[] | undefined) ?? [])
+      .map((d) => obj(d))
+      .filter((d) => str(d.serialNumber) === serialNumber);
+    return {
+      device: list.find((d) => str(d.manufacturer) === manufacturer) ?? list[0] ?? null,
+    };
+  }
+
+  async registerHardwareOath(
+    userId: string,
+    token: HardwareOathToken & { readonly secretKey: string },
+    codeNow: () => string,
+  ): Promise<HardwareOathOutcome> {
+    const user = `/beta/users/${encodeURIComponent(userId)}/authentication/hardwareOathMethods`;
+    // 1. The device: the administrator may have loaded the vendor's file into the tenant already.
+    let seen = await this.oathDevice(token.serialNumber, token.manufacturer);
+    if ('reply' in seen) return { kind: 'stalled', step: 'device', reply: seen.reply };
+    let device = seen.device;
+    if (!device) {
+      const create = this.hardwareOathRegistration(token);
+      const reply = await this.send({
+        ...create,
+        body: { ...obj(create.body), secretKey: token.secretKey },
+      });
+      if (reply.kind === 'ok') device = obj(reply.json);
+      else if (reply.kind !== 'conflict') return { kind: 'stalled', step: 'device', reply };
+      else {
+        seen = await this.oathDevice(token.serialNumber, token.manufacturer);
+        if ('reply' in seen) return { kind: 'stalled', step: 'device', reply: seen.reply };
+        device = seen.device;
+        if (!device)
+          return {
+            kind: 'stalled',
+            step: 'device',
+            reply: { kind: 'rejected', status: 409, code: 'conflict', message: 'serial number' },
+          };
+      }
+    }
+    const deviceId = str(device.id);
+    // 2. Assigned to this person (and to nobody else).
+    const assignee = str(obj(device.assignedTo).id);
+    if (assignee && assignee.toLowerCase() !== userId.toLowerCase())
+      return {
+        kind: 'stalled',
+        step: 'assign',
+        reply: {
+          kind: 'rejected',
+          status: 409,
+          code: 'assignedToAnotherUser',
+          message: 'The provider has this token assigned to another person.',
+        },
+      };
+    if (!assignee) {
+      const reply = await this.send({
+        method: 'POST',
+        path: user,
+        body: { device: { id: deviceId } },
+      });
+      if (reply.kind !== 'ok' && reply.kind !== 'conflict')
+        return { kind: 'stalled', step: 'assign', reply };
+    }
+    // 3. Activated with the token's current code.
+    if (str(device.status) !== 'activated') {
+      const reply = await this.send({
+        method: 'POST',
+        path: `${user}/${encodeURIComponent(deviceId)}/activate`,
+        body: { verificationCode: codeNow(), displayName: token.displayName },
+      });
+      if (reply.kind !== 'ok') return { kind: 'stalled', step: 'activate', reply };
+    }
+    // 4. Confirmed once the person's methods list it, activated.
+    const listed = await this.oathRead(user, PERMISSIONS.oathAssign);
+    if ('reply' in listed) return { kind: 'stalled', step: 'confirm', reply: listed.reply };
+    const method = ((obj(listed.json).value as unknown[] | undefined) ?? [])
+      .map((m) => obj(m))
+      .find(
+        (m) =>
+          str(obj(m.device).id) === deviceId ||
+          str(obj(m.device).serialNumber) === token.serialNumber,
+      );
+    if (!method || str(obj(method.device).status) !== 'activated')
+      return {
+        kind: 'stalled',
+        step: 'confirm',
+        reply: { kind: 'serverError', status: 200, message: 'not listed as activated yet' },
+      };
+    return { kind: 'confirmed', methodId: str(method.id), deviceId };
   }
 
   async send(request: ProviderRequest): Promise<ProviderReply> {
@@ -729,7 +891,7 @@ export class GraphProvider implements IdentityProvider {
         kind: 'stopped',
         problem: {
           code: 'idp.missingPermission',
-          permission: this.writePermission(typeOfPath(request.path)),
+          permission: permissionOfPath(request.path),
         },
       };
     // An expired or refused token: nothing was changed; the next try takes a new token.
@@ -808,7 +970,7 @@ export class GraphProvider implements IdentityProvider {
             kind: 'stopped',
             problem: {
               code: 'idp.missingPermission',
-              permission: this.writePermission(typeOfPath(request.path)),
+              permission: permissionOfPath(request.path),
             },
           },
         };

@@ -14,11 +14,13 @@ import {
   type OutboxState,
   type ProviderMethodRow,
 } from '../../db/repositories/idp';
+import { OathTokenRepository } from '../../db/repositories/oathTokens';
 import type { StationContext } from '../context';
 import { StationError } from '../errors';
 import type { MethodRow } from '../../db/repositories/methods';
 import type { PeopleService } from '../people';
 import type { MethodRegistry } from '../methods/registry';
+import { totpCode } from '../methods/totp';
 import type { PersonId } from '../types';
 import { GraphProvider, PUBLIC_CLOUD, type GraphCredential } from './graph';
 import { hostOrigin } from './http';
@@ -167,6 +169,10 @@ export interface ProviderSettings {
 const SECRET_CONTEXT = 'idp.secret';
 const KEY_CONTEXT = 'idp.certificateKey';
 const BODY_CONTEXT = 'idp.outbox';
+/** The sealing context of the OATH token inventory's secrets (OathTokenInventory). */
+const OATH_CONTEXT = 'oath';
+/** One outbox item per hardware OATH token: create (unless held), assign, activate, confirm. */
+const OATH_OPERATION = 'hardwareOath.register';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TENANT_NAME = /^[a-z0-9][a-z0-9-]{0,62}(\.[a-z0-9-]{1,63})+$/i;
 const MAX_BACKOFF_S = 600;
@@ -807,6 +813,24 @@ export class IdpService {
           : 'mobile';
       const request = provider.phoneRegistration(providerId, row.detail, phoneType);
       this.enqueue(row.person_id, `phone:${row.id}`, 'phone.add', request, { phoneType }, row.id);
+    } else if (row.kind === 'hardwareToken') {
+      const token = new OathTokenRepository(this.ctx.db).find(row.detail);
+      if (!token) return;
+      const request = provider.hardwareOathRegistration({
+        serialNumber: token.serial,
+        manufacturer: token.manufacturer,
+        model: token.model,
+        timeIntervalInSeconds: token.period,
+        displayName: row.label,
+      });
+      this.enqueue(
+        row.person_id,
+        `hardwareOath:${row.id}`,
+        OATH_OPERATION,
+        request,
+        { serialNumber: token.serial },
+        row.id,
+      );
     } else if (row.kind === 'email') {
       const request = provider.emailRegistration(providerId, row.detail);
       this.enqueue(
@@ -836,7 +860,9 @@ export class IdpService {
         ? 'fido2'
         : created.operation === 'phone.add'
           ? 'phone'
-          : 'email';
+          : created.operation === OATH_OPERATION
+            ? 'hardwareOath'
+            : 'email';
     const provider = this.providerOrThrow();
     // The provider id is known once the create is confirmed; filled in when sent.
     const request = provider.deletion(link.provider_id, type, '{providerMethodId}');
@@ -1002,6 +1028,7 @@ export class IdpService {
     provider: IdentityProvider,
     row: IdpOutboxRow,
   ): Promise<'confirmed' | 'failed' | 'later'> {
+    if (row.operation === OATH_OPERATION) return this.processHardwareOath(provider, row);
     let request = this.requestOf(row);
     const match = JSON.parse(row.match) as Record<string, string>;
     // A delete of a station method: the provider id comes from its confirmed create.
@@ -1058,6 +1085,61 @@ export class IdpService {
         return this.stop(row, reply.problem, true);
       default:
         return this.retryLater(row, reply);
+    }
+  }
+
+  /**
+   * A hardware OATH token: every step is looked up before it is sent (GraphProvider), so a replay
+   * after a crash or a lost reply repeats nothing. The secret is opened from the token inventory
+   * only for the create, and the activation code is computed from it at the moment of sending
+   * (docs/IDP.md "Hardware OATH tokens"); neither is written to the outbox or the audit.
+   */
+  private async processHardwareOath(
+    provider: IdentityProvider,
+    row: IdpOutboxRow,
+  ): Promise<'confirmed' | 'failed' | 'later'> {
+    const match = JSON.parse(row.match) as Record<string, string>;
+    const token = new OathTokenRepository(this.ctx.db).find(match.serialNumber ?? '');
+    const link = row.person_id !== null ? this.repo.personLink(row.person_id) : undefined;
+    if (!token || !link) {
+      this.fail(row, token ? 'person not linked' : 'token not in the inventory');
+      return 'failed';
+    }
+    const request = this.requestOf(row);
+    const body = (request.body ?? {}) as { displayName?: unknown };
+    this.ctx.db.transaction(() => this.repo.markSent(row.id, this.now()))();
+    const secretKey = this.ctx.keys.open(token.secret, OATH_CONTEXT).toString('ascii');
+    const params = { period: token.period, digits: token.digits, algorithm: 'SHA1' } as const;
+    const outcome = await provider.registerHardwareOath(
+      link.provider_id,
+      {
+        serialNumber: token.serial,
+        manufacturer: token.manufacturer,
+        model: token.model,
+        timeIntervalInSeconds: token.period,
+        displayName: typeof body.displayName === 'string' ? body.displayName : token.serial,
+        secretKey,
+      },
+      () => totpCode(secretKey, params, this.ctx.clock()),
+    );
+    if (outcome.kind === 'confirmed') {
+      this.confirm(row, outcome.methodId, {
+        id: outcome.methodId,
+        deviceId: outcome.deviceId,
+        serialNumber: token.serial,
+      });
+      return 'confirmed';
+    }
+    const reply = outcome.reply;
+    switch (reply.kind) {
+      case 'stopped':
+        return this.stop(row, reply.problem, false);
+      case 'rejected':
+      case 'conflict':
+        this.fail(row, `${outcome.step}: ${replyError(reply)}`);
+        return 'failed';
+      default:
+        return this.retryLater(row, reply, true);
     }
   }
 
@@ -1184,6 +1266,17 @@ export class IdpService {
     this.ctx.db.transaction(() => {
       for (const row of items) {
         const person = row.person_id !== null ? this.people.find(row.person_id) : undefined;
+        if (row.operation === OATH_OPERATION) {
+          // Its secret never leaves this station and its code is good for seconds: a hardware
+          // OATH token waits for this station to be online (docs/IDP.md "Hardware OATH tokens").
+          csv.push(
+            [person?.upn ?? '', row.operation, `${this.ctx.stationId}:${row.item_key}`]
+              .concat([row.created_at, 'online-only'])
+              .map(csvCell)
+              .join(','),
+          );
+          continue;
+        }
         let request = this.requestOf(row);
         if (hasPlaceholder(request.path)) {
           const created = this.repo.outboxItem(

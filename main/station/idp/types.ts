@@ -98,6 +98,22 @@ export interface IssuedCreationOptions {
   readonly publicKey: Record<string, unknown>;
 }
 
+/** A hardware OATH token as the station's inventory holds it (public details). */
+export interface HardwareOathToken {
+  readonly serialNumber: string;
+  readonly manufacturer: string;
+  readonly model: string;
+  readonly timeIntervalInSeconds: 30 | 60;
+  readonly displayName: string;
+}
+
+export type HardwareOathStep = 'device' | 'assign' | 'activate' | 'confirm';
+
+export type HardwareOathOutcome =
+  | { readonly kind: 'confirmed'; readonly methodId: string; readonly deviceId: string }
+  /** A step did not go through: the reply says whether to wait, stop or give up. */
+  | { readonly kind: 'stalled'; readonly step: HardwareOathStep; readonly reply: ProviderReply };
+
 export interface IdentityProvider {
   readonly kind: string;
   testConnection(groupId: string): Promise<ConnectionCheck>;
@@ -129,6 +145,22 @@ export interface IdentityProvider {
    */
   passwordChange(userId: string, password: string, forceChangeNextSignIn: boolean): ProviderRequest;
   deletion(userId: string, type: ProviderMethodType, providerMethodId: string): ProviderRequest;
+  /**
+   * The request that puts a hardware OATH token in the provider's inventory — without its secret,
+   * which `registerHardwareOath` adds when it sends (the outbox keeps no secret, sealed or not).
+   */
+  hardwareOathRegistration(token: HardwareOathToken): ProviderRequest;
+  /**
+   * Creates (unless the provider already holds its serial), assigns and activates a hardware OATH
+   * token, each step only when the provider does not show it done yet, so a replay after a crash
+   * or a lost reply repeats nothing. `codeNow` gives the token's code at the moment activation is
+   * sent. Ends `confirmed` once the provider lists the activated method for the person.
+   */
+  registerHardwareOath(
+    userId: string,
+    token: HardwareOathToken & { readonly secretKey: string },
+    codeNow: () => string,
+  ): Promise<HardwareOathOutcome>;
   send(request: ProviderRequest): Promise<ProviderReply>;
   /** The provider id in a successful create's reply. */
   createdId(reply: unknown): string | null;

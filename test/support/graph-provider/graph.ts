@@ -785,9 +785,18 @@ function assignDevice(c: GraphCall, u: User, deviceId: string) {
 function listOathDevices(c: GraphCall): Reply {
   const no = need(c, P.oathDevices);
   if (no) return no;
+  // $filter as the reference shows it: `serialNumber eq '…'` or `status eq '…'`.
+  let devices = [...c.tenant.hardwareOathDevices.values()];
+  const filter = c.req.query.get('$filter');
+  if (filter !== null) {
+    const m = /^\s*(serialNumber|status)\s+eq\s+'((?:[^']|'')*)'\s*$/.exec(filter);
+    if (!m) return badRequest(c, `Invalid filter clause: '${filter}'.`, 'BadRequest');
+    const value = m[2].replace(/''/g, "'");
+    devices = devices.filter((d) => (m[1] === 'status' ? d.status : d.serialNumber) === value);
+  }
   return page(
     c,
-    [...c.tenant.hardwareOathDevices.values()],
+    devices,
     (d) => deviceJson(d, c.tenant),
     'directory/authenticationMethodDevices/hardwareOathDevices',
   );

@@ -530,6 +530,34 @@ export class SeededTenant {
   registrationDetails(idOrUpn: string) {
     return registrationDetails(this.tenant, this.user(idOrUpn), this.ctx.clock.now());
   }
+  /**
+   * A hardware OATH token in the tenant's inventory, not assigned (what an administrator's upload
+   * of the vendor's file creates).
+   */
+  addOathDevice(seed: {
+    serialNumber: string;
+    secretKey: string;
+    manufacturer?: string;
+    model?: string;
+    timeIntervalInSeconds?: 30 | 60;
+  }): HardwareOathDevice {
+    const d: HardwareOathDevice = {
+      id: newId(),
+      serialNumber: seed.serialNumber,
+      manufacturer: seed.manufacturer ?? 'Keystation Test',
+      model: seed.model ?? 'OTP c200',
+      secretKey: seed.secretKey,
+      timeIntervalInSeconds: seed.timeIntervalInSeconds ?? 30,
+      hashFunction: 'hmacsha1',
+      displayName: null,
+      assignedToUserId: null,
+      status: 'available',
+      lastUsedCounter: -1,
+      createdDateTime: this.ctx.clock.iso(),
+    };
+    this.tenant.hardwareOathDevices.set(d.id, d);
+    return d;
+  }
   hardwareOathDevices(): HardwareOathDevice[] {
     return [...this.tenant.hardwareOathDevices.values()];
   }
