@@ -22,7 +22,7 @@ import type { PeopleService } from '../people';
 import type { MethodRegistry } from '../methods/registry';
 import { totpCode } from '../methods/totp';
 import type { PersonId } from '../types';
-import { GraphProvider, PUBLIC_CLOUD, type GraphCredential } from './graph';
+import { GraphProvider, PERMISSIONS, PUBLIC_CLOUD, type GraphCredential } from './graph';
 import { hostOrigin } from './http';
 import type {
   ConnectionCheck,
@@ -434,7 +434,10 @@ export class IdpService {
         })();
       }
     } catch (e) {
-      throw this.providerFailure(e);
+      throw this.providerFailure(e, {
+        permission: PERMISSIONS.groupRead,
+        notFound: 'idp.groupNotFound',
+      });
     }
     const left = this.ctx.db.transaction(() => this.repo.markLeft(pullStamp, this.now()))();
     let methodCount = 0;
@@ -447,7 +450,7 @@ export class IdpService {
         try {
           found = await provider.methodsOf(chunk.map((s) => s.providerId));
         } catch (e) {
-          throw this.providerFailure(e);
+          throw this.providerFailure(e, { permission: PERMISSIONS.methodsRead });
         }
         this.ctx.db.transaction(() => {
           for (const s of chunk) {
@@ -495,7 +498,7 @@ export class IdpService {
     try {
       found = await provider.methodsOf([link.provider_id]);
     } catch (e) {
-      throw this.providerFailure(e);
+      throw this.providerFailure(e, { permission: PERMISSIONS.methodsRead });
     }
     const methods = found.get(link.provider_id);
     if (methods) this.ctx.db.transaction(() => this.storeProviderMethods(personId, methods))();
@@ -525,7 +528,14 @@ export class IdpService {
     );
   }
 
-  private providerFailure(e: unknown): StationError {
+  /**
+   * A failed provider call in the operator's words. A 401 or 403 names the permission of the call
+   * that failed (`call.permission`); a 404 is "no such group" only for the group read.
+   */
+  private providerFailure(
+    e: unknown,
+    call: { permission: string; notFound?: 'idp.groupNotFound' },
+  ): StationError {
     if (e instanceof StationError) return e;
     const problem = (e as { problem?: { code?: string; permission?: string } }).problem;
     if (problem?.code === 'idp.missingPermission' && problem.permission)
@@ -539,8 +549,8 @@ export class IdpService {
       return new StationError('idp.noNetwork');
     const status = (e as { status?: number }).status;
     if (status === 403 || status === 401)
-      return new StationError('idp.missingPermission', { permission: 'GroupMember.Read.All' });
-    if (status === 404) return new StationError('idp.groupNotFound');
+      return new StationError('idp.missingPermission', { permission: call.permission });
+    if (status === 404 && call.notFound) return new StationError(call.notFound);
     return new StationError('idp.providerError', { detail: String(status ?? 'unknown') });
   }
 
@@ -662,17 +672,13 @@ export class IdpService {
     try {
       issued = await provider.creationOptions(providerId, this.opts.challengeMinutes ?? 5);
     } catch (e) {
-      const err = this.providerFailure(e);
+      const err = this.providerFailure(e, { permission: PERMISSIONS.passkeyWrite });
       if (err.code === 'idp.noNetwork') {
         const expired = this.repo.latestCreationOptions(personId);
         throw new StationError(expired ? 'idp.challengeExpired' : 'idp.noCreationOptions', {
           online: false,
         });
       }
-      if (err.code === 'idp.missingPermission')
-        throw new StationError('idp.missingPermission', {
-          permission: 'UserAuthMethod-Passkey.ReadWrite.All',
-        });
       throw err;
     }
     const challenge = String(issued.publicKey.challenge);
@@ -990,7 +996,7 @@ export class IdpService {
     try {
       return await run;
     } catch (e) {
-      throw this.providerFailure(e);
+      throw this.providerFailure(e, { permission: PERMISSIONS.methodsWrite });
     }
   }
 
@@ -1440,7 +1446,9 @@ export class IdpService {
     try {
       issued = await provider.issueTemporaryAccessPass(providerId, opts);
     } catch (e) {
-      throw this.providerFailure(e);
+      throw this.providerFailure(e, {
+        permission: provider.writePermission('temporaryAccessPass'),
+      });
     }
     this.ctx.db.transaction(() =>
       this.ctx.audit.append('idp.passIssued', personId, {

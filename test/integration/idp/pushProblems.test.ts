@@ -77,6 +77,47 @@ describe('push problems against the test provider', () => {
     }
   });
 
+  it('a refused call outside a push names its own permission, not the group read', async () => {
+    const s = linkedStation(w);
+    try {
+      await s.station.idp.pull();
+      const p = s.station.people.getByUpn(`user1@${w.tenant.domain}`);
+      w.app.revoke('UserAuthenticationMethod.ReadWrite.All');
+      try {
+        s.station.idp.saveConnection(settings());
+        // Creation options for a security key: the passkey permission.
+        await expect(s.station.idp.creationOptionsFor(p.id, { fresh: true })).rejects.toMatchObject(
+          {
+            code: 'idp.missingPermission',
+            params: { permission: 'UserAuthMethod-Passkey.ReadWrite.All' },
+          },
+        );
+        // A pass issued by the provider: the temporary access pass permission.
+        await expect(
+          s.station.idp.issueProviderPass(p.id, { lifetimeMinutes: 60, oneTime: true }),
+        ).rejects.toMatchObject({
+          code: 'idp.missingPermission',
+          params: { permission: 'UserAuthMethod-TAP.ReadWrite.All' },
+        });
+      } finally {
+        w.app.grant('UserAuthenticationMethod.ReadWrite.All');
+      }
+      // The group read itself still names its own.
+      w.app.revoke('GroupMember.Read.All');
+      try {
+        s.station.idp.saveConnection(settings());
+        await expect(s.station.idp.pull()).rejects.toMatchObject({
+          code: 'idp.missingPermission',
+          params: { permission: 'GroupMember.Read.All' },
+        });
+      } finally {
+        w.app.grant('GroupMember.Read.All');
+      }
+    } finally {
+      s.close();
+    }
+  });
+
   it('no network stops the push at once with its message; nothing is lost', async () => {
     const s = linkedStation(w);
     try {
