@@ -8,12 +8,14 @@
  * in plain words), pulls a group of 50, issues a pass; a person signs in at the kiosk with it and
  * registers the virtual key against the provider's challenge; after "Sync now" the provider
  * holds the key (asked directly) and the UI marks it "Confirmed in Entra ID"; the person deletes
- * their Authenticator phone sign-in, and it is gone at the provider.
+ * their Authenticator phone sign-in, and it is gone at the provider. A hardware OATH token
+ * activated at the desk is created, assigned and activated at the provider and marked confirmed.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
+import { Secret, TOTP } from 'otpauth';
 import WebSocket from 'ws';
 import { GraphProvider, type SeededApp, type SeededTenant } from '../support/graph-provider';
 import { expect, startStation, test, type RunningStation } from './station';
@@ -438,6 +440,91 @@ test("the operator's key for a linked person: an expired provider challenge, a n
         .getByTestId('method-where'),
     ).toHaveText(msg(en, 'securityInfo.where.confirmed'));
     await page.screenshot({ path: shot('22-confirmed-en'), fullPage: true });
+  } finally {
+    await world.close();
+  }
+});
+
+test('a hardware OATH token activated at the desk is created, assigned and activated at the provider, then marked confirmed', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  const world = await startWorld(3);
+  const { provider, tenant, app, station } = world;
+  const upn = `person2@${tenant.domain}`;
+  const serial = 'HW-E2E-0001';
+  const secret = 'MFRGGZDFMZTWQ2LKMFRGGZDFMZTWQ2LK';
+  try {
+    await page.goto(station.url);
+    await signInWithPassword(page, page.locator('main'), msg(lang, 'operator.signIn.submit'));
+    await expect(page.getByTestId('signed-in-operator')).toBeVisible();
+    // Linked, pulled and the token inventory loaded through the contract.
+    const saved = await contractCall(station, 'identityProvider.saveConnection', {
+      tenantId: tenant.id,
+      clientId: app.appId,
+      credentialKind: 'secret',
+      secret: app.secret,
+      authorityHost: provider.authorityHost,
+      graphHost: provider.graphUrl,
+      groupId: world.groupId,
+    });
+    expect(saved.ok, JSON.stringify(saved)).toBe(true);
+    const pulled = await contractCall(station, 'identityProvider.pull', {});
+    expect(pulled.value).toMatchObject({ people: 3 });
+    const imported = await contractCall(station, 'roster.importOathTokens', {
+      csv: `upn,serial number,secret key,time interval,manufacturer,model\n${upn},${serial},${secret},30,Keystation Test,OTP c200\n`,
+    });
+    expect(imported.value, JSON.stringify(imported)).toMatchObject({ imported: 1 });
+    const found = await contractCall(station, 'people.search', { query: 'Person 02' });
+    const personId = (found.value as { people: { id: string; upn: string }[] }).people.find(
+      (p) => p.upn === upn,
+    )?.id;
+    expect(personId).toBeTruthy();
+
+    // The person activates the token at the desk with the code it shows now.
+    await page.goto(`${station.origin}/#/people/${personId}/security-info`);
+    await page.getByRole('button', { name: msg(lang, 'wizard.later') }).click();
+    const dialog = await startAddMethod(page, lang, 'hardwareToken');
+    await expect(dialog.getByLabel(msg(lang, 'oath.serial'))).toHaveValue(serial);
+    const totp = new TOTP({
+      secret: Secret.fromBase32(secret),
+      period: 30,
+      digits: 6,
+      algorithm: 'SHA1',
+    });
+    await dialog.getByLabel(msg(lang, 'oath.code')).fill(totp.generate());
+    await dialog.getByRole('button', { name: msg(lang, 'oath.activate') }).click();
+    await expect(
+      dialog.getByRole('heading', { name: msg(lang, 'oath.success.heading') }),
+    ).toBeVisible();
+    await dialog.getByRole('button', { name: msg(lang, 'common.done') }).click();
+    const where = page
+      .getByTestId('methods')
+      .locator('tr[data-kind="hardwareToken"]')
+      .getByTestId('method-where');
+    await expect(where).toHaveText(msg(lang, 'securityInfo.where.waiting'));
+    await page.screenshot({ path: shot('30-oath-activated'), fullPage: true });
+
+    // Synced: the provider holds the token, assigned to the person and activated.
+    const synced = await contractCall(station, 'identityProvider.sync', {});
+    expect(synced.ok, JSON.stringify(synced)).toBe(true);
+    await expect
+      .poll(
+        () =>
+          tenant
+            .hardwareOathDevices()
+            .filter((d) => d.serialNumber === serial && d.status === 'activated').length,
+        { timeout: 30_000 },
+      )
+      .toBe(1);
+    expect(tenant.methods(upn, 'hardwareOath')).toHaveLength(1);
+    expect(tenant.hardwareOathDevices().find((d) => d.serialNumber === serial)).toMatchObject({
+      assignedToUserId: tenant.user(upn).id,
+    });
+    await page.reload();
+    await page.getByRole('button', { name: msg(lang, 'wizard.later') }).click();
+    await expect(where).toHaveText(msg(lang, 'securityInfo.where.confirmed'));
+    await page.screenshot({ path: shot('31-oath-confirmed'), fullPage: true });
   } finally {
     await world.close();
   }
