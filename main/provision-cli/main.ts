@@ -169,6 +169,10 @@ export async function main(argv: readonly string[], io: Output = defaultOutput()
       const service = station.provisioning;
       return await provision(service.repo, args, out, io, {
         commit: (d) => service.commit(d),
+        // The registry's imported FIDO metadata: a flagged model is refused, as at the station.
+        // (The command does not know whether the registry's station runs as a demo, so the
+        // station-mode part of the model rule stays with the console.)
+        checkModel: (aaguid) => station.keyModels.checkNotCompromised(aaguid),
         createJob: (targets, settings) =>
           service.createJob(targets.length ? targets : service.readyTargets(), settings),
       });
@@ -208,6 +212,7 @@ interface JobHost {
   /** A new job from the file's targets (a station registry: or its people with a ready challenge). */
   createJob(targets: ProvisioningTarget[], settings: Record<string, unknown>): string;
   commit?: (done: ProvisionedKey) => void;
+  checkModel?: (aaguid: string) => void;
 }
 
 async function provision(
@@ -295,6 +300,7 @@ async function provision(
       deliverSlip,
       onEvent: (e: BoardEvent) => io.line({ event: 'key', ...e }),
       ...(host.commit ? { commit: host.commit } : {}),
+      ...(host.checkModel ? { checkModel: host.checkModel } : {}),
     },
   );
   const slipped = existsSync(slipsPath)

@@ -281,9 +281,9 @@ export function openStation(opts: OpenStationOptions): Station {
     const email = new EmailEnrollment(context, people, methods, gateway);
     const outbox = new Outbox(context);
     const roster = new RosterService(context);
-    const operators = new OperatorService(context);
-    const idp = new IdpService(context, people, methods, opts.idp);
     const keyModels = new KeyModelService(context);
+    const operators = new OperatorService(context, keyModels);
+    const idp = new IdpService(context, people, methods, opts.idp);
     const securityKey = new SecurityKeyEnrollment(
       context,
       people,
@@ -292,7 +292,7 @@ export function openStation(opts: OpenStationOptions): Station {
       idp,
       keyModels,
     );
-    const provisioning = new ProvisioningService(context, people, methods, idp);
+    const provisioning = new ProvisioningService(context, people, methods, idp, keyModels);
     const securityQuestions = new SecurityQuestionsEnrollment(context, people, methods, questions);
     const passwordReset = new PasswordReset(context, {
       people,

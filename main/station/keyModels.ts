@@ -16,6 +16,7 @@ import {
 import { KeyModelRepository, type KeyModelRow } from '../db/repositories/keyModels';
 import { nowIso, type StationContext } from './context';
 import { StationError } from './errors';
+import { checkModelNotFlagged } from './methods/securityKeyRules';
 
 export interface KeyMetadataStatus {
   /** No BLOB imported yet: only the built-in list names models. */
@@ -78,14 +79,12 @@ export class KeyModelService {
     return this.importedCatalog()?.lookup(aaguid)?.name;
   }
 
-  /** Refuses a model the imported metadata reports as revoked or compromised. */
+  /**
+   * Refuses a model the imported metadata reports as revoked or compromised (the rule itself:
+   * checkModelNotFlagged, part of every key model check in methods/securityKeyRules.ts).
+   */
   checkNotCompromised(aaguid: string): void {
-    const entry = this.importedCatalog()?.lookup(aaguid);
-    if (entry?.compromised)
-      throw new StationError('securityKey.modelCompromised', {
-        model: entry.name,
-        status: entry.mdsStatus ?? 'REVOKED',
-      });
+    checkModelNotFlagged(this.importedCatalog(), aaguid);
   }
 
   status(): KeyMetadataStatus {

@@ -5,8 +5,9 @@
  * module runs them on the key the operator plugged in.
  *
  * The key passes the same rules as a person's key (main/station/methods/securityKeyRules.ts):
- * a new PIN follows the organization's PIN policy, and the AAGUID allow-list and the refusal
- * of the virtual key on a production station apply before anything is sent to the key.
+ * a new PIN follows the organization's PIN policy, and the AAGUID allow-list, the refusal of the
+ * virtual key on a production station and of a model the imported FIDO metadata flags apply
+ * before anything is sent to the key.
  */
 import {
   createCredential,
@@ -180,7 +181,12 @@ export class OperatorKeyCeremonies {
     try {
       const info = ctap.info;
       const policy = this.station.policy.get();
-      checkKeyModel(policy.securityKey, this.station.mode, info.aaguid);
+      checkKeyModel(
+        policy.securityKey,
+        this.station.mode,
+        info.aaguid,
+        this.station.keyModels.importedCatalog(),
+      );
       if (info.options.clientPin !== true) {
         checkNewKeyPin(pin, policy.pin, info.minPinLength);
         await ctap.clientPin.setPin(pin);

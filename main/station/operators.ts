@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { OperatorRepository, type OperatorRow } from '../db/repositories/operators';
 import type { StationContext } from './context';
 import { StationError } from './errors';
+import type { KeyModelService } from './keyModels';
 import { checkAttestationFormat, checkKeyModel } from './methods/securityKeyRules';
 import { slowHash } from './secrets';
 
@@ -97,7 +98,11 @@ export class OperatorService {
   /** Shared with OperatorSignIn: one challenge space for every operator-key ceremony. */
   readonly challenges: OperatorChallenges;
 
-  constructor(private readonly ctx: StationContext) {
+  constructor(
+    private readonly ctx: StationContext,
+    /** The imported FIDO metadata: a model it flags is refused, as for a person's key. */
+    private readonly models: KeyModelService,
+  ) {
     this.repo = new OperatorRepository(ctx.db);
     this.challenges = new OperatorChallenges(ctx.clock);
   }
@@ -231,7 +236,7 @@ export class OperatorService {
     if (!result.verified) throw new StationError('securityKey.attestationInvalid');
     const info = result.registrationInfo;
     // The attested AAGUID counts, under the same rules as a person's key.
-    checkKeyModel(p, this.ctx.mode, info.aaguid);
+    checkKeyModel(p, this.ctx.mode, info.aaguid, this.models.importedCatalog());
     checkAttestationFormat(p, info.fmt);
     this.ctx.db.transaction(() => {
       this.repo.insertCredential({

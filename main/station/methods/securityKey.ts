@@ -301,8 +301,12 @@ export class SecurityKeyEnrollment {
   }
 
   private checkModel(aaguid: string): void {
-    checkKeyModel(this.ctx.policy().securityKey, this.ctx.mode, aaguid);
-    this.models?.checkNotCompromised(aaguid);
+    checkKeyModel(
+      this.ctx.policy().securityKey,
+      this.ctx.mode,
+      aaguid,
+      this.models?.importedCatalog() ?? null,
+    );
   }
 
   private modelName(aaguid: string): string {

@@ -252,6 +252,7 @@ export class ProvisioningDesk {
           return Promise.resolve();
         },
         onEvent: (e) => this.onBoard(active, e),
+        checkModel: (aaguid) => this.service.checkKeyModel(aaguid),
         commit: (done) => {
           this.service.commit(done);
           const slot = done.row.slot;

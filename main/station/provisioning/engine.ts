@@ -37,6 +37,7 @@ import { isTrivialPin } from '../../../domain/pin';
 import { randomPin } from './pin';
 import type { PinSlip } from './slips';
 import { ENTRA_ORIGIN } from './options';
+import { StationError } from '../errors';
 
 export interface ProvisioningSettings {
   /** Length of the random PIN; also the key's new minimum PIN length when `setMinPinLength`. */
@@ -117,6 +118,12 @@ export interface ProvisioningHooks {
   commit?(done: ProvisionedKey): void;
   /** Now (injected clock). */
   now?(): Date;
+  /**
+   * The station's key model rule (methods/securityKeyRules.ts), on the key's getInfo AAGUID
+   * before anything is sent to it and on the attested AAGUID after makeCredential: throws the
+   * StationError a person's key would get (a model the imported FIDO metadata flags, …).
+   */
+  checkModel?(aaguid: string): void;
 }
 
 /** A failure that belongs to the key (not the person): the person goes back to the queue. */
@@ -134,6 +141,19 @@ class PersonProblem extends Error {
 }
 
 const MAX_ATTEMPTS = 3;
+
+/**
+ * A station error as a reason (docs/PROVISIONING.md "Reasons"): `station:<code>`, its params as a
+ * query string (`station:securityKey.modelCompromised?model=…&status=REVOKED`), so the board
+ * shows the very message a person's key would get.
+ */
+export function stationReason(e: StationError): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(e.params))
+    if (v !== undefined && v !== null) params.set(k, String(v));
+  const query = params.toString();
+  return `station:${e.code}${query ? `?${query}` : ''}`;
+}
 
 function reasonOf(e: unknown): string {
   if (e instanceof KeyProblem || e instanceof PersonProblem) return e.reason;
@@ -314,6 +334,7 @@ export class ProvisioningRun {
     onKeepalive?: (s: KeepaliveState) => void,
   ): Promise<void> {
     const info = await ctap.getInfo();
+    this.checkModel(info.aaguid);
     if (info.options.clientPin === undefined) throw new KeyProblem('keyWithoutPin');
     const used = info.options.clientPin === true || (await this.holdsJobCredential(ctap));
     if (!used) return;
@@ -328,6 +349,16 @@ export class ProvisioningRun {
     }
     await ctap.getInfo();
     void slot;
+  }
+
+  /** The station's model rule (hooks.checkModel); a refused model is the key's problem. */
+  private checkModel(aaguid: string): void {
+    try {
+      this.hooks.checkModel?.(aaguid);
+    } catch (e) {
+      if (e instanceof StationError) throw new KeyProblem(stationReason(e));
+      throw e;
+    }
   }
 
   private rpIds: Set<string> | null = null;
@@ -414,6 +445,7 @@ export class ProvisioningRun {
     let publicKey: Uint8Array<ArrayBuffer>;
     let counter: number;
     let fmt: string;
+    let aaguid: string;
     try {
       const v = await verifyRegistrationResponse({
         response: reg,
@@ -423,12 +455,15 @@ export class ProvisioningRun {
         requireUserVerification: true,
       });
       if (!v.verified) throw new Error('not verified');
+      aaguid = v.registrationInfo.aaguid;
       publicKey = v.registrationInfo.credential.publicKey;
       counter = v.registrationInfo.credential.counter;
       fmt = v.registrationInfo.fmt;
     } catch {
       throw new KeyProblem('registrationInvalid');
     }
+    // The attested model passes the same rule (getInfo could be spoofed by a hostile device).
+    this.checkModel(aaguid);
 
     step('test');
     const challenge = toBase64Url(randomBytes(32));

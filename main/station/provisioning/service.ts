@@ -12,6 +12,8 @@ import {
 } from '../../db/repositories/provisioning';
 import type { StationContext } from '../context';
 import type { IdpService } from '../idp/service';
+import type { KeyModelService } from '../keyModels';
+import { checkKeyModel } from '../methods/securityKeyRules';
 import type { MethodRegistry } from '../methods/registry';
 import type { PeopleService } from '../people';
 import type { ProvisionedKey } from './engine';
@@ -51,6 +53,7 @@ export class ProvisioningService {
     private readonly people: PeopleService,
     private readonly methods: MethodRegistry,
     private readonly idp: IdpService,
+    private readonly models: KeyModelService,
   ) {
     this.repo = new ProvisioningRepository(ctx.db);
   }
@@ -150,6 +153,19 @@ export class ProvisioningService {
     }));
     this.repo.createJob(id, JSON.stringify(settings), this.now(), rows);
     return id;
+  }
+
+  /**
+   * A key provisioned at this station passes the rule a person's own key does (the allow-list,
+   * the virtual key refused on a production station, a model the imported FIDO metadata flags).
+   */
+  checkKeyModel(aaguid: string): void {
+    checkKeyModel(
+      this.ctx.policy().securityKey,
+      this.ctx.mode,
+      aaguid,
+      this.models.importedCatalog(),
+    );
   }
 
   /** Runs inside the transaction that marks the person done (ProvisioningHooks.commit). */

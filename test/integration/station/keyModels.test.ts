@@ -11,6 +11,8 @@ import { VirtualKey } from '../../../native/virtual-key/index';
 import { VIRTUAL_KEY_AAGUID } from '../../../native/client/keyModel';
 import { modelStatus } from '../../../native/client/mds';
 import { SecurityKeyManager } from '../../../main/station/keyManager';
+import { OperatorKeyCeremonies } from '../../../main/station/operatorKeys';
+import { createCredential, openAuthenticator } from '../../../native/index';
 import type { KeyPresenceChange } from '../../../main/station/devices';
 import { stationContext } from '../../../main/station/internals';
 import { addPerson, makeStation, type TestStation } from '../../unit/station/helpers';
@@ -196,6 +198,73 @@ describe('FIDO metadata BLOB import', () => {
     await expect(manager.importMetadata(blob, signer.ca.certPem)).rejects.toMatchObject({
       code: 'session.operatorRequired',
     });
+  });
+});
+
+describe("a flagged model is refused for an operator key too, with the person flow's message", () => {
+  let t: TestStation;
+  let signer: MdsTestSigner;
+  let keys: OneKey;
+  beforeEach(() => {
+    t = makeStation({ mode: 'demo' });
+    signer = mdsTestSigner();
+    keys = new OneKey();
+  });
+  afterEach(() => {
+    keys.key.unplug();
+    t.close();
+  });
+
+  const revoked = () =>
+    makeMdsBlob(signer, {
+      no: 1,
+      entries: entries([{ status: 'REVOKED', effectiveDate: '2025-02-01' }]),
+    });
+  const refusal = {
+    code: 'securityKey.modelCompromised',
+    params: { model: 'Keystation Virtual Key (MDS)', status: 'REVOKED' },
+  };
+
+  it('registering the plugged-in key: refused before anything reaches the key, nothing stored', async () => {
+    const s = t.station;
+    const op = s.operators.create({ username: 'desk', displayName: 'Desk', role: 'operator' });
+    await s.keyModels.import(revoked(), signer.ca.certPem);
+    stationContext(s).session.setOperator(op.id, 'desk', 'operator');
+    const ceremonies = new OperatorKeyCeremonies(s, keys);
+    // The person flow's refusal for the same key, for comparison.
+    const person = s.enroll.securityKey.begin(addPerson(s), keys.target());
+    await expect(person).rejects.toMatchObject(refusal);
+    await expect(ceremonies.register('482915', 'Desk key')).rejects.toMatchObject(refusal);
+    expect(s.operators.find(op.id)?.securityKeys).toBe(0);
+    // No PIN was set on the key: the refusal came before anything was sent to it.
+    const ctap = await openAuthenticator(keys.target());
+    try {
+      expect(ctap.info.options.clientPin).toBe(false);
+    } finally {
+      await ctap.close();
+    }
+    expect(s.audit.list().filter((e) => e.action === 'operator.keyRegistered')).toEqual([]);
+  });
+
+  it('a registration made before the import: the attested model is refused at completion', async () => {
+    const s = t.station;
+    const op = s.operators.create({ username: 'desk', displayName: 'Desk', role: 'operator' });
+    const ctap = await openAuthenticator(keys.target());
+    try {
+      await ctap.clientPin.setPin('482915');
+      const reg = s.operators.beginKeyRegistration(op.id);
+      const response = await createCredential(ctap, reg.options, {
+        origin: reg.origin,
+        pin: '482915',
+      });
+      await s.keyModels.import(revoked(), signer.ca.certPem);
+      await expect(
+        s.operators.completeKeyRegistration(reg.challengeId, response, 'Desk key'),
+      ).rejects.toMatchObject(refusal);
+      expect(s.operators.find(op.id)?.securityKeys).toBe(0);
+    } finally {
+      await ctap.close();
+    }
   });
 });
 
