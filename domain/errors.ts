@@ -20,6 +20,7 @@ export const STATION_ERROR_CODES = [
   'method.limitReached', // five authenticator apps or hardware tokens; params.limit
   'method.nameInvalid', // an app's or token's name: empty after trimming, too long, control characters; params.max
   'method.cannotBeDefault', // email and security questions are never default; params.kind
+  'method.cannotBeRenamed', // only apps and tokens take the person's own name here; params.kind
   'method.alreadyRegistered', // same phone number / email / token already registered
   // multi-step enrollments
   'enrollment.notFound', // unknown, finished or forgotten (e.g. station restarted)

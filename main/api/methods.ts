@@ -11,6 +11,9 @@ export function methodsHandlers(station: Station): DomainHandlers<'methods'> {
     setDefault({ personId, methodId: id }) {
       return toContractMethod(station.methods.setDefault(registryId(personId), methodId(id)));
     },
+    rename({ personId, methodId: id, name }) {
+      return toContractMethod(station.methods.rename(registryId(personId), methodId(id), name));
+    },
     delete({ personId, methodId: id }) {
       const { newDefault } = station.methods.remove(registryId(personId), methodId(id));
       return { newDefault: newDefault ? toContractMethod(newDefault) : null };

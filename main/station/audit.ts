@@ -13,6 +13,7 @@ export const AUDIT_ACTIONS = [
   'method.registered',
   'method.deleted',
   'method.defaultChanged',
+  'method.renamed', // an app or token got the person's own name, or lost it (never the name)
   'method.used',
   'policy.updated',
   'questions.updated',

@@ -38,7 +38,8 @@ export interface SecurityInfo {
 
 /**
  * Several apps or tokens without a name read "Autentiseringsapp 1", "… 2" by their place in the
- * list (the person can name each when adding it), so no two rows or choices read the same.
+ * list (the person can name each when adding it, or later with "Byt namn"), so no two rows or
+ * choices read the same.
  */
 export function numberUnnamed(methods: readonly MethodSummary[]): MethodSummary[] {
   const ofKind = (kind: string) => methods.filter((m) => m.kind === kind);

@@ -27,6 +27,15 @@ export const methodsCalls = {
   setDefault: call(
     z.object({ personId: personIdSchema, methodId: methodIdSchema }).strict(),
   ).returns<MethodSummary>(),
+  /**
+   * "Byt namn" for an authenticator app or hardware token (DESIGN.md §3.1): the person's own name
+   * (1–64 characters, no control characters; blank takes the name away). Main checks it.
+   */
+  rename: call(
+    z
+      .object({ personId: personIdSchema, methodId: methodIdSchema, name: z.string().max(256) })
+      .strict(),
+  ).returns<MethodSummary>(),
   /** Permanent delete (the UI confirms first); the fallback default comes back (DESIGN.md §1). */
   delete: call(z.object({ personId: personIdSchema, methodId: methodIdSchema }).strict()).returns<{
     newDefault: MethodSummary | null;

@@ -74,6 +74,7 @@ export class MethodRepository {
       ),
       makeDefault: db.prepare('UPDATE methods SET is_default = 1 WHERE id = ?'),
       markUsed: db.prepare('UPDATE methods SET last_used_at = ? WHERE id = ?'),
+      setData: db.prepare('UPDATE methods SET data = ? WHERE id = ?'),
       countKinds: db.prepare(
         'SELECT count(*) AS n FROM methods WHERE person_id = ? AND kind IN (SELECT value FROM json_each(?))',
       ),
@@ -143,6 +144,11 @@ export class MethodRepository {
   setDefault(personId: number, methodId: number): void {
     this.stmts.clearDefault.run(personId);
     this.stmts.makeDefault.run(methodId);
+  }
+
+  /** Replaces a method's JSON facts (its name for an app or token). */
+  setData(methodId: number, data: string): void {
+    this.stmts.setData.run(data, methodId);
   }
 
   markUsed(methodId: number, at: string): void {

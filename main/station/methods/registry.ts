@@ -163,6 +163,32 @@ export class MethodRegistry {
   }
 
   /**
+   * Renames an authenticator app or hardware token (DESIGN.md §3.1), as a key is named: the
+   * same rules as at adding (`methodName`); blank takes the name away, so the method is numbered
+   * again. One transaction with its audit row (the name itself stays out of the log).
+   */
+  rename(personId: PersonId, methodId: MethodId, name: unknown): MethodSummary {
+    const given = methodName(name);
+    return this.ctx.db.transaction(() => {
+      const row = this.row(personId, methodId);
+      if (!(TOTP_KINDS as readonly MethodKind[]).includes(row.kind))
+        throw new StationError('method.cannotBeRenamed', { kind: row.kind });
+      const data = JSON.parse(row.data) as Record<string, unknown>;
+      if ((typeof data.name === 'string' ? data.name : null) === given)
+        return toSummary(row, false);
+      const { name: _old, ...rest } = data;
+      const next = JSON.stringify(given === null ? rest : { ...rest, name: given });
+      this.repo.setData(methodId, next);
+      this.ctx.audit.append('method.renamed', personId, {
+        methodId,
+        kind: row.kind,
+        named: given !== null,
+      });
+      return toSummary({ ...row, data: next }, false);
+    })();
+  }
+
+  /**
    * Delete is permanent (the seeds: "det går inte att ångra") and audited. If the default is
    * deleted, the most secure remaining MFA method becomes the default.
    */

@@ -1,5 +1,5 @@
 import { useEffect, useState, type ComponentType } from 'react';
-import { isMfaKind } from '../../../domain/methods';
+import { isMfaKind, isTotpKind } from '../../../domain/methods';
 import type { MethodKind, MethodSummary, SecurityInfo } from '../../../preload/contract';
 import {
   Button,
@@ -21,6 +21,7 @@ import { useAccess } from './operator/access';
 import { AddMethodDialog } from './securityInfo/AddMethodDialog';
 import { ChangeDefaultDialog } from './securityInfo/ChangeDefaultDialog';
 import { DeleteMethodDialog } from './securityInfo/DeleteMethodDialog';
+import { RenameMethodForm } from './securityInfo/RenameMethodForm';
 import {
   ProviderMethodsSection,
   useProviderLink,
@@ -109,6 +110,8 @@ function SecurityInfoView({
   const { t, tDynamic, formatDate } = i18n;
   const describe = (m: MethodSummary) => describeMethod(m, i18n);
   const [open, setOpen] = useState<OpenDialog>(null);
+  // The app or token whose name is being changed in its row ("Byt namn").
+  const [renaming, setRenaming] = useState<string | null>(null);
   const kindName = (kind: MethodKind) => tDynamic(`methods.kind.${kind}`, kind);
   const defaultMethod = info.methods.find((m) => m.id === info.defaultMethodId) ?? null;
   const addable = info.offerableKinds.filter((k) => securityInfoFlows.addMethod[k]);
@@ -237,7 +240,20 @@ function SecurityInfoView({
                   ) : null}
                 </th>
                 <td>
-                  {methodDetail(m, t, { virtualBadgeShown: true })}
+                  {renaming === m.id ? (
+                    <RenameMethodForm
+                      personId={info.person.id}
+                      method={m}
+                      onClose={(changed) => {
+                        setRenaming(null);
+                        if (changed) onChanged();
+                      }}
+                    />
+                  ) : (
+                    <span data-testid="method-detail">
+                      {methodDetail(m, t, { virtualBadgeShown: true })}
+                    </span>
+                  )}
                   {m.securityKey?.isVirtual ? (
                     <span className="ks-badge ks-badge--demo">{t('securityInfo.virtualKey')}</span>
                   ) : null}
@@ -251,6 +267,18 @@ function SecurityInfoView({
                   </td>
                 ) : null}
                 <td className="ks-methods__actions">
+                  {isTotpKind(m.kind) && renaming !== m.id ? (
+                    <>
+                      <Button
+                        variant="link"
+                        aria-label={t('securityInfo.rename.actionFor', { method: describe(m) })}
+                        onClick={() => setRenaming(m.id)}
+                        data-testid="rename-method"
+                      >
+                        {t('securityInfo.rename.action')}
+                      </Button>{' '}
+                    </>
+                  ) : null}
                   <Button
                     variant="link"
                     aria-label={t('securityInfo.deleteMethod', { method: describe(m) })}
