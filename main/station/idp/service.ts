@@ -14,7 +14,7 @@ import {
   type OutboxState,
   type ProviderMethodRow,
 } from '../../db/repositories/idp';
-import { OathTokenRepository } from '../../db/repositories/oathTokens';
+import { OathTokenRepository, type OathTokenRow } from '../../db/repositories/oathTokens';
 import type { StationContext } from '../context';
 import { StationError } from '../errors';
 import type { MethodRow } from '../../db/repositories/methods';
@@ -1114,19 +1114,11 @@ export class IdpService {
     const request = this.requestOf(row);
     const body = (request.body ?? {}) as { displayName?: unknown };
     this.ctx.db.transaction(() => this.repo.markSent(row.id, this.now()))();
-    const secretKey = this.ctx.keys.open(token.secret, OATH_CONTEXT).toString('ascii');
-    const params = { period: token.period, digits: token.digits, algorithm: 'SHA1' } as const;
-    const outcome = await provider.registerHardwareOath(
+    const outcome = await this.registerToken(
+      provider,
       link.provider_id,
-      {
-        serialNumber: token.serial,
-        manufacturer: token.manufacturer,
-        model: token.model,
-        timeIntervalInSeconds: token.period,
-        displayName: typeof body.displayName === 'string' ? body.displayName : token.serial,
-        secretKey,
-      },
-      () => totpCode(secretKey, params, this.ctx.clock()),
+      token,
+      typeof body.displayName === 'string' ? body.displayName : token.serial,
     );
     if (outcome.kind === 'confirmed') {
       this.confirm(row, outcome.methodId, {
@@ -1147,6 +1139,29 @@ export class IdpService {
       default:
         return this.retryLater(row, reply, true);
     }
+  }
+
+  /** Opens the token's secret for this one call; its code is computed when activation is sent. */
+  private registerToken(
+    provider: IdentityProvider,
+    providerUserId: string,
+    token: OathTokenRow,
+    displayName: string,
+  ) {
+    const secretKey = this.ctx.keys.open(token.secret, OATH_CONTEXT).toString('ascii');
+    const params = { period: token.period, digits: token.digits, algorithm: 'SHA1' } as const;
+    return provider.registerHardwareOath(
+      providerUserId,
+      {
+        serialNumber: token.serial,
+        manufacturer: token.manufacturer,
+        model: token.model,
+        timeIntervalInSeconds: token.period,
+        displayName,
+        secretKey,
+      },
+      () => totpCode(secretKey, params, this.ctx.clock()),
+    );
   }
 
   /**
@@ -1272,16 +1287,14 @@ export class IdpService {
     this.ctx.db.transaction(() => {
       for (const row of items) {
         const person = row.person_id !== null ? this.people.find(row.person_id) : undefined;
+        const match = JSON.parse(row.match) as Record<string, string>;
         if (row.operation === OATH_OPERATION) {
-          // Its secret never leaves this station and its code is good for seconds: a hardware
-          // OATH token waits for this station to be online (docs/IDP.md "Hardware OATH tokens").
-          csv.push(
-            [person?.upn ?? '', row.operation, `${this.ctx.stationId}:${row.item_key}`]
-              .concat([row.created_at, 'online-only'])
-              .map(csvCell)
-              .join(','),
-          );
-          continue;
+          // No secret travels (the body never held it): the uploading station activates the
+          // token from its own inventory (docs/IDP.md "Hardware OATH tokens"). Whose token it
+          // is goes along, so that station can check the person against its own roster.
+          const providerId = row.person_id !== null ? this.linkedProviderId(row.person_id) : null;
+          if (!providerId) continue;
+          match.userId = providerId;
         }
         let request = this.requestOf(row);
         if (hasPlaceholder(request.path)) {
@@ -1298,7 +1311,7 @@ export class IdpService {
           method: request.method,
           path: request.path,
           body: request.body,
-          match: JSON.parse(row.match) as Record<string, string>,
+          match,
         };
         lines.push(JSON.stringify(line));
         csv.push(
@@ -1339,6 +1352,10 @@ export class IdpService {
         !line.path?.startsWith('/')
       )
         continue;
+      if (line.operation === OATH_OPERATION) {
+        out.push(await this.uploadHardwareOath(provider, line));
+        continue;
+      }
       const request: ProviderRequest = { method: line.method, path: line.path, body: line.body };
       out.push(await this.sendWithRetries(provider, line.key, request, line.match ?? {}));
     }
@@ -1389,6 +1406,56 @@ export class IdpService {
         await this.sleep(this.backoff(attempt) * 1000);
     }
     return { key, state: 'failed', providerMethodId: null, error: 'gave up' };
+  }
+
+  /**
+   * Another station's hardware OATH token, from a pending file: activated with the secret this
+   * station's own inventory holds for that serial number (the administrator loaded the same vendor
+   * file here), only for the person the inventory and this station's roster say it belongs to.
+   */
+  private async uploadHardwareOath(
+    provider: IdentityProvider,
+    line: PendingLine,
+  ): Promise<ResultLine> {
+    const failed = (error: string): ResultLine => ({
+      key: line.key,
+      state: 'failed',
+      providerMethodId: null,
+      error,
+    });
+    const match = line.match ?? {};
+    const token = new OathTokenRepository(this.ctx.db).find(String(match.serialNumber ?? ''));
+    if (!token) return failed('token not in the inventory of the uploading station');
+    const person = typeof line.upn === 'string' ? this.people.findByUpn(line.upn) : undefined;
+    if (!person || token.upn.toLowerCase() !== person.upn.toLowerCase())
+      return failed('token belongs to another person in the inventory of the uploading station');
+    const providerId = this.repo.personLink(person.id)?.provider_id;
+    if (!providerId || providerId !== match.userId)
+      return failed('person not linked to this provider id at the uploading station');
+    const body = (line.body ?? {}) as { displayName?: unknown };
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const outcome = await this.registerToken(
+        provider,
+        providerId,
+        token,
+        typeof body.displayName === 'string' ? body.displayName.slice(0, 128) : token.serial,
+      );
+      if (outcome.kind === 'confirmed')
+        return {
+          key: line.key,
+          state: 'confirmed',
+          providerMethodId: outcome.methodId,
+          error: null,
+        };
+      const reply = outcome.reply;
+      if (reply.kind === 'stopped') throw problemError(reply.problem).error;
+      if (reply.kind === 'rejected' || reply.kind === 'conflict')
+        return failed(`${outcome.step}: ${replyError(reply)}`);
+      if (reply.kind === 'throttled')
+        await this.sleep((reply.retryAfterSeconds ?? this.backoff(attempt)) * 1000);
+      else if (reply.kind !== 'lost') await this.sleep(this.backoff(attempt) * 1000);
+    }
+    return failed('gave up');
   }
 
   /** Takes an online station's results back: each item confirmed (or failed) as it found. */

@@ -4,7 +4,8 @@
  * number), assigned to the person and activated with the token's current code; confirmed once the
  * provider lists it. A lost reply never makes a second device or assignment; a code the provider
  * refuses is said plainly; deleting the method removes the assignment at the provider; the secret
- * is never in the outbox, the audit or the hand-off files in clear.
+ * is never in the outbox, the audit or the hand-off files in clear; a hand-off is activated by a
+ * station that holds the same token inventory.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -219,14 +220,16 @@ describe('hardware OATH tokens pushed to the test provider', () => {
       await s.station.idp.pull();
       const upn = `user5@${w.tenant.domain}`;
       activate(s, upn, 'HW-0006');
-      // Exported while offline: the token stays for this station's own push.
+      // Exported for a hand-off: the line carries no secret.
       const exported = s.station.idp.exportPending();
-      expect(exported.count).toBe(0);
-      expect(exported.jsonl).toBe('');
-      expect(exported.csv).toMatch(/hardwareOath\.register,.*,online-only/);
+      expect(exported.count).toBe(1);
+      expect(exported.jsonl).toContain('HW-0006');
+      for (const text of [exported.jsonl, exported.csv]) {
+        expect(text).not.toContain(SECRET);
+        expect(text).not.toContain(SECRET.toLowerCase());
+      }
       inStep(s);
       expect(await s.station.idp.push()).toMatchObject({ confirmed: 1 });
-      expect(exported.csv).not.toContain(SECRET);
       expect(JSON.stringify(s.station.idp.outboxStatus())).not.toContain(SECRET);
       // Every byte of the registry (and its WAL), the audit included.
       s.station.close();
@@ -241,6 +244,60 @@ describe('hardware OATH tokens pushed to the test provider', () => {
       }
     } finally {
       s.close();
+    }
+  });
+
+  it('hand-off: a station that holds the same inventory activates it; one that does not says so', async () => {
+    const offline = linkedStation(w);
+    const online = linkedStation(w);
+    const bare = linkedStation(w);
+    try {
+      await offline.station.idp.pull();
+      await online.station.idp.pull();
+      await bare.station.idp.pull();
+      const upn = `user3@${w.tenant.domain}`;
+      const { p, method } = activate(offline, upn, 'HW-0007');
+      const exported = offline.station.idp.exportPending();
+      expect(exported.count).toBe(1);
+
+      // Without the token in its inventory, the uploading station cannot activate it.
+      inStep(bare);
+      const refused = await bare.station.idp.uploadPending(exported.jsonl);
+      expect(refused).toMatchObject({ confirmed: 0, failed: 1 });
+      expect(refused.results).toContain('token not in the inventory of the uploading station');
+      expect(w.tenant.hardwareOathDevices().some((d) => d.serialNumber === 'HW-0007')).toBe(false);
+
+      // A file that names someone else for the token is refused too.
+      online.station.oathTokens.importCsv(
+        `${OATH_CSV}\n${upn},HW-0007,${SECRET},30,Keystation Test,OTP c200`,
+      );
+      const other = w.tenant.user(`user4@${w.tenant.domain}`).id;
+      const forged = exported.jsonl.replace(/"userId":"[^"]+"/, `"userId":"${other}"`);
+      const forgedResult = await online.station.idp.uploadPending(forged);
+      expect(forgedResult).toMatchObject({ confirmed: 0, failed: 1 });
+      expect(w.tenant.hardwareOathDevices().some((d) => d.serialNumber === 'HW-0007')).toBe(false);
+
+      // The station with the same vendor file activates it; uploading twice changes nothing.
+      inStep(online);
+      const up = await online.station.idp.uploadPending(exported.jsonl);
+      expect(up).toMatchObject({ confirmed: 1, failed: 0 });
+      const again = await online.station.idp.uploadPending(exported.jsonl);
+      expect(again).toMatchObject({ confirmed: 1, failed: 0 });
+      expect(w.tenant.hardwareOathDevices().filter((d) => d.serialNumber === 'HW-0007')).toEqual([
+        expect.objectContaining({ status: 'activated', assignedToUserId: w.tenant.user(upn).id }),
+      ]);
+      const held = w.tenant
+        .methods(upn, 'hardwareOath')
+        .filter((m) => (m.device as { serialNumber?: string } | null)?.serialNumber === 'HW-0007');
+      expect(held).toHaveLength(1);
+
+      // Back at the offline station: confirmed.
+      expect(offline.station.idp.importResults(up.results)).toMatchObject({ confirmed: 1 });
+      expect(offline.station.idp.personView(p.id).sync[String(method.id)]).toBe('confirmed');
+    } finally {
+      offline.close();
+      online.close();
+      bare.close();
     }
   });
 });
