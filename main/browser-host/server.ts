@@ -36,7 +36,10 @@ import {
 } from './access';
 
 export const WS_PATH = '/api';
-/** The largest contract argument is a FIDO metadata BLOB (keyManager.importMetadata, 32 MiB). */
+/**
+ * The largest contract argument is a FIDO metadata BLOB (keyManager.importMetadata, 32 MiB).
+ * Only a socket that passed the session check (the upgrade handler) reads messages at all.
+ */
 const MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
 const MAX_IN_FLIGHT = 16;
 
@@ -174,6 +177,10 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Run
             ? '401 Unauthorized'
             : null;
     if (refusal) {
+      // The answer, then the connection destroyed (as ws's own abortHandshake does): a refused
+      // client never gets a WebSocket, so the message limit below never applies to it, and
+      // nothing it sends after its request is read or kept (docs/SECURITY-REVIEW.md).
+      socket.once('finish', () => socket.destroy());
       socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }

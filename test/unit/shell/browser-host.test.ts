@@ -4,6 +4,7 @@
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -288,6 +289,67 @@ describe('browser host: WebSocket contract', () => {
     expect((await call(ws, 'ks:station.info', {})).ok).toBe(true);
     ws.close();
   });
+
+  it('the 40 MiB message limit is for a socket with a session only: a refused upgrade is closed, whatever follows it', async () => {
+    // A client that ignores the answer and keeps sending a 40 MiB frame after its request.
+    const raw = tcpConnect({ host: '127.0.0.1', port: host.port, allowHalfOpen: true });
+    let answer = '';
+    raw.on('data', (d: Buffer) => (answer += d.toString('latin1')));
+    raw.on('error', () => undefined);
+    const closed = new Promise<void>((resolve) => raw.once('close', () => resolve()));
+    let isClosed = false;
+    void closed.then(() => (isClosed = true));
+    raw.write(
+      [
+        'GET /api HTTP/1.1',
+        `Host: ${hostHeader}`,
+        `Origin: http://${hostHeader}`,
+        'Upgrade: websocket',
+        'Connection: Upgrade',
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+        'Sec-WebSocket-Version: 13',
+        '',
+        '',
+      ].join('\r\n'),
+    );
+    // A masked text frame header announcing 40 MiB, then its payload a MiB at a time.
+    const size = 40 * 1024 * 1024;
+    const header = Buffer.alloc(14);
+    header[0] = 0x81;
+    header[1] = 0x80 | 127;
+    header.writeBigUInt64BE(BigInt(size), 2);
+    raw.write(header);
+    const chunk = Buffer.alloc(1024 * 1024, 0x41);
+    let sent = 0;
+    while (sent < size && !isClosed) {
+      if (!raw.write(chunk)) await Promise.race([new Promise((r) => raw.once('drain', r)), closed]);
+      sent += chunk.length;
+    }
+    // The host answered 401 and closed the connection itself (this client never would).
+    await closed;
+    expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 401 Unauthorized');
+    expect(sent).toBeLessThan(size);
+  });
+
+  it('with a session, a message up to 40 MiB reaches the contract (a 33 MiB BLOB is refused by its schema); a larger one closes the socket (1009)', async () => {
+    const ws = connect();
+    expect(await opened(ws)).toBe('open');
+    const blob = 'x'.repeat(33 * 1024 * 1024);
+    expect(await call(ws, 'ks:keyManager.importMetadata', { blob })).toMatchObject({
+      ok: false,
+      error: { kind: 'validation', code: 'invalidArguments', params: { path: 'blob' } },
+    });
+    expect((await call(ws, 'ks:station.info', {})).ok).toBe(true);
+    const code = new Promise<number>((resolve) => ws.once('close', (c) => resolve(c)));
+    ws.send(
+      JSON.stringify({
+        id: nextId++,
+        call: 'ks:station.info',
+        args: { pad: 'x'.repeat(41 * 1024 * 1024) },
+      }),
+    );
+    expect(await code).toBe(1009);
+  }, 60_000);
 
   it('pushes events to connected renderers', async () => {
     const ws = connect();
