@@ -364,6 +364,37 @@ describe('methods', () => {
     ).toBe(204);
     expect(t.hardwareOathDevices().find((d) => d.id === device.id)?.status).toBe('activated');
     expect((await graph(p, token, 'POST', activate, { verificationCode: code })).status).toBe(400);
+    // The inventory by serial number ($filter), a duplicate serial refused, a bad filter refused.
+    const devices = '/beta/directory/authenticationMethodDevices/hardwareOathDevices';
+    const bySerial = await graph(
+      p,
+      token,
+      'GET',
+      `${devices}?$filter=${encodeURIComponent("serialNumber eq 'TOTP000123'")}`,
+    );
+    expect(bySerial.status, bySerial.text).toBe(200);
+    expect((bySerial.json as { value: { id: string; status: string }[] }).value).toEqual([
+      expect.objectContaining({ id: device.id, status: 'activated' }),
+    ]);
+    const none = await graph(
+      p,
+      token,
+      'GET',
+      `${devices}?$filter=${encodeURIComponent("serialNumber eq 'NOPE'")}`,
+    );
+    expect((none.json as { value: unknown[] }).value).toEqual([]);
+    expect(
+      (await graph(p, token, 'GET', `${devices}?$filter=${encodeURIComponent('model eq 1')}`))
+        .status,
+    ).toBe(400);
+    const again = await graph(p, token, 'POST', devices, {
+      serialNumber: 'TOTP000123',
+      manufacturer: 'Contoso',
+      model: 'Hardware Token 1000',
+      secretKey: '6PJ4UKIW33NNXYZAEHQNFUFTZF7WFTFB',
+      timeIntervalInSeconds: 30,
+    });
+    expect(again.status).toBe(409);
     expect(
       (
         await graph(
