@@ -3,9 +3,12 @@
  * Swedish and English: the name field opens in the app's row with focus, hostile names (too
  * long, control characters) are refused in the page's language and nothing changes, a good name
  * shows in the list, in the toast and in the default-method choice; other kinds have no rename.
+ * A hardware token is renamed the same way and keeps its serial; a blank name takes the name away.
  * Screenshots: test/artifacts/rename-<lang>-*.png.
  */
-import { methodRows, msg, type Lang } from './methods-support';
+import { Secret, TOTP } from 'otpauth';
+import { DEMO_OATH_TOKENS } from '../../main/station/demoSeed';
+import { methodRows, msg, startAddMethod, type Lang } from './methods-support';
 import { openPerson } from './security-key-support';
 import { expect, test } from './station';
 
@@ -88,3 +91,45 @@ for (const lang of ['sv', 'en'] as const) {
     ).toHaveText(NAMES[lang]);
   });
 }
+
+test('en: a hardware token is renamed and keeps its serial; a blank name takes the name away', async ({
+  page,
+  station,
+}) => {
+  test.setTimeout(120_000);
+  const lang: Lang = 'en';
+  const demoToken = DEMO_OATH_TOKENS.find((t) => t.upn.startsWith('lars.nilsson'));
+  if (!demoToken) throw new Error('demo token missing');
+  await openPerson(page, station, 'Lars Nilsson', lang, 'wizard.title');
+  await page.getByRole('button', { name: msg(lang, 'wizard.later') }).click();
+  const oath = await startAddMethod(page, lang, 'hardwareToken');
+  await oath.getByLabel(msg(lang, 'oath.serial')).fill(demoToken.serial);
+  await oath.getByLabel(msg(lang, 'oath.code')).fill(
+    new TOTP({
+      secret: Secret.fromBase32(demoToken.secretBase32),
+      period: demoToken.period,
+      digits: 6,
+      algorithm: 'SHA1',
+    }).generate(),
+  );
+  await oath.getByRole('button', { name: msg(lang, 'oath.activate') }).click();
+  await oath.getByRole('button', { name: msg(lang, 'common.done'), exact: true }).click();
+  const row = methodRows(page, lang, 'hardwareToken');
+  await expect(row.getByTestId('method-detail')).toHaveText(demoToken.serial);
+
+  await row.getByTestId('rename-method').click();
+  const form = row.getByTestId('rename-form');
+  const field = form.getByLabel(msg(lang, 'securityInfo.rename.label.hardwareToken'));
+  await expect(field).toBeFocused();
+  await field.fill('Key ring');
+  await form.getByRole('button', { name: msg(lang, 'securityInfo.rename.save') }).click();
+  await expect(row.getByTestId('method-detail')).toHaveText(`Key ring (${demoToken.serial})`);
+  await page.screenshot({ path: shot(lang, '05-token-renamed'), fullPage: true });
+
+  // Blank: the name goes, the serial stays.
+  await row.getByTestId('rename-method').click();
+  await expect(field).toHaveValue('Key ring');
+  await field.fill('   ');
+  await form.getByRole('button', { name: msg(lang, 'securityInfo.rename.save') }).click();
+  await expect(row.getByTestId('method-detail')).toHaveText(demoToken.serial);
+});
