@@ -32,6 +32,8 @@ import { keyManagerCalls } from './contract/key-manager';
 import { passwordResetCalls } from './contract/password-reset';
 import { identityProviderCalls } from './contract/identity-provider';
 import { provisioningCalls, provisioningEvents } from './contract/provisioning';
+import { channelOf, type DomainName } from './contract/wire';
+import type { DomainCalls } from './contract/define';
 
 export const contract = {
   station: stationCalls,
@@ -52,7 +54,7 @@ export const contract = {
   provisioning: provisioningCalls,
   enrollment: enrollmentCalls,
   identityProvider: identityProviderCalls,
-};
+} satisfies Record<DomainName, DomainCalls>;
 
 export const contractEvents = {
   ...keyEvents,
@@ -94,13 +96,7 @@ export interface KeystationEvents {
 
 export type KeystationApi = KeystationCalls & { events: KeystationEvents };
 
-/** The wire name of an entry: the IPC channel in Electron, the `call` field over the WebSocket. */
-export function channelOf(domain: string, name: string): string {
-  return `ks:${domain}.${name}`;
-}
-
-/** The one IPC channel events travel on (Electron); the payload is `{ name, payload }`. */
-export const EVENT_CHANNEL = 'ks:event';
+export { channelOf, domains, EVENT_CHANNEL } from './contract/wire';
 
 export interface ChannelEntry {
   domain: Domain;

@@ -13,15 +13,15 @@
  *   host → renderer  { "id": 1, "result": { "ok": true, "value": … } }
  *   host → renderer  { "event": "key.inserted", "payload": { … } }
  */
-import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import type { Result } from '../../preload/contract';
 import { securityHeaders } from '../api/content-security-policy';
 import type { EventSink } from '../api/events';
-import { mimeTypeOf, resolveRendererFile } from '../api/renderer-files';
+import { resolveRendererFile } from '../api/renderer-files';
 import type { StationHost } from '../api/station-host';
+import { RendererFileCache } from './renderer-cache';
 import {
   allowedHostHeaders,
   formatHost,
@@ -94,6 +94,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Run
   const validSession = (given: string | null): boolean =>
     sessions.some((s) => tokensEqual(s, given));
 
+  const files = new RendererFileCache();
+
   const server = createServer((req, res) => {
     handleHttp(req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500);
@@ -146,19 +148,21 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Run
     }
     const file = resolveRendererFile(options.rendererDir, url.pathname);
     if (!file) return plain(res, 404, 'Not found');
-    let body: Buffer;
-    try {
-      body = await readFile(file);
-    } catch {
-      return plain(res, 404, 'Not found');
-    }
+    const served = await files.get(file, headerText(req.headers['accept-encoding']));
+    if (!served) return plain(res, 404, 'Not found');
     res.writeHead(200, {
-      'Content-Type': mimeTypeOf(file),
-      'Content-Length': body.length,
+      'Content-Type': served.contentType,
+      'Content-Length': served.body.length,
       ...securityHeaders({ connect: [`ws://${hostHeader}`] }),
+      'Cache-Control': served.cacheControl,
+      Vary: 'Accept-Encoding, Cookie',
+      ...(served.encoding ? { 'Content-Encoding': served.encoding } : {}),
     });
-    res.end(req.method === 'HEAD' ? undefined : body);
+    res.end(req.method === 'HEAD' ? undefined : served.body);
   }
+
+  const headerText = (h: string | string[] | undefined): string | undefined =>
+    Array.isArray(h) ? h.join(',') : h;
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
 

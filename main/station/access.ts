@@ -212,7 +212,7 @@ export class StationAccess {
   // ---- first run and operator sign-in -----------------------------------------------------
 
   /** First run: organization, policy and the first (admin) operator, who is then signed in. */
-  async setUp(input: FirstRunSetup): Promise<AccessStatus> {
+  setUp(input: FirstRunSetup): AccessStatus {
     if (this.firstRunComplete()) throw new StationError('session.forbidden');
     const station = this.station;
     // First run is the station itself acting (audit actor "system"), then the new admin.
@@ -239,7 +239,7 @@ export class StationAccess {
     this.settings.update({ stationMode: input.mode, firstRunComplete: true, kiosk: false });
     // The chosen mode applies now, not after a restart: a production station's virtual keys go.
     this.options.onModeChanged?.();
-    await station.auth.signInOperator(op.username, input.password);
+    station.auth.signInFirstAdmin(op);
     this.touch();
     return this.status();
   }

@@ -57,13 +57,25 @@ export class AuthService {
     client = 'local',
   ): Promise<OperatorAccount> {
     const op = await this.checkPassword(username, password, client);
+    this.passwordSignedIn(op);
+    return op;
+  }
+
+  /**
+   * First run: the admin created a moment ago from the password just typed is signed in with
+   * it, without hashing that password a second time (the audit says "password" as at sign-in).
+   */
+  signInFirstAdmin(op: OperatorAccount): void {
+    this.passwordSignedIn(op);
+  }
+
+  private passwordSignedIn(op: OperatorAccount): void {
     this.signedIn(
       () => this.ctx.session.setOperator(op.id, op.username, op.role),
       () =>
         this.ctx.audit.append('operator.signedIn', null, { operatorId: op.id, method: 'password' }),
     );
     this.keySession = null;
-    return op;
   }
 
   /**

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { call } from './define';
 
-export const languages = ['sv', 'en'] as const;
-export type Language = (typeof languages)[number];
-export const themes = ['system', 'light', 'dark'] as const;
-export type Theme = (typeof themes)[number];
+import { languages, themes, type Language, type Theme } from './wire';
+
+export { languages, themes, type Language, type Theme };
 
 /** What the renderer may read and change; window bounds and station mode stay in main. */
 export interface UiSettings {

@@ -1,10 +1,10 @@
+import { useEffect } from 'react';
+import { FirstRunPage, OperatorConsole, prefetchLaterPages } from './lazyPages';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { PeoplePage } from './pages/PeoplePage';
 import { SecurityInfoPage } from './pages/SecurityInfoPage';
-import { FirstRunPage } from './pages/FirstRunPage';
 import { AccessProvider } from './pages/operator/access';
 import { AccessGate } from './pages/operator/AccessGate';
-import { OperatorConsole } from './pages/operator/OperatorConsole';
 import { useRoute } from './router';
 
 /** Who the station serves decides what shows (operator sign-in, kiosk, first run): AccessGate. */
@@ -20,6 +20,8 @@ export function App() {
 
 function Routes() {
   const route = useRoute();
+  // Runs once the first screen has rendered inside the access gate.
+  useEffect(prefetchLaterPages, []);
   switch (route.name) {
     case 'people':
       return <PeoplePage />;

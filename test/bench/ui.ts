@@ -161,6 +161,34 @@ const HELPERS = `(() => {
     window.location.hash = hash;
     return at;
   };
+  // Every contract call over the socket: name, sent and answered (page clock), so each step
+  // can say how much of its time was spent waiting for the station.
+  window.__ksCalls = [];
+  const NativeSocket = window.WebSocket;
+  window.WebSocket = class extends NativeSocket {
+    constructor(...args) {
+      super(...args);
+      const open = new Map();
+      const send = this.send.bind(this);
+      this.send = (data) => {
+        try {
+          const m = JSON.parse(data);
+          if (typeof m.id === 'number') open.set(m.id, { call: m.call, sent: performance.timeOrigin + performance.now() });
+        } catch {}
+        send(data);
+      };
+      this.addEventListener('message', (ev) => {
+        try {
+          const m = JSON.parse(ev.data);
+          const c = open.get(m.id);
+          if (c) {
+            open.delete(m.id);
+            window.__ksCalls.push({ ...c, answered: performance.timeOrigin + performance.now() });
+          }
+        } catch {}
+      });
+    }
+  };
   window.__ksUntil = (u, timeoutMs) => new Promise((resolve, reject) => {
     const started = performance.now();
     const check = () => {
@@ -177,6 +205,38 @@ const HELPERS = `(() => {
 interface StepResult {
   name: string;
   ms: number;
+  /** Of `ms`, the time at least one contract call was waiting for the station's answer. */
+  waitMs: number;
+  calls: string[];
+}
+
+interface CallRecord {
+  call: string;
+  sent: number;
+  answered: number;
+}
+
+/** The calls a step made and how long, in total, the page waited on at least one of them. */
+async function callsBetween(
+  page: Page,
+  t0: number,
+  t1: number,
+): Promise<{ waitMs: number; calls: string[] }> {
+  const all = await page
+    .evaluate(() => (window as unknown as { __ksCalls?: CallRecord[] }).__ksCalls ?? [])
+    .catch(() => [] as CallRecord[]);
+  const inStep = all
+    .filter((c) => c.sent >= t0 && c.sent <= t1)
+    .sort((a, b) => a.sent - b.sent);
+  let waitMs = 0;
+  let end = -Infinity;
+  for (const c of inStep) {
+    const from = Math.max(c.sent, end);
+    const to = Math.min(c.answered, t1);
+    if (to > from) waitMs += to - from;
+    end = Math.max(end, c.answered);
+  }
+  return { waitMs, calls: inStep.map((c) => c.call.replace(/^ks:/, '')) };
 }
 
 async function until(page: Page, u: Until): Promise<number> {
@@ -213,7 +273,7 @@ class Walk {
       target,
     );
     const t1 = await until(this.page, u);
-    this.results.push({ name, ms: t1 - t0 });
+    this.results.push({ name, ms: t1 - t0, ...(await callsBetween(this.page, t0, t1)) });
   }
 
   /** Follow an address inside the app (a link typed or bookmarked): one timed transition. */
@@ -223,7 +283,7 @@ class Walk {
       hash,
     );
     const t1 = await until(this.page, u);
-    this.results.push({ name, ms: t1 - t0 });
+    this.results.push({ name, ms: t1 - t0, ...(await callsBetween(this.page, t0, t1)) });
   }
 }
 
@@ -490,13 +550,24 @@ async function main(): Promise<void> {
   const byName = new Map<string, number[]>();
   for (const s of all) byName.set(s.name, [...(byName.get(s.name) ?? []), s.ms]);
   console.log(`UI walk: ${all.length / WALKS} steps × ${WALKS} walk(s)${SHORT ? ' (short)' : ''}`);
-  console.log('step'.padEnd(36) + 'median ms'.padStart(12) + 'max ms'.padStart(10));
+  console.log(
+    'step'.padEnd(36) +
+      'median ms'.padStart(12) +
+      'max ms'.padStart(10) +
+      'station ms'.padStart(12) +
+      '  calls',
+  );
   for (const [name, ms] of byName) {
     const sorted = [...ms].sort((a, b) => a - b);
+    const steps = all.filter((s) => s.name === name);
+    const waits = steps.map((s) => s.waitMs).sort((a, b) => a - b);
+    const calls = [...new Set(steps.flatMap((s) => s.calls))].join(' ');
     console.log(
       name.padEnd(36) +
         percentile(sorted, 50).toFixed(1).padStart(12) +
-        sorted[sorted.length - 1].toFixed(1).padStart(10),
+        sorted[sorted.length - 1].toFixed(1).padStart(10) +
+        percentile(waits, 50).toFixed(1).padStart(12) +
+        `  ${calls}`,
     );
   }
   const sorted = all.map((s) => s.ms).sort((a, b) => a - b);

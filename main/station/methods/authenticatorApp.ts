@@ -14,7 +14,6 @@ export const APP_MAX_ATTEMPTS = 5;
 export interface AuthenticatorAppStart {
   readonly enrollmentId: string;
   readonly otpauthUri: string;
-  readonly qrDataUrl: string;
   readonly qrSvg: string;
   /** "Can't scan the QR code?" (DESIGN.md §1). */
   readonly manual: {
@@ -91,10 +90,12 @@ export class AuthenticatorAppEnrollment {
       algorithm: t.algorithm,
     });
     const otpauthUri = totp.toString();
-    const [qrDataUrl, qrSvg] = await Promise.all([
-      QRCode.toDataURL(otpauthUri, { errorCorrectionLevel: 'M', margin: 2, width: 256 }),
-      QRCode.toString(otpauthUri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }),
-    ]);
+    // SVG only: the page scales it, and a PNG encoder in JavaScript costs the person a wait.
+    const qrSvg = await QRCode.toString(otpauthUri, {
+      type: 'svg',
+      errorCorrectionLevel: 'M',
+      margin: 2,
+    });
     const { id, expiresAt } = this.pending.create(personId, 'authenticatorApp', {
       secretBase32: secret.base32,
       period: t.period,
@@ -104,7 +105,6 @@ export class AuthenticatorAppEnrollment {
     return {
       enrollmentId: id,
       otpauthUri,
-      qrDataUrl,
       qrSvg,
       manual: {
         account: person.upn,

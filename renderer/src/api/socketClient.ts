@@ -4,15 +4,8 @@
  * knows which host it talks to. Authentication is the host's HttpOnly session cookie, which
  * the browser sends with the WebSocket handshake; the renderer never sees the token.
  */
-import {
-  channelOf,
-  contract,
-  isEventName,
-  type EventListener,
-  type EventName,
-  type KeystationApi,
-  type Result,
-} from '../../../preload/contract';
+import type { EventListener, EventName, KeystationApi, Result } from '../../../preload/contract';
+import { channelOf, domains } from '../../../preload/contract/wire';
 
 /** The part of the DOM WebSocket we use (a fake in unit tests). */
 export interface SocketLike {
@@ -101,8 +94,9 @@ export function createSocketApi(
       pending.delete(m.id);
       clearTimeout(call.timer);
       call.resolve(m.result as Result<unknown>);
-    } else if (isEventName(m.event)) {
-      for (const listener of listeners.get(m.event) ?? []) {
+    } else if (typeof m.event === 'string') {
+      // Only names someone subscribed to (typed EventName) have listeners; others fall through.
+      for (const listener of listeners.get(m.event as EventName) ?? []) {
         try {
           listener(m.payload);
         } catch {
@@ -130,14 +124,27 @@ export function createSocketApi(
     });
   }
 
+  // One function per entry, made when first used: the renderer knows the domains (wire.ts) but
+  // not the schemas, and main validates every argument anyway. Not a thenable, so a domain
+  // object can be passed around and awaited next to promises safely.
   const api: Record<string, unknown> = {};
-  for (const [domain, calls] of Object.entries(contract)) {
-    const fns: Record<string, (args: unknown) => Promise<Result<unknown>>> = {};
-    for (const name of Object.keys(calls)) {
-      const channel = channelOf(domain, name);
-      fns[name] = (args: unknown) => invoke(channel, args);
-    }
-    api[domain] = fns;
+  for (const domain of domains) {
+    const made = new Map<string, (args: unknown) => Promise<Result<unknown>>>();
+    api[domain] = new Proxy(
+      {},
+      {
+        get(_target, name) {
+          if (typeof name !== 'string' || name === 'then') return undefined;
+          let fn = made.get(name);
+          if (!fn) {
+            const channel = channelOf(domain, name);
+            fn = (args: unknown) => invoke(channel, args);
+            made.set(name, fn);
+          }
+          return fn;
+        },
+      },
+    );
   }
   api.events = {
     subscribe<E extends EventName>(name: E, listener: EventListener<E>): () => void {
@@ -152,5 +159,7 @@ export function createSocketApi(
       };
     },
   };
+  // The first screen's calls follow at once: open the socket while the page renders.
+  void connect().catch(() => {});
   return api as KeystationApi;
 }

@@ -1,5 +1,5 @@
 import { useEffect, useRef, type ReactNode } from 'react';
-import { languages, themes, type Language, type Theme } from '../../../preload/contract';
+import { languages, themes, type Language, type Theme } from '../../../preload/contract/wire';
 import { useCall } from '../api/ApiProvider';
 import { useI18n } from '../i18n/I18nProvider';
 import { useTheme } from '../theme';

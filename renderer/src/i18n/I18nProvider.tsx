@@ -72,17 +72,21 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   );
 
   const value = useMemo<I18n>(() => {
-    const dateFormat = new Intl.DateTimeFormat(language === 'sv' ? 'sv-SE' : 'en-GB', {
-      dateStyle: 'medium',
-    });
-    const dateTimeFormat = new Intl.DateTimeFormat(language === 'sv' ? 'sv-SE' : 'en-GB', {
-      dateStyle: 'medium',
-      timeStyle: 'short',
-    });
-    const numberFormat = new Intl.NumberFormat(language === 'sv' ? 'sv-SE' : 'en-GB');
-    const safe = (format: Intl.DateTimeFormat, iso: string) => {
+    // Made on first use: building ICU formatters costs tens of milliseconds, and the first
+    // screen (and most screens) never format a date.
+    const locale = language === 'sv' ? 'sv-SE' : 'en-GB';
+    const once = <F,>(make: () => F): (() => F) => {
+      let made: F | undefined;
+      return () => (made ??= make());
+    };
+    const dateFormat = once(() => new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }));
+    const dateTimeFormat = once(
+      () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }),
+    );
+    const numberFormat = once(() => new Intl.NumberFormat(locale));
+    const safe = (format: () => Intl.DateTimeFormat, iso: string) => {
       const d = new Date(iso);
-      return Number.isNaN(d.getTime()) ? '' : format.format(d);
+      return Number.isNaN(d.getTime()) ? '' : format().format(d);
     };
     return {
       language,
@@ -93,7 +97,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       error: (e) => errorMessage(language, e),
       formatDate: (iso) => safe(dateFormat, iso),
       formatDateTime: (iso) => safe(dateTimeFormat, iso),
-      formatNumber: (n) => numberFormat.format(n),
+      formatNumber: (n) => numberFormat().format(n),
     };
   }, [language, chosen, setLanguage]);
 

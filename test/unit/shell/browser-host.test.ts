@@ -5,6 +5,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect as tcpConnect } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -362,3 +363,64 @@ describe('browser host: WebSocket contract', () => {
     ws.close();
   });
 });
+
+describe('renderer files', () => {
+  it('sends the main chunk gzip-compressed to a browser that accepts it, kept by name', async () => {
+    const big = `console.log(${JSON.stringify('keystation '.repeat(2000))});`;
+    writeFileSync(join(dir, 'renderer', 'assets', 'index-AbCd1234.js'), big);
+    const cookie = { Cookie: `ks_session_${host.port}=${session}` };
+    const zipped = await getBytes('/assets/index-AbCd1234.js', {
+      ...cookie,
+      'Accept-Encoding': 'gzip, deflate, br',
+    });
+    expect(zipped.status).toBe(200);
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.body.length).toBeLessThan(big.length / 10);
+    expect(gunzipSync(zipped.body).toString()).toBe(big);
+    expect(zipped.headers['cache-control']).toBe('private, max-age=31536000, immutable');
+    expect(zipped.headers['content-security-policy']).toBeDefined();
+
+    const plainCopy = await getBytes('/assets/index-AbCd1234.js', {
+      ...cookie,
+      'Accept-Encoding': 'gzip;q=0, identity',
+    });
+    expect(plainCopy.headers['content-encoding']).toBeUndefined();
+    expect(plainCopy.body.toString()).toBe(big);
+
+    // index.html is never stored; a rebuilt file is served anew.
+    const page = await getBytes('/', cookie);
+    expect(page.headers['cache-control']).toBe('no-store');
+    writeFileSync(join(dir, 'renderer', 'index.html'), '<!doctype html><title>Rebuilt</title>');
+    expect((await getBytes('/', cookie)).body.toString()).toContain('Rebuilt');
+  });
+
+  it('still refuses a caller without a session', async () => {
+    const r = await getBytes('/assets/index-AbCd1234.js', { 'Accept-Encoding': 'gzip' });
+    expect(r.status).toBe(401);
+  });
+});
+
+function getBytes(path: string, headers: Record<string, string> = {}) {
+  return new Promise<{
+    status: number;
+    headers: Record<string, string | string[] | undefined>;
+    body: Buffer;
+  }>((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port: host.port, path, headers: { Host: hostHeader, ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks),
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}

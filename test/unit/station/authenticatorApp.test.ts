@@ -24,7 +24,6 @@ describe('authenticator app enrollment', () => {
     expect(uri.searchParams.get('issuer')).toBe('Demo Organization');
     expect(uri.searchParams.get('period')).toBe('30');
     expect(uri.searchParams.get('secret')).toBe(s.manual.secret.replace(/ /g, ''));
-    expect(s.qrDataUrl).toMatch(/^data:image\/png;base64,/);
     expect(s.qrSvg).toContain('<svg');
     expect(s.manual).toMatchObject({
       account: 'anna@example.org',

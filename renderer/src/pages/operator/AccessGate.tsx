@@ -10,7 +10,7 @@ import { useApi } from '../../api/ApiProvider';
 import { Button, ErrorNotice, Loading, PageLayout } from '../../components';
 import { useI18n } from '../../i18n/I18nProvider';
 import { useRoute } from '../../router';
-import { FirstRunPage } from '../FirstRunPage';
+import { FirstRunPage } from '../../lazyPages';
 import { KioskApp } from '../kiosk/KioskApp';
 import { useAccess, useIdleTimer } from './access';
 import { OperatorSignIn } from './OperatorSignIn';

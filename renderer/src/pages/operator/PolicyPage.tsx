@@ -3,12 +3,8 @@
  * issue translated next to its field); main checks the same schema again, then the station's.
  */
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import {
-  methodKinds,
-  type ContractError,
-  type EditablePolicy,
-  type MethodKind,
-} from '../../../../preload/contract';
+import type { ContractError, EditablePolicy, MethodKind } from '../../../../preload/contract';
+import { methodKinds } from '../../../../preload/contract/security-info';
 import { policyIssues, policySchema } from '../../../../preload/contract/policy';
 import { useApi, useCall } from '../../api/ApiProvider';
 import { Button, ErrorNotice, Loading, TextField, useToasts } from '../../components';

@@ -40,24 +40,34 @@ const SESSION_GONE = new Set(['session.signInRequired', 'session.firstRunRequire
  * sign-out elsewhere) makes `onSessionGone` run, so the page re-reads who it serves.
  */
 export function watchSession(api: KeystationApi, onSessionGone: () => void): KeystationApi {
-  // A fresh object, not a Proxy: the Electron bridge's objects are frozen copies.
+  // Proxies over fresh targets: the Electron bridge's objects are frozen copies (a Proxy over
+  // them could not answer differently), and the browser host's calls are made on first use,
+  // so they can't be listed up front.
   const out: Record<string, unknown> = { events: api.events };
   for (const domain of Object.keys(api)) {
     if (domain === 'events') continue;
     const calls = (api as unknown as Record<string, Record<string, unknown>>)[domain];
-    const wrapped: Record<string, unknown> = {};
-    for (const name of Object.keys(calls)) {
-      const fn = calls[name];
-      if (typeof fn !== 'function') continue;
-      wrapped[name] = async (args: unknown) => {
-        const result = (await (fn as (a: unknown) => Promise<Result<unknown>>)(
-          args,
-        )) as Result<unknown>;
-        if (!result.ok && SESSION_GONE.has(result.error.code)) onSessionGone();
-        return result;
-      };
-    }
-    out[domain] = wrapped;
+    const wrapped = new Map<string, (args: unknown) => Promise<Result<unknown>>>();
+    out[domain] = new Proxy(
+      {},
+      {
+        get(_target, name) {
+          if (typeof name !== 'string') return undefined;
+          const fn = calls[name];
+          if (typeof fn !== 'function') return undefined;
+          let w = wrapped.get(name);
+          if (!w) {
+            w = async (args: unknown) => {
+              const result = await (fn as (a: unknown) => Promise<Result<unknown>>)(args);
+              if (!result.ok && SESSION_GONE.has(result.error.code)) onSessionGone();
+              return result;
+            };
+            wrapped.set(name, w);
+          }
+          return w;
+        },
+      },
+    );
   }
   return out as unknown as KeystationApi;
 }
