@@ -225,9 +225,7 @@ async function callsBetween(
   const all = await page
     .evaluate(() => (window as unknown as { __ksCalls?: CallRecord[] }).__ksCalls ?? [])
     .catch(() => [] as CallRecord[]);
-  const inStep = all
-    .filter((c) => c.sent >= t0 && c.sent <= t1)
-    .sort((a, b) => a.sent - b.sent);
+  const inStep = all.filter((c) => c.sent >= t0 && c.sent <= t1).sort((a, b) => a.sent - b.sent);
   let waitMs = 0;
   let end = -Infinity;
   for (const c of inStep) {
