@@ -3,36 +3,70 @@
  * screens that build zod schemas for their forms). The first screen — people, a person's
  * security info, sign-in or the kiosk — comes from the main chunk alone, so it paints without
  * evaluating them; once it has painted, `prefetchLaterPages` loads them while the station is
- * idle, so opening them later does not wait for the network either (docs/DESIGN.md §10.6).
+ * idle, so opening them later waits for nothing (docs/DESIGN.md §10.6).
+ *
+ * Not React.lazy: a lazy component suspends on its first render even when its module is
+ * already here, and React reveals a suspended page no sooner than 300 ms after its fallback.
+ * A page loaded in advance renders at once; one that is not shows "Loading" until it is.
  */
-import { lazy, Suspense, type ComponentProps, type ReactNode } from 'react';
-import { Loading } from './components';
+import { useEffect, useState, type ComponentType } from 'react';
+import { ErrorNotice, Loading } from './components';
 
-const loadConsole = () => import('./pages/operator/OperatorConsole');
-const loadFirstRun = () => import('./pages/FirstRunPage');
-
-const LazyConsole = lazy(() => loadConsole().then((m) => ({ default: m.OperatorConsole })));
-const LazyFirstRun = lazy(() => loadFirstRun().then((m) => ({ default: m.FirstRunPage })));
-
-function Later({ children }: { children: ReactNode }) {
-  return <Suspense fallback={<Loading />}>{children}</Suspense>;
+interface LaterPage<P> {
+  Page: ComponentType<P>;
+  load(): Promise<unknown>;
 }
 
-export function OperatorConsole(props: ComponentProps<typeof LazyConsole>) {
-  return (
-    <Later>
-      <LazyConsole {...props} />
-    </Later>
-  );
+function later<P extends object>(importPage: () => Promise<ComponentType<P>>): LaterPage<P> {
+  let loaded: ComponentType<P> | null = null;
+  let loading: Promise<ComponentType<P>> | null = null;
+  const load = (): Promise<ComponentType<P>> =>
+    (loading ??= importPage().then(
+      (page) => (loaded = page),
+      (e: unknown) => {
+        loading = null; // the next try imports again
+        throw e;
+      },
+    ));
+
+  function Page(props: P) {
+    const [, setReady] = useState(false);
+    const [failed, setFailed] = useState(false);
+    useEffect(() => {
+      if (loaded || failed) return;
+      let live = true;
+      load().then(
+        () => live && setReady(true),
+        () => live && setFailed(true),
+      );
+      return () => {
+        live = false;
+      };
+    }, [failed]);
+    if (loaded) {
+      const Loaded = loaded;
+      return <Loaded {...props} />;
+    }
+    if (failed) {
+      return (
+        <ErrorNotice
+          error={{ kind: 'internal', code: 'connectionLost' }}
+          onRetry={() => setFailed(false)}
+        />
+      );
+    }
+    return <Loading />;
+  }
+  return { Page, load };
 }
 
-export function FirstRunPage() {
-  return (
-    <Later>
-      <LazyFirstRun />
-    </Later>
-  );
-}
+const consolePage = later(() =>
+  import('./pages/operator/OperatorConsole').then((m) => m.OperatorConsole),
+);
+const firstRunPage = later(() => import('./pages/FirstRunPage').then((m) => m.FirstRunPage));
+
+export const OperatorConsole = consolePage.Page;
+export const FirstRunPage = firstRunPage.Page;
 
 let prefetched = false;
 
@@ -45,11 +79,12 @@ export function prefetchLaterPages(): void {
       ? window.requestIdleCallback(fn, { timeout: 2000 })
       : setTimeout(fn, 200);
   idle(() => {
-    void loadFirstRun()
+    void firstRunPage
+      .load()
       .then(() => new Promise<void>((resolve) => idle(resolve)))
-      .then(loadConsole)
+      .then(consolePage.load)
       .catch(() => {
-        // A failed prefetch is retried by the page itself when it is opened.
+        // A failed prefetch is tried again when the page is opened.
       });
   });
 }
