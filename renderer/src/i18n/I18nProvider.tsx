@@ -101,6 +101,22 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     };
   }, [language, chosen, setLanguage]);
 
+  // The first date a page shows would otherwise wait for ICU's locale data (tens of ms):
+  // load it while the station is idle after the first screen.
+  useEffect(() => {
+    const warm = () => {
+      value.formatDateTime(new Date(0).toISOString());
+      value.formatDate(new Date(0).toISOString());
+      value.formatNumber(1);
+    };
+    if ('requestIdleCallback' in window) {
+      const id = window.requestIdleCallback(warm, { timeout: 3000 });
+      return () => window.cancelIdleCallback(id);
+    }
+    const id = setTimeout(warm, 500);
+    return () => clearTimeout(id);
+  }, [value]);
+
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }
 
