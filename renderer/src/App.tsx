@@ -1,5 +1,4 @@
-import { useEffect } from 'react';
-import { FirstRunPage, OperatorConsole, prefetchLaterPages } from './lazyPages';
+import { FirstRunPage, OperatorConsole } from './lazyPages';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { PeoplePage } from './pages/PeoplePage';
 import { SecurityInfoPage } from './pages/SecurityInfoPage';
@@ -20,8 +19,6 @@ export function App() {
 
 function Routes() {
   const route = useRoute();
-  // Runs once the first screen has rendered inside the access gate.
-  useEffect(prefetchLaterPages, []);
   switch (route.name) {
     case 'people':
       return <PeoplePage />;

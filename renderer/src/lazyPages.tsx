@@ -2,8 +2,8 @@
  * Pages loaded after the first screen: the operator console and the first-run page (the only
  * screens that build zod schemas for their forms). The first screen — people, a person's
  * security info, sign-in or the kiosk — comes from the main chunk alone, so it paints without
- * evaluating them; once it has painted, `prefetchLaterPages` loads them while the station is
- * idle, so opening them later waits for nothing (docs/DESIGN.md §10.6).
+ * evaluating them; `prefetchLaterPages` loads them alongside, so opening them later waits for
+ * nothing (docs/DESIGN.md §10.6).
  *
  * Not React.lazy: a lazy component suspends on its first render even when its module is
  * already here, and React reveals a suspended page no sooner than 300 ms after its fallback.
@@ -70,21 +70,18 @@ export const FirstRunPage = firstRunPage.Page;
 
 let prefetched = false;
 
-/** Loads the later pages one at a time when the browser is idle; once per document. */
+/**
+ * Starts loading the later pages now, once per document. Called as the first screen starts:
+ * they download while it waits for the station's first answers and are evaluated in that wait,
+ * not in an idle moment later, where their evaluation would land in the middle of a step (the
+ * page is idle exactly while a step waits for the station).
+ */
 export function prefetchLaterPages(): void {
   if (prefetched) return;
   prefetched = true;
-  const idle = (fn: () => void) =>
-    'requestIdleCallback' in window
-      ? window.requestIdleCallback(fn, { timeout: 2000 })
-      : setTimeout(fn, 200);
-  idle(() => {
-    void firstRunPage
-      .load()
-      .then(() => new Promise<void>((resolve) => idle(resolve)))
-      .then(consolePage.load)
-      .catch(() => {
-        // A failed prefetch is tried again when the page is opened.
-      });
-  });
+  for (const page of [firstRunPage, consolePage]) {
+    page.load().catch(() => {
+      // A failed prefetch is tried again when the page is opened.
+    });
+  }
 }

@@ -101,19 +101,14 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     };
   }, [language, chosen, setLanguage]);
 
-  // The first date a page shows would otherwise wait for ICU's locale data (tens of ms):
-  // load it while the station is idle after the first screen.
+  // The first date a page shows would otherwise wait for ICU's locale data (tens of ms): load
+  // it while the first screen waits for the station (a later idle moment may be mid-step).
   useEffect(() => {
-    const warm = () => {
+    const id = setTimeout(() => {
       value.formatDateTime(new Date(0).toISOString());
       value.formatDate(new Date(0).toISOString());
       value.formatNumber(1);
-    };
-    if ('requestIdleCallback' in window) {
-      const id = window.requestIdleCallback(warm, { timeout: 3000 });
-      return () => window.cancelIdleCallback(id);
-    }
-    const id = setTimeout(warm, 500);
+    }, 0);
     return () => clearTimeout(id);
   }, [value]);
 
