@@ -216,7 +216,7 @@ export function seedDemo(ctx: StationContext, methods: MethodRegistry): void {
   if (lars !== undefined) {
     new AccessPassRepository(ctx.db).insert({
       personId: lars,
-      passHash: slowHash(DEMO_ACCESS_PASS.pass),
+      passHash: slowHash(DEMO_ACCESS_PASS.pass, 'generated'),
       oneTime: false,
       issuedAt: now,
       expiresAt: new Date(ctx.clock().getTime() + 30 * 86_400_000).toISOString(),

@@ -67,7 +67,7 @@ export class TemporaryAccessPasses {
     if (!person) throw new StationError('person.notFound');
     let pass = '';
     for (let i = 0; i < length; i++) pass += PASS_ALPHABET[randomInt(PASS_ALPHABET.length)];
-    const hash = slowHash(pass);
+    const hash = slowHash(pass, 'generated');
     const now = this.ctx.clock();
     const expiresAt = new Date(now.getTime() + lifetime * 60_000).toISOString();
     this.ctx.db.transaction(() => {
@@ -121,7 +121,7 @@ export class TemporaryAccessPasses {
     const row = person ? this.repo.forPerson(person.id) : undefined;
     const typed = typeof pass === 'string' ? pass.trim().slice(0, 64) : '';
     if (!person || !row) {
-      await slowHashMatchesAsync(typed, await decoySlowHash('pass'));
+      await slowHashMatchesAsync(typed, await decoySlowHash('pass', 'generated'));
       throw new StationError('pass.invalid');
     }
     const checkedHash = String(row.pass_hash);

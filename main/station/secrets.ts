@@ -171,9 +171,18 @@ export function loadOrCreateStationKey(
   return key;
 }
 
-// scrypt parameters: ~50 ms per hash on a desk PC; enough to make offline guessing of answers,
-// passes and passwords expensive, cheap enough for an interactive station.
+// scrypt parameters: ~50 ms per hash on a desk PC; enough to make offline guessing of answers
+// and passwords expensive, cheap enough for an interactive station.
 const SCRYPT_N = 1 << 14;
+/**
+ * How much work a hash costs. `guessable`: what a person chose (passwords, security answers),
+ * the full cost. `generated`: a secret the station drew at random (a temporary access pass:
+ * 12 characters of 56, ~70 bits; never fewer than 8, ~46 bits; valid for hours), where the
+ * search space, not the hash, stops offline guessing: a quarter of the work (N = 2^12), still a
+ * memory-hard salted hash (docs/SECURITY-REVIEW.md).
+ */
+export type SlowHashCost = 'guessable' | 'generated';
+const SCRYPT_N_FOR: Record<SlowHashCost, number> = { guessable: SCRYPT_N, generated: 1 << 12 };
 const SCRYPT_R = 8;
 const SCRYPT_P = 1;
 const SCRYPT_LEN = 32;
@@ -199,11 +208,11 @@ function parseSlowHash(
   };
 }
 
-function formatSlowHash(salt: Buffer, hash: Buffer): string {
-  return `scrypt$${SCRYPT_N}$${SCRYPT_R}$${SCRYPT_P}$${salt.toString('base64url')}$${hash.toString('base64url')}`;
+function formatSlowHash(salt: Buffer, hash: Buffer, cost: SlowHashCost): string {
+  return `scrypt$${SCRYPT_N_FOR[cost]}$${SCRYPT_R}$${SCRYPT_P}$${salt.toString('base64url')}$${hash.toString('base64url')}`;
 }
 
-const SCRYPT_PARAMS = { N: SCRYPT_N, r: SCRYPT_R, p: SCRYPT_P };
+const scryptParams = (cost: SlowHashCost) => ({ N: SCRYPT_N_FOR[cost], r: SCRYPT_R, p: SCRYPT_P });
 
 /** `crypto.scrypt` as a promise: the work runs on libuv's thread pool, not the event loop. */
 function scryptAsync(
@@ -218,17 +227,25 @@ function scryptAsync(
 }
 
 /** Salted slow hash, self-describing: `scrypt$N$r$p$salt$hash` (base64url). */
-export function slowHash(secret: string): string {
-  const salt = randomBytes(16);
-  return formatSlowHash(salt, scryptSync(secret.normalize('NFC'), salt, SCRYPT_LEN, SCRYPT_PARAMS));
-}
-
-/** `slowHash` off the event loop; the same format and parameters. */
-export async function slowHashAsync(secret: string): Promise<string> {
+export function slowHash(secret: string, cost: SlowHashCost = 'guessable'): string {
   const salt = randomBytes(16);
   return formatSlowHash(
     salt,
-    await scryptAsync(secret.normalize('NFC'), salt, SCRYPT_LEN, SCRYPT_PARAMS),
+    scryptSync(secret.normalize('NFC'), salt, SCRYPT_LEN, scryptParams(cost)),
+    cost,
+  );
+}
+
+/** `slowHash` off the event loop; the same format and parameters. */
+export async function slowHashAsync(
+  secret: string,
+  cost: SlowHashCost = 'guessable',
+): Promise<string> {
+  const salt = randomBytes(16);
+  return formatSlowHash(
+    salt,
+    await scryptAsync(secret.normalize('NFC'), salt, SCRYPT_LEN, scryptParams(cost)),
+    cost,
   );
 }
 
@@ -260,10 +277,13 @@ const decoys = new Map<string, Promise<string>>();
  * question not answered): the same scrypt work as a real check, so the answer's timing tells
  * nothing. Made once per purpose, off the event loop.
  */
-export function decoySlowHash(purpose: string): Promise<string> {
+export function decoySlowHash(
+  purpose: string,
+  cost: SlowHashCost = 'guessable',
+): Promise<string> {
   let made = decoys.get(purpose);
   if (!made) {
-    made = slowHashAsync(`decoy ${purpose}`);
+    made = slowHashAsync(`decoy ${purpose}`, cost);
     decoys.set(purpose, made);
   }
   return made;

@@ -161,6 +161,9 @@ describe('temporary access passes', () => {
     const [passHash] = new RegistryInspection(stationContext(t.station).db).passHashes();
     const row = { pass_hash: passHash };
     expect(String(row.pass_hash)).not.toContain(issued.pass);
+    // A drawn pass is a salted scrypt hash at the cost for generated secrets (N = 2^12); what a
+    // person chose (answers, passwords) keeps the full cost (above).
+    expect(String(row.pass_hash)).toMatch(/^scrypt\$4096\$8\$1\$/);
     await expect(
       t.station.auth.signInWithPass('kiosk@example.org', issued.pass + 'x'),
     ).rejects.toThrow(expect.objectContaining({ code: 'pass.invalid' }));
