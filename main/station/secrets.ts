@@ -277,10 +277,7 @@ const decoys = new Map<string, Promise<string>>();
  * question not answered): the same scrypt work as a real check, so the answer's timing tells
  * nothing. Made once per purpose, off the event loop.
  */
-export function decoySlowHash(
-  purpose: string,
-  cost: SlowHashCost = 'guessable',
-): Promise<string> {
+export function decoySlowHash(purpose: string, cost: SlowHashCost = 'guessable'): Promise<string> {
   let made = decoys.get(purpose);
   if (!made) {
     made = slowHashAsync(`decoy ${purpose}`, cost);
