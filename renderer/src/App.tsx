@@ -1,4 +1,5 @@
-import { FirstRunPage, OperatorConsole } from './lazyPages';
+import { useEffect } from 'react';
+import { FirstRunPage, OperatorConsole, prefetchLaterPages } from './lazyPages';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { PeoplePage } from './pages/PeoplePage';
 import { SecurityInfoPage } from './pages/SecurityInfoPage';
@@ -19,6 +20,11 @@ export function App() {
 
 function Routes() {
   const route = useRoute();
+  // The first screen is on its way to the display: fetch the later pages now.
+  useEffect(() => {
+    const id = setTimeout(prefetchLaterPages, 0);
+    return () => clearTimeout(id);
+  }, []);
   switch (route.name) {
     case 'people':
       return <PeoplePage />;

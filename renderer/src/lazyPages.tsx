@@ -2,8 +2,8 @@
  * Pages loaded after the first screen: the operator console and the first-run page (the only
  * screens that build zod schemas for their forms). The first screen — people, a person's
  * security info, sign-in or the kiosk — comes from the main chunk alone, so it paints without
- * evaluating them; `prefetchLaterPages` loads them alongside, so opening them later waits for
- * nothing (docs/DESIGN.md §10.6).
+ * evaluating them; `prefetchLaterPages` loads them right after, so opening them later waits
+ * for nothing (docs/DESIGN.md §10.6).
  *
  * Not React.lazy: a lazy component suspends on its first render even when its module is
  * already here, and React reveals a suspended page no sooner than 300 ms after its fallback.
@@ -71,10 +71,10 @@ export const FirstRunPage = firstRunPage.Page;
 let prefetched = false;
 
 /**
- * Starts loading the later pages now, once per document. Called as the first screen starts:
- * they download while it waits for the station's first answers and are evaluated in that wait,
- * not in an idle moment later, where their evaluation would land in the middle of a step (the
- * page is idle exactly while a step waits for the station).
+ * Starts loading the later pages now, once per document. Called once the first screen has
+ * rendered — not earlier, where evaluating them would delay its first paint, and not in an idle
+ * moment later, where it would land in the middle of a step (the page is idle exactly while a
+ * step waits for the station).
  */
 export function prefetchLaterPages(): void {
   if (prefetched) return;

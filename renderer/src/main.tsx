@@ -3,7 +3,6 @@ import { createRoot } from 'react-dom/client';
 import { ApiProvider } from './api/ApiProvider';
 import { createApi } from './api/client';
 import { App } from './App';
-import { prefetchLaterPages } from './lazyPages';
 import { ToastProvider } from './components';
 import { SkipLink } from './components/SkipLink';
 import { I18nProvider } from './i18n/I18nProvider';
@@ -33,8 +32,6 @@ function Root() {
     </ApiProvider>
   );
 }
-
-prefetchLaterPages();
 
 createRoot(root).render(
   <StrictMode>
