@@ -837,6 +837,14 @@ export class IdpService {
         { serialNumber: token.serial },
         row.id,
       );
+      // Online, it goes at once, close to the person's own code: once this transaction is over.
+      setImmediate(() => {
+        try {
+          this.kick();
+        } catch {
+          // The station closed meanwhile: the item waits in the outbox for the next push.
+        }
+      });
     } else if (row.kind === 'email') {
       const request = provider.emailRegistration(providerId, row.detail);
       this.enqueue(

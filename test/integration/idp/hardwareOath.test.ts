@@ -9,7 +9,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { totpCode } from '../../../main/station/methods/totp';
 import { linkedStation, startWorld, type LinkedStation, type ProviderWorld } from './support';
 
@@ -298,6 +298,26 @@ describe('hardware OATH tokens pushed to the test provider', () => {
       offline.close();
       online.close();
       bare.close();
+    }
+  });
+
+  it('on a station that pushes by itself, an activated token goes at once', async () => {
+    const s = linkedStation(w);
+    try {
+      await s.station.idp.pull();
+      s.station.idp.autoPush = true;
+      const upn = `user0@${w.tenant.domain}`;
+      const { p, method } = activate(s, upn, 'HW-0008');
+      await vi.waitFor(
+        () => expect(s.station.idp.personView(p.id).sync[String(method.id)]).toBe('confirmed'),
+        { timeout: 30_000, interval: 50 },
+      );
+      expect(
+        w.tenant.hardwareOathDevices().find((d) => d.serialNumber === 'HW-0008'),
+      ).toMatchObject({ status: 'activated', assignedToUserId: w.tenant.user(upn).id });
+    } finally {
+      s.station.idp.autoPush = false;
+      s.close();
     }
   });
 });
