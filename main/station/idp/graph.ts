@@ -566,7 +566,7 @@ export class GraphProvider implements IdentityProvider {
 
   private async methodsOfOne(userId: string): Promise<ProviderMethod[]> {
     const out: ProviderMethod[] = [];
-    let next: string | null = `/v1.0/users/${encodeURIComponent(userId)}/authentication/methods`;
+    let next: string | null = `/beta/users/${encodeURIComponent(userId)}/authentication/methods`;
     while (next) {
       const page = obj(await this.read(next));
       for (const m of (page.value as unknown[] | undefined) ?? []) {
@@ -578,7 +578,11 @@ export class GraphProvider implements IdentityProvider {
     return out;
   }
 
-  /** Reads methods 20 users per JSON batch; throttled or paged answers are read again one by one. */
+  /**
+   * Reads methods 20 users per JSON batch; throttled or paged answers are read again one by one.
+   * Graph beta, the only version whose list includes hardware OATH tokens (the other kinds read
+   * the same there).
+   */
   async methodsOf(userIds: readonly string[]): Promise<Map<string, ProviderMethod[]>> {
     const out = new Map<string, ProviderMethod[]>();
     for (let i = 0; i < userIds.length; i += BATCH_LIMIT) {
@@ -586,7 +590,8 @@ export class GraphProvider implements IdentityProvider {
       const again: string[] = [];
       let r;
       for (let attempt = 0; ; attempt++) {
-        r = await this.call('POST', '/v1.0/$batch', {
+        // beta: v1.0's list leaves out hardware OATH tokens, which people here may hold.
+        r = await this.call('POST', '/beta/$batch', {
           requests: chunk.map((id, n) => ({
             id: String(n),
             method: 'GET',

@@ -194,6 +194,23 @@ describe('hardware OATH tokens pushed to the test provider', () => {
     }
   });
 
+  it('a token the tenant assigned elsewhere is read at the pull and shown as held by the provider', async () => {
+    const s = linkedStation(w);
+    try {
+      const upn = `user5@${w.tenant.domain}`;
+      const held = w.tenant.addMethod(upn, { type: 'hardwareOath', serialNumber: 'HW-ELSE' });
+      await s.station.idp.pull();
+      const person = s.station.people.findByUpn(upn);
+      expect(person).toBeDefined();
+      const shown = s.station.idp
+        .personView(person!.id)
+        .providerMethods.filter((m) => m.type === 'hardwareOath');
+      expect(shown.map((m) => m.providerMethodId)).toEqual([held.id]);
+    } finally {
+      s.close();
+    }
+  });
+
   it('deleting the method removes the assignment at the provider', async () => {
     const s = linkedStation(w);
     try {
