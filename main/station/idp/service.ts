@@ -837,14 +837,7 @@ export class IdpService {
         { serialNumber: token.serial },
         row.id,
       );
-      // Online, it goes at once, close to the person's own code: once this transaction is over.
-      setImmediate(() => {
-        try {
-          this.kick();
-        } catch {
-          // The station closed meanwhile: the item waits in the outbox for the next push.
-        }
-      });
+      // Online, it goes at once (enqueue), close to the person's own code.
     } else if (row.kind === 'email') {
       const request = provider.emailRegistration(providerId, row.detail);
       this.enqueue(
@@ -856,6 +849,21 @@ export class IdpService {
         row.id,
       );
     }
+  }
+
+  /**
+   * A host that pushes by itself sends a local change as soon as its transaction is over (the
+   * hooks run inside it); before that the item is not committed, and if the station closes
+   * meanwhile it waits in the outbox for the next push.
+   */
+  private sendSoon(): void {
+    setImmediate(() => {
+      try {
+        this.kick();
+      } catch {
+        // The station closed meanwhile.
+      }
+    });
   }
 
   private onMethodRemoved(row: MethodRow): void {
@@ -913,6 +921,7 @@ export class IdpService {
       providerMethodId: match.providerMethodId ?? null,
       at: this.now(),
     });
+    this.sendSoon();
   }
 
   private requestOf(row: IdpOutboxRow): ProviderRequest {

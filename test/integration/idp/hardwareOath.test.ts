@@ -318,6 +318,36 @@ describe('hardware OATH tokens pushed to the test provider', () => {
     }
   });
 
+  it('on a station that pushes by itself, a phone added and then removed goes at once too', async () => {
+    const s = linkedStation(w);
+    try {
+      await s.station.idp.pull();
+      s.station.idp.autoPush = true;
+      const upn = `user1@${w.tenant.domain}`;
+      const p = s.station.people.getByUpn(upn);
+      const e = await s.station.enroll.phone.begin(p.id, {
+        kind: 'phoneSms',
+        number: '+46701112233',
+        delivery: 'gateway',
+      });
+      const code = s.station.outbox.list()[0].text.match(/\d{6}/)?.[0] ?? '';
+      const methodId = s.station.enroll.phone.complete(e.enrollmentId, code).id;
+      await vi.waitFor(
+        () => expect(s.station.idp.personView(p.id).sync[String(methodId)]).toBe('confirmed'),
+        { timeout: 30_000, interval: 50 },
+      );
+      expect(w.tenant.methods(upn, 'phone')).toHaveLength(1);
+      s.station.methods.remove(p.id, methodId);
+      await vi.waitFor(() => expect(w.tenant.methods(upn, 'phone')).toHaveLength(0), {
+        timeout: 30_000,
+        interval: 50,
+      });
+    } finally {
+      s.station.idp.autoPush = false;
+      s.close();
+    }
+  });
+
   it('on a station that pushes by itself, an activated token goes at once', async () => {
     const s = linkedStation(w);
     try {
